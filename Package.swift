@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// piloto: one piloto.yaml drives both the Cloud Run deployment (generate) and the server (serve).
+// No package dependencies by design: Foundation, Glibc, Dispatch, Synchronization and system C libraries only.
+import PackageDescription
+
+/// Strictness shared by every Swift target.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "piloto",
+    products: [
+        .executable(name: "piloto", targets: ["piloto"]),
+    ],
+    targets: [
+        // System C libraries (no third-party code): libyaml, epoll/eventfd headers, libcrypt.
+        .systemLibrary(
+            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLinuxEvents", path: "Sources/CLinuxEvents"),
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
+
+        // Config depends on nothing of ours; libyaml's types never leave it.
+        .target(name: "PilotoConfig", dependencies: ["CYAML"], path: "Sources/Config", swiftSettings: strictSettings),
+        // Generators and Runtime depend on Config and never on each other.
+        .target(name: "PilotoGenerators", dependencies: ["PilotoConfig"], path: "Sources/Generators", swiftSettings: strictSettings),
+        .target(
+            name: "PilotoRuntime", dependencies: ["PilotoConfig", "CLinuxEvents", "CCrypt"], path: "Sources/Runtime",
+            swiftSettings: strictSettings),
+        // The CLI wires the three together; `run(arguments:stdout:stderr:)` is what tests call in-process.
+        .target(
+            name: "PilotoCLI", dependencies: ["PilotoConfig", "PilotoGenerators", "PilotoRuntime"], path: "Sources/CLI",
+            swiftSettings: strictSettings),
+        .executableTarget(name: "piloto", dependencies: ["PilotoCLI"], path: "Sources/piloto", swiftSettings: strictSettings),
+
+        .testTarget(name: "ConfigTests", dependencies: ["PilotoConfig"], path: "Tests/ConfigTests", swiftSettings: strictSettings),
+        .testTarget(
+            name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoRuntime"], path: "Tests/RuntimeTests",
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,2 @@
+// glibc's libcrypt (libxcrypt): crypt_r and crypt_gensalt_rn for password hashes (yescrypt "$y$" by default).
+#include <crypt.h>

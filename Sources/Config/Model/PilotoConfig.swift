@@ -1,0 +1,63 @@
+/// The whole of a validated `piloto.yaml`, after interpolation, overlays and defaults.
+///
+/// Generators and Runtime see only this value: no YAML nodes, no positions. One section per
+/// top-level key of the file, in the file's order.
+package struct PilotoConfig: Sendable, Equatable {
+    /// The config file as the user named it (e.g. `piloto.yaml`), for generated headers and messages.
+    package var sourceName: String
+    /// The selected overlay from `environments:` (nil for the base config).
+    package var environment: String?
+
+    package var service: ServiceConfig
+    package var scaling: ScalingConfig
+    package var build: BuildConfig
+    package var server: ServerConfig
+    package var cookies: CookiesConfig
+    package var sessions: SessionsConfig
+    /// Ordered: the first route whose prefix matches wins.
+    package var routes: [Route]
+    /// Plain environment variables, sorted by name (deterministic output).
+    package var env: [EnvVar]
+    /// Secret Manager references, sorted by environment variable name.
+    package var secrets: [SecretRef]
+    package var monitoring: MonitoringConfig
+    /// Private networking for Cloud Run (needed to reach Memorystore); nil when not configured.
+    package var network: NetworkConfig?
+    /// Names of the overlays declared under `environments:`, in file order.
+    package var environmentNames: [String]
+
+    package init(
+        sourceName: String, environment: String?, service: ServiceConfig, scaling: ScalingConfig, build: BuildConfig,
+        server: ServerConfig, cookies: CookiesConfig, sessions: SessionsConfig, routes: [Route], env: [EnvVar],
+        secrets: [SecretRef], monitoring: MonitoringConfig, network: NetworkConfig?, environmentNames: [String]
+    ) {
+        self.sourceName = sourceName
+        self.environment = environment
+        self.service = service
+        self.scaling = scaling
+        self.build = build
+        self.server = server
+        self.cookies = cookies
+        self.sessions = sessions
+        self.routes = routes
+        self.env = env
+        self.secrets = secrets
+        self.monitoring = monitoring
+        self.network = network
+        self.environmentNames = environmentNames
+    }
+}
+
+/// A path written in the config, kept both as written (for generated artifacts, which must not
+/// contain absolute paths) and resolved against the config file's folder (for the runtime).
+package struct ConfigPath: Sendable, Equatable, Hashable {
+    /// Exactly as written in the YAML, e.g. `frontend/dist`.
+    package var asWritten: String
+    /// Absolute, resolved against the directory that holds the config file.
+    package var resolved: String
+
+    package init(asWritten: String, resolved: String) {
+        self.asWritten = asWritten
+        self.resolved = resolved
+    }
+}

@@ -1,0 +1,105 @@
+/// `service:` — what the deployment is called and where it lives.
+package struct ServiceConfig: Sendable, Equatable {
+    /// Cloud Run service name (lowercase letters, digits, hyphens; at most 49 characters).
+    package var name: String
+    /// The one origin: `https://<domain>` serves the SPA, the API and the WebSockets.
+    package var domain: String
+    /// GCP project id; enables trace correlation in logs. Nil when not configured.
+    package var project: String?
+    /// Cloud Run region, default `southamerica-east1`.
+    package var region: String
+    /// Container image in Artifact Registry, pinned by tag or digest.
+    package var image: String
+    package var ingress: Ingress
+
+    package init(name: String, domain: String, project: String?, region: String, image: String, ingress: Ingress) {
+        self.name = name
+        self.domain = domain
+        self.project = project
+        self.region = region
+        self.image = image
+        self.ingress = ingress
+    }
+
+    /// `run.googleapis.com/ingress` values.
+    package enum Ingress: String, Sendable, Equatable, CaseIterable {
+        case all
+        case `internal` = "internal"
+        case internalAndCloudLoadBalancing = "internal-and-cloud-load-balancing"
+    }
+
+    /// The origin browsers send in `Origin` for this service.
+    package var origin: String { "https://\(domain)" }
+}
+
+/// `scaling:` — instances, resources and request limits on Cloud Run.
+package struct ScalingConfig: Sendable, Equatable {
+    package var minInstances: Int
+    package var maxInstances: Int
+    /// Requests (and open WebSockets) per instance, 1…1000.
+    package var concurrency: Int
+    package var cpu: CPU
+    package var memory: ByteSize
+    /// true: CPU only while handling requests (cheaper); false: CPU always allocated.
+    package var cpuThrottling: Bool
+    package var startupCPUBoost: Bool
+    /// Cloud Run's request timeout; it also bounds a WebSocket's life (max 60m).
+    package var requestTimeout: TimeSpan
+    package var sessionAffinity: Bool
+    package var executionEnvironment: ExecutionEnvironment
+
+    package init(
+        minInstances: Int, maxInstances: Int, concurrency: Int, cpu: CPU, memory: ByteSize, cpuThrottling: Bool,
+        startupCPUBoost: Bool, requestTimeout: TimeSpan, sessionAffinity: Bool, executionEnvironment: ExecutionEnvironment
+    ) {
+        self.minInstances = minInstances
+        self.maxInstances = maxInstances
+        self.concurrency = concurrency
+        self.cpu = cpu
+        self.memory = memory
+        self.cpuThrottling = cpuThrottling
+        self.startupCPUBoost = startupCPUBoost
+        self.requestTimeout = requestTimeout
+        self.sessionAffinity = sessionAffinity
+        self.executionEnvironment = executionEnvironment
+    }
+
+    /// `run.googleapis.com/execution-environment` values.
+    package enum ExecutionEnvironment: String, Sendable, Equatable, CaseIterable {
+        case gen1
+        case gen2
+    }
+}
+
+/// `build:` — how the container image is built (used by the Dockerfile generator).
+package struct BuildConfig: Sendable, Equatable {
+    /// Swift toolchain version of the build image, e.g. `6.1` → `swift:6.1-bookworm`.
+    package var swift: String
+    /// The SPA build; nil when there is no frontend.
+    package var frontend: FrontendBuild?
+
+    package init(swift: String, frontend: FrontendBuild?) {
+        self.swift = swift
+        self.frontend = frontend
+    }
+}
+
+/// `build.frontend:` — a Node project built in the Dockerfile's first stage.
+package struct FrontendBuild: Sendable, Equatable {
+    /// The Node project folder, relative to the config file.
+    package var path: ConfigPath
+    /// Node major version for the build image, e.g. `20`.
+    package var node: String
+    package var install: String
+    package var build: String
+    /// Build output folder, relative to `path`.
+    package var output: String
+
+    package init(path: ConfigPath, node: String, install: String, build: String, output: String) {
+        self.path = path
+        self.node = node
+        self.install = install
+        self.build = build
+        self.output = output
+    }
+}
