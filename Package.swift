@@ -35,6 +35,14 @@ let package = Package(
             swiftSettings: strictSettings),
         .executableTarget(name: "piloto", dependencies: ["PilotoCLI"], path: "Sources/piloto", swiftSettings: strictSettings),
 
+        // libFuzzer targets: built by scripts/fuzz with -sanitize=fuzzer -DFUZZING; in a normal build
+        // each replays the corpus files it is given, so crashes found become regression inputs.
+        .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
+        .executableTarget(name: "fuzz-config", dependencies: ["FuzzSupport", "PilotoConfig"], path: "Sources/Fuzz/Config"),
+        .executableTarget(name: "fuzz-http", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/HTTP"),
+        .executableTarget(
+            name: "fuzz-websocket", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/WebSocket"),
+
         .testTarget(name: "ConfigTests", dependencies: ["PilotoConfig"], path: "Tests/ConfigTests", swiftSettings: strictSettings),
         .testTarget(
             name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",

@@ -1,4 +1,7 @@
 import PilotoCLI
-import Foundation
 
-exit(PilotoCLI.run(arguments: Array(CommandLine.arguments.dropFirst()), stdout: .standardOutput, stderr: .standardError))
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(run(arguments: Array(CommandLine.arguments.dropFirst()), stdout: .standardOutput, stderr: .standardError))
