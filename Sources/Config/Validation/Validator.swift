@@ -1,0 +1,34 @@
+/// Cross-field rules over the typed config, reported at the positions in `SourceMap`.
+///
+/// Rules read typed values only; a rule whose inputs were already rejected by the schema check is
+/// skipped, so one mistake gives one message.
+struct Validator {
+    let file: String
+    let config: PilotoConfig
+    let sourceMap: SourceMap
+    let skip: Set<String>
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, config: PilotoConfig, sourceMap: SourceMap, skip: Set<String>) {
+        self.file = file
+        self.config = config
+        self.sourceMap = sourceMap
+        self.skip = skip
+    }
+
+    /// True when any of `paths` had a rejected value.
+    func rejected(_ paths: [String]) -> Bool { paths.contains { skip.contains($0) } }
+
+    mutating func report(
+        _ severity: Diagnostic.Severity, at path: String, key: Bool = false, _ message: String,
+        inputs: [String] = [], notes: [Diagnostic] = []
+    ) {
+        guard !rejected(inputs + [path]) else { return }
+        let mark = key ? sourceMap.key(path) : sourceMap.value(path)
+        diagnostics.append(Diagnostic(
+            severity: severity, file: file, line: mark.line, column: mark.column, message: message, notes: notes))
+    }
+
+    mutating func run() {
+    }
+}
