@@ -96,7 +96,8 @@ package enum ConfigLoader {
         let builder = ModelBuilder(sourceName: sourceName, baseDirectory: baseDirectory)
         let config = builder.build(typed, environment: environment, environmentNames: checker.environmentNames)
         var validator = Validator(
-            file: sourceName, config: config, sourceMap: checker.sourceMap, skip: checker.erroredPaths)
+            file: sourceName, config: config, sourceMap: checker.sourceMap, skip: checker.erroredPaths,
+            routeIndices: builder.indexedRoutes(typed).map(\.index))
         validator.run()
         diagnostics += validator.diagnostics
 

@@ -111,9 +111,9 @@ struct ExampleRoundTripTests {
         let text = try Fixtures.text("valid/piloto.example.yaml")
         let loaded = try ConfigLoader.load(
             yaml: text, sourceName: "piloto.yaml", baseDirectory: "/srv/app",
-            variables: ["GCP_PROJECT": "acme", "IMAGE_TAG": "1.4.2", "REDIS_URL": "redis://10.0.0.3:6379/0"])
-        #expect(loaded.config.service.project == "acme")
-        #expect(loaded.config.service.image == "southamerica-east1-docker.pkg.dev/acme/piloto/piloto-vendas-app:1.4.2")
+            variables: ["GCP_PROJECT": "acme-prod", "IMAGE_TAG": "1.4.2", "REDIS_URL": "redis://10.0.0.3:6379/0"])
+        #expect(loaded.config.service.project == "acme-prod")
+        #expect(loaded.config.service.image == "southamerica-east1-docker.pkg.dev/acme-prod/piloto/piloto-vendas-app:1.4.2")
         #expect(loaded.config.sessions.redisURL == "redis://10.0.0.3:6379/0")
     }
 }

@@ -8,10 +8,7 @@ struct ModelBuilder {
     let baseDirectory: String
 
     func build(_ root: TypedSection, environment: String?, environmentNames: [String]) -> PilotoConfig {
-        let routes = (root.list("routes") ?? []).compactMap { item -> Route? in
-            guard case .section(let s) = item else { return nil }
-            return route(s)
-        }
+        let routes = indexedRoutes(root).map(\.route)
         let env = (root.section("env")?.entries ?? []).compactMap { entry -> EnvVar? in
             guard case .string(let value) = entry.value else { return nil }
             return EnvVar(name: entry.name, value: value)
@@ -32,6 +29,14 @@ struct ModelBuilder {
             monitoring: monitoring(root.section("monitoring") ?? TypedSection()),
             network: root.section("network").map(network),
             environmentNames: environmentNames)
+    }
+
+    /// Decoded routes with their index in the file's `routes:` list (for positions).
+    func indexedRoutes(_ root: TypedSection) -> [(index: Int, route: Route)] {
+        (root.list("routes") ?? []).enumerated().compactMap { item -> (Int, Route)? in
+            guard case .section(let s) = item.element, let route = route(s) else { return nil }
+            return (item.offset, route)
+        }
     }
 
     /// A path as written plus resolved against the config file's folder.

@@ -154,6 +154,7 @@ struct SchemaChecker {
                 sourceMap.record(itemPath, key: nil, value: item.mark)
                 guard case .mapping(let m) = item else {
                     _ = mismatch(item, .section(specs), itemPath)
+                    items.append(.section(TypedSection()))  // keeps indices aligned with the file
                     continue
                 }
                 items.append(.section(route(m, specs: specs, path: itemPath)))

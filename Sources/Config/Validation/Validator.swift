@@ -7,9 +7,12 @@ struct Validator {
     let config: PilotoConfig
     let sourceMap: SourceMap
     let skip: Set<String>
+    /// For each decoded route, its index in the file's `routes:` list.
+    let routeIndices: [Int]
     var diagnostics: [Diagnostic] = []
 
-    init(file: String, config: PilotoConfig, sourceMap: SourceMap, skip: Set<String>) {
+    init(file: String, config: PilotoConfig, sourceMap: SourceMap, skip: Set<String>, routeIndices: [Int]) {
+        self.routeIndices = routeIndices
         self.file = file
         self.config = config
         self.sourceMap = sourceMap
@@ -30,5 +33,18 @@ struct Validator {
     }
 
     mutating func run() {
+        checkService()
+        checkScaling()
+        checkResources()
+        checkServer()
+        checkCookies()
+        checkRoutes()
+        checkWebSockets()
+        checkSessions()
+        checkEnvironment()
+        checkNetwork()
     }
+
+    /// Index of a route in `routes:`, for its source path.
+    static func routePath(_ index: Int, _ key: String) -> String { "routes[\(index)].\(key)" }
 }
