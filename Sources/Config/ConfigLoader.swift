@@ -44,6 +44,10 @@ package enum ConfigLoader {
             let sorted = sortAndDeduplicate(diagnostics)
             throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
         }
+        if root == nil && parseDiagnostics.contains(where: { $0.severity == .error }) {
+            let sorted = sortAndDeduplicate(diagnostics)
+            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
+        }
         guard case .mapping(var document) = root else {
             let mark = root?.mark ?? .start
             diagnostics.append(Diagnostic(
@@ -89,7 +93,7 @@ package enum ConfigLoader {
         }
         diagnostics += interpolator.diagnostics
 
-        var checker = SchemaChecker(file: sourceName)
+        var checker = SchemaChecker(file: sourceName, erroredPaths: interpolator.failedPaths)
         let typed = checker.checkRoot(document, partial: false)
         diagnostics += checker.diagnostics
 

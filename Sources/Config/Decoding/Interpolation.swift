@@ -7,6 +7,8 @@ struct Interpolator {
     let file: String
     let variables: [String: String]
     var diagnostics: [Diagnostic] = []
+    /// Paths whose interpolation failed: not type-checked again.
+    var failedPaths: Set<String> = []
 
     init(file: String, variables: [String: String]) {
         self.file = file
@@ -20,6 +22,7 @@ struct Interpolator {
             switch expand(s.text) {
             case .success(let text): s.text = text
             case .failure(let e):
+                failedPaths.insert(path)
                 let where_ = path.isEmpty ? "" : " (in '\(path)')"
                 diagnostics.append(Diagnostic(
                     severity: .error, file: file, line: s.mark.line, column: s.mark.column, message: e.message + where_))

@@ -14,7 +14,10 @@ struct SchemaChecker {
     /// `environments:` names, in file order.
     var environmentNames: [String] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, erroredPaths: Set<String> = []) {
+        self.file = file
+        self.erroredPaths = erroredPaths
+    }
 
     enum Outcome {
         case value(TypedValue)
@@ -118,6 +121,8 @@ struct SchemaChecker {
     }
 
     mutating func check(_ node: YAMLNode, type: ValueType, path: String, partial: Bool) -> Outcome {
+        // Already reported (e.g. a missing `${VAR}`): one message per mistake.
+        if erroredPaths.contains(path) { return .invalid }
         switch type {
         case .section(let specs):
             guard case .mapping(let m) = node else { return mismatch(node, type, path) }

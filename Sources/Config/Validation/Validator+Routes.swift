@@ -44,12 +44,15 @@ extension Validator {
                 if case .maxAge(let span) = s.cache, span.milliseconds % 1000 != 0 {
                     report(.error, at: Self.routePath(index, "cache"), "cache max-age must be whole seconds")
                 }
-            case .spa, .health, .auth, .dashboard, .metrics:
+            case .health, .auth, .dashboard, .metrics:
                 break
             }
             if case .spa(let spa) = route.handler, spa.index.isEmpty || spa.index.contains("/") {
                 report(.error, at: Self.routePath(index, "index"), "index must be a file name inside root, found '\(spa.index)'")
             }
+        }
+        if routes.isEmpty && sourceMap.isWritten("routes") && !rejected(["routes"]) {
+            report(.error, at: "routes", "routes needs at least one route (e.g. a 'health' route and an 'spa' route)")
         }
         if config.healthPath == nil, !routes.isEmpty {
             report(.warning, at: "routes", key: true,

@@ -35,10 +35,16 @@ extension Validator {
         }
         let statefulRoutes = config.hasWebSockets || config.usesSessions
         if sessions.store == .memory && config.scaling.maxInstances > 1 && statefulRoutes {
-            report(.warning, at: "scaling.max_instances",
+            let stateful = config.routes.firstIndex {
+                if case .websocket = $0.handler { return true }
+                return $0.handler == .auth || $0.authRequired
+            }
+            let routeIndex = stateful.map { $0 < routeIndices.count ? routeIndices[$0] : $0 } ?? 0
+            let at = sourceMap.isWritten("scaling.max_instances") ? "scaling.max_instances" : Self.routePath(routeIndex, "handler")
+            report(.warning, at: at,
                 "max_instances is \(config.scaling.maxInstances) with sessions.store: memory and WebSocket or auth routes: "
                     + "sessions and channels would split across instances; use sessions.store: redis or max_instances: 1",
-                inputs: ["sessions.store"])
+                inputs: ["sessions.store", "scaling.max_instances"])
         }
         if sessions.store == .redis && config.network == nil && !Self.isLoopbackRedis(url) {
             report(.warning, at: "sessions.store",

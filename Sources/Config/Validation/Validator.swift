@@ -20,7 +20,16 @@ struct Validator {
     }
 
     /// True when any of `paths` had a rejected value.
-    func rejected(_ paths: [String]) -> Bool { paths.contains { skip.contains($0) } }
+    func rejected(_ paths: [String]) -> Bool {
+        paths.contains { path in
+            var current: String? = path
+            while let p = current {
+                if skip.contains(p) { return true }
+                current = SourceMap.parent(of: p)
+            }
+            return false
+        }
+    }
 
     mutating func report(
         _ severity: Diagnostic.Severity, at path: String, key: Bool = false, _ message: String,
