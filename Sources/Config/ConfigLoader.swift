@@ -93,7 +93,7 @@ package enum ConfigLoader {
         }
         diagnostics += interpolator.diagnostics
 
-        var checker = SchemaChecker(file: sourceName, erroredPaths: interpolator.failedPaths)
+        var checker = SchemaChecker(file: sourceName, failedMarks: interpolator.failedMarks)
         let typed = checker.checkRoot(document, partial: false)
         diagnostics += checker.diagnostics
 

@@ -7,8 +7,8 @@ struct Interpolator {
     let file: String
     let variables: [String: String]
     var diagnostics: [Diagnostic] = []
-    /// Paths whose interpolation failed: not type-checked again.
-    var failedPaths: Set<String> = []
+    /// Scalars whose interpolation failed (by position): not type-checked again.
+    var failedMarks: Set<SourceMark> = []
 
     init(file: String, variables: [String: String]) {
         self.file = file
@@ -22,7 +22,7 @@ struct Interpolator {
             switch expand(s.text) {
             case .success(let text): s.text = text
             case .failure(let e):
-                failedPaths.insert(path)
+                failedMarks.insert(s.mark)
                 let where_ = path.isEmpty ? "" : " (in '\(path)')"
                 diagnostics.append(Diagnostic(
                     severity: .error, file: file, line: s.mark.line, column: s.mark.column, message: e.message + where_))

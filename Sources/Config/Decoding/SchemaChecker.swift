@@ -14,9 +14,12 @@ struct SchemaChecker {
     /// `environments:` names, in file order.
     var environmentNames: [String] = []
 
-    init(file: String, erroredPaths: Set<String> = []) {
+    /// Scalars whose interpolation already failed.
+    let failedMarks: Set<SourceMark>
+
+    init(file: String, failedMarks: Set<SourceMark> = []) {
         self.file = file
-        self.erroredPaths = erroredPaths
+        self.failedMarks = failedMarks
     }
 
     enum Outcome {
@@ -121,8 +124,11 @@ struct SchemaChecker {
     }
 
     mutating func check(_ node: YAMLNode, type: ValueType, path: String, partial: Bool) -> Outcome {
-        // Already reported (e.g. a missing `${VAR}`): one message per mistake.
-        if erroredPaths.contains(path) { return .invalid }
+        // Already reported (a failed `${VAR}`): one message per mistake.
+        if failedMarks.contains(node.mark) {
+            erroredPaths.insert(path)
+            return .invalid
+        }
         switch type {
         case .section(let specs):
             guard case .mapping(let m) = node else { return mismatch(node, type, path) }
