@@ -198,6 +198,9 @@ package enum MarkdownDocWriter {
           across instances).
         - A secret pinned to `latest`; an image without a pinned tag; no `health` route; Redis sessions
           without `network`.
+        - An `auth: required` route without an `auth` route, or an `auth` route without
+          `sessions.users_file` (nobody could log in).
+        - `server.limits.max_connections` below `scaling.concurrency`.
 
         `static`/`spa` roots are checked for existence by `serve`, not by `validate` (CI validates before
         the frontend is built).
