@@ -44,7 +44,8 @@ package enum MarkdownDocWriter {
             case .required: defaultText = "**required**"
             case .optional: defaultText = "—"
             case .defaulted(let text): defaultText = "`\(text)`"
-            case .implied: defaultText = "(defaults)"
+            case .implied:
+                if case .section = spec.type { defaultText = "(defaults)" } else { defaultText = "none" }
             }
             let example = spec.example.map { "`\($0)`" } ?? ""
             result.append(["`\(key)`", spec.type.displayName, defaultText, example, spec.summary])
