@@ -94,6 +94,7 @@ package enum ConfigLoader {
         diagnostics += interpolator.diagnostics
 
         var checker = SchemaChecker(file: sourceName, failedMarks: interpolator.failedMarks)
+        checker.selectedEnvironment = environment
         let typed = checker.checkRoot(document, partial: false)
         diagnostics += checker.diagnostics
 
