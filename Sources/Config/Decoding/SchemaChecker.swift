@@ -107,6 +107,9 @@ struct SchemaChecker {
         var message = "unknown key '\(key.text)'\(place)"
         if let near = EditDistance.suggestion(for: key.text, among: candidates) {
             message += "; did you mean '\(near)'?"
+        } else if let home = PilotoSchema.sections(containing: key.text).first {
+            // Right key, wrong place (e.g. `max_instances` under `server:`).
+            message += "; '\(key.text)' belongs in '\(home)'"
         } else {
             message += "; valid keys: " + candidates.joined(separator: ", ")
         }
