@@ -30,7 +30,8 @@ package enum MarkdownDocWriter {
         case .required: "required"
         case .optional: "optional"
         case .defaulted(let text): "default `\(text)`"
-        case .implied: "optional (all defaults when absent)"
+        case .implied:
+            if case .section = spec.type { "optional (all defaults when absent)" } else { "optional (empty when absent)" }
         }
     }
 
