@@ -15,7 +15,7 @@ struct Interpolator {
     init(file: String, variables: [String: String], source: String) {
         self.file = file
         self.variables = variables
-        lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     /// The column of `reference` (e.g. `${NAME`) on the scalar's line at or after the scalar's start.
