@@ -32,12 +32,15 @@ package enum UnifiedDiff {
                 }
             }
         }
-        if old.hasSuffix("\n") != new.hasSuffix("\n") { out += "\\ No newline at end of file (one side)\n" }
+        if (!old.isEmpty && !old.hasSuffix("\n")) || (!new.isEmpty && !new.hasSuffix("\n")) {
+            out += "\\ No newline at end of file\n"
+        }
         return out
     }
 
     /// Lines without their terminators; a final newline does not add an empty line.
     static func splitLines(_ text: String) -> [String] {
+        if text.isEmpty { return [] }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if text.hasSuffix("\n") { lines.removeLast() }
         return lines
