@@ -1,4 +1,4 @@
-/// String-only path arithmetic for generated text (no FileManager: generators never look at disk).
+/// String-only path arithmetic for generated text: generators never look at the disk.
 enum PathText {
     /// `./frontend/` → `frontend`; `.` → `` (the context root).
     static func normalized(_ path: String) -> String {
