@@ -30,7 +30,8 @@ package enum MarkdownDocWriter {
         case .required: "required"
         case .optional: "optional"
         case .defaulted(let text): "default `\(text)`"
-        case .implied: "optional (all defaults when absent)"
+        case .implied:
+            if case .section = spec.type { "optional (all defaults when absent)" } else { "optional (empty when absent)" }
         }
     }
 
@@ -190,6 +191,9 @@ package enum MarkdownDocWriter {
           (TLS to Redis is not supported; use redis:// over the VPC).
         - `service.name` is a valid Cloud Run name; `service.image` is not on `gcr.io`.
         - `network` needs `vpc` or `connector`, not both; `subnet` needs `vpc`.
+        - `monitoring.notification_channels` are `projects/PROJECT/notificationChannels/ID`; alert
+          thresholds are above 0%; `monitoring.alerts.for` is whole minutes (Cloud Monitoring's rule).
+        - `build.frontend.path` and `output` are relative paths inside the config file's folder.
 
         Warnings:
 
@@ -202,6 +206,7 @@ package enum MarkdownDocWriter {
         - An `auth: required` route without an `auth` route, or an `auth` route without
           `sessions.users_file` (nobody could log in).
         - `server.limits.max_connections` below `scaling.concurrency`.
+        - `monitoring.country_header: CloudFront-Viewer-Country` (AWS's header, not Google Cloud's).
 
         `static`/`spa` roots are checked for existence by `serve`, not by `validate` (CI validates before
         the frontend is built).
