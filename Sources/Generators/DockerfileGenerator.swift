@@ -29,6 +29,11 @@ package enum DockerfileGenerator {
         return Artifact(path: "Dockerfile", contents: out)
     }
 
+    /// A config value placed on one Dockerfile line: a line break would start a new instruction.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
     private static func outSuffix(_ config: PilotoConfig) -> String {
         config.environment.map { "/\($0)" } ?? ""
     }
@@ -42,12 +47,12 @@ package enum DockerfileGenerator {
 
             # Stage 1: the single-page app. The manifest and lock file are copied first, so the
             # dependency install layer is reused until they change (`npm ci` needs the lock file).
-            FROM node:\(frontend.node)-\(debian)-slim AS frontend
+            FROM node:\(oneLine(frontend.node))-\(debian)-slim AS frontend
             WORKDIR \(dir)
             COPY \(PathText.join(source, "package*.json")) ./
-            RUN \(frontend.install)
+            RUN \(oneLine(frontend.install))
             COPY \(source.isEmpty ? "." : source) ./
-            RUN \(frontend.build)
+            RUN \(oneLine(frontend.build))
 
             """
     }
@@ -59,7 +64,7 @@ package enum DockerfileGenerator {
 
         # Stage 2: piloto in release mode. The Swift runtime is linked statically; libyaml (the YAML
         # parser) stays a shared library, found at run time from the libyaml-0-2 package.
-        FROM swift:\(config.build.swift)-\(debian) AS build
+        FROM swift:\(oneLine(config.build.swift))-\(debian) AS build
         # Versions follow the base image's Debian release; pinning exact Debian revisions would break
         # the build on every security update of the mirror.
         # hadolint ignore=DL3008

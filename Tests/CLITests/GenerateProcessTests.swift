@@ -38,11 +38,17 @@ import Testing
 
     /// Runs piloto in `directory` with a minimal environment (no `${VAR}` overrides leak in).
     static func piloto(_ arguments: [String], in directory: String) throws -> Result {
+        try launch(try binary(), arguments, in: directory, environment: ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
+    }
+
+    static func launch(
+        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+        process.environment = environment
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
@@ -102,5 +108,30 @@ import Testing
         let result = try Self.piloto(arguments, in: CLIFixtures.repoRoot)
         #expect(result.status == 0, "out/ drifted:\n\(result.stdout)")
         #expect(result.stdout.hasSuffix("is up to date (8 files)\n"))
+    }
+
+    /// Colour only on a terminal, and never with NO_COLOR: `script` gives piloto a pseudo-terminal.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func diffIsColouredOnlyOnATerminalWithoutNoColor() throws {
+        let folder = try CLIFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(
+            atPath: CLIFixtures.repoRoot + "/Tests/GeneratorsTests/Fixtures/minimal/piloto.yaml",
+            toPath: folder + "/piloto.yaml")
+        #expect(try Self.piloto(["generate"], in: folder).status == 0)
+        try "changed\n".write(toFile: folder + "/out/service.yaml", atomically: true, encoding: .utf8)
+        let command = "\(try Self.binary()) generate --check"
+        let onTerminal = try Self.launch(
+            "/usr/bin/script", ["-qec", command, "/dev/null"], in: folder, environment: ["PATH": "/usr/bin:/bin", "TERM": "dumb"])
+        #expect(onTerminal.stdout.contains("\u{1B}[31m-changed"), "\(onTerminal.stdout)")
+        let noColor = try Self.launch(
+            "/usr/bin/script", ["-qec", command, "/dev/null"], in: folder,
+            environment: ["PATH": "/usr/bin:/bin", "TERM": "dumb", "NO_COLOR": "1"])
+        #expect(noColor.stdout.contains("-changed"))
+        #expect(!noColor.stdout.contains("\u{1B}["))
+        let piped = try Self.piloto(["generate", "--check"], in: folder)
+        #expect(piped.status == 1)
+        #expect(!piped.stdout.contains("\u{1B}["))
+        #expect(piped.stdout.hasSuffix("out is out of date; run: piloto generate --config piloto.yaml\n"))
     }
 }
