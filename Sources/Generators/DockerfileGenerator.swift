@@ -72,8 +72,11 @@ package enum DockerfileGenerator {
             && apt-get install -y --no-install-recommends libyaml-dev pkg-config libcrypt-dev \\
             && rm -rf /var/lib/apt/lists/*
         WORKDIR /src
+        # SwiftPM checks every target's folder when it loads the manifest, test targets included,
+        # so Tests must be in the context too, although only the piloto product is built.
         COPY Package.swift ./
         COPY Sources ./Sources
+        COPY Tests ./Tests
         RUN swift build -c release --static-swift-stdlib --product piloto \\
             && install -D -m 0755 .build/release/piloto /staging\(PilotoConfig.binaryPathInImage)
 

@@ -9,7 +9,7 @@ import PilotoConfig
 package enum DockerignoreGenerator {
     package static func generate(_ config: PilotoConfig) -> Artifact {
         var patterns = [
-            ".git", ".build", ".build-*", ".swiftpm", "out", "Tests", "bench", "docs", "**/node_modules",
+            ".git", ".build", ".build-*", ".swiftpm", "out", "bench", "docs", "**/node_modules",
             "**/.DS_Store", "**/*.log", ".env", ".env.*",
         ]
         if let frontend = config.build.frontend {

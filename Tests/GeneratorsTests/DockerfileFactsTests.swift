@@ -1,3 +1,4 @@
+import Foundation
 import PilotoConfig
 import PilotoGenerators
 import Testing
@@ -65,4 +66,29 @@ import Testing
             #expect(lines.contains(Substring(pattern)), "\(pattern)")
         }
     }
+}
+
+/// The build context the Dockerfile expects is really there in this repo and not ignored.
+@Suite struct DockerContextTests {
+    @Test func repoFilesCopiedFromTheContextExistAndAreNotIgnored() throws {
+        let config = try GenFixtures.config(folder: GenFixtures.repoRoot, environment: nil)
+        let dockerfile = try GenFixtures.artifact("Dockerfile", in: config)
+        let ignored = try GenFixtures.artifact("Dockerfile.dockerignore", in: config).split(separator: "\n")
+            .map(String.init).filter { !$0.hasPrefix("#") && !$0.contains("*") }
+        let sources = dockerfile.split(separator: "\n").filter { $0.hasPrefix("COPY ") && !$0.contains("--from=") }
+            .compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+        #expect(sources.contains("Package.swift") && sources.contains("Sources") && sources.contains("Tests"))
+        for source in ["Package.swift", "Sources", "Tests", "piloto.yaml"] {
+            #expect(FileManager.default.fileExists(atPath: GenFixtures.repoRoot + "/" + source), "\(source)")
+        }
+        for source in sources {
+            for pattern in ignored {
+                #expect(!PathPrefix.isInside(source, pattern), "COPY \(source) is excluded by '\(pattern)'")
+            }
+        }
+    }
+}
+
+enum PathPrefix {
+    static func isInside(_ path: String, _ folder: String) -> Bool { path == folder || path.hasPrefix(folder + "/") }
 }
