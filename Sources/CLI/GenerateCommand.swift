@@ -46,8 +46,9 @@ enum GenerateCommand {
                     + "\(report.unchanged.count) unchanged, \(report.removed.count) removed\n")
             return ExitCode.success
         } catch {
+            // A bad --out (a file, an unwritable folder) is a usage problem, not drift.
             stderr.write("piloto: \(error.message)\n")
-            return ExitCode.checkFailed
+            return ExitCode.usage
         }
     }
 

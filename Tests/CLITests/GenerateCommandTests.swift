@@ -145,3 +145,13 @@ import Testing
         #expect(runCLI(["generate", "--out"]).code == 2)
     }
 }
+
+extension GenerateCommandTests {
+    @Test func outThatIsAFileIsExitTwo() throws {
+        let (config, out) = try Self.workspace()
+        try "not a folder\n".write(toFile: out, atomically: true, encoding: .utf8)
+        let result = runCLI(["generate", "--config", config, "--out", out])
+        #expect(result.code == 2)
+        #expect(result.err.contains("is not a directory"))
+    }
+}
