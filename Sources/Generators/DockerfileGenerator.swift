@@ -15,7 +15,7 @@ package enum DockerfileGenerator {
         var out = GeneratedHeader.hashComment(config)
         out += """
             #
-            # Build from the folder that holds \(GeneratedHeader.sourceName(config)): docker build -f out\(outSuffix(config))/Dockerfile .
+            # Build from the folder that holds \(GeneratedHeader.fileName(config)): docker build -f out\(outSuffix(config))/Dockerfile .
             # BuildKit reads Dockerfile.dockerignore beside this file instead of a .dockerignore in the context.
             # Every stage uses Debian \(debian) so the binary built in stage 2 finds the same glibc and libyaml
             # ABI in stage 3.
@@ -107,7 +107,7 @@ package enum DockerfileGenerator {
             out += "# The users file holds crypt(3) hashes, never passwords; the runtime reads it at boot.\n"
             out += "COPY \(source) \(PathText.join(PilotoConfig.appDirectory, source))\n"
         }
-        out += "COPY \(PathText.contextPath(GeneratedHeader.sourceName(config))) \(PilotoConfig.configPathInImage)\n"
+        out += "COPY \(GeneratedHeader.fileName(config)) \(PilotoConfig.configPathInImage)\n"
         var command = [PilotoConfig.binaryPathInImage, "serve", "--config", PilotoConfig.configPathInImage]
         if let environment = config.environment { command += ["--env", environment] }
         let exec = "[" + command.map { JSONEmitter.quoted($0) }.joined(separator: ", ") + "]"

@@ -9,8 +9,16 @@ package enum GeneratedHeader {
     /// The config file as it should appear in generated text.
     package static func sourceName(_ config: PilotoConfig) -> String {
         let name = config.sourceName
-        guard name.hasPrefix("/") else { return name }
-        return name.split(separator: "/").last.map(String.init) ?? "piloto.yaml"
+        guard name.hasPrefix("/") else {
+            // `./piloto.yaml` and `piloto.yaml` are one file: one spelling, so --check agrees.
+            return PathText.normalized(name).isEmpty ? name : PathText.normalized(name)
+        }
+        return fileName(config)
+    }
+
+    /// The config's file name alone: inside the build context (the config's folder) that is its path.
+    package static func fileName(_ config: PilotoConfig) -> String {
+        config.sourceName.split(separator: "/").last.map(String.init) ?? "piloto.yaml"
     }
 
     /// The command that regenerates this output, e.g. `piloto generate --config piloto.yaml --env staging`.
