@@ -46,6 +46,9 @@ package enum UnifiedDiff {
         return lines
     }
 
+    /// `splitLines` for tests that re-apply a diff.
+    package static func splitLinesForTests(_ text: String) -> [String] { splitLines(text) }
+
     /// The edit script: every line of `a` and `b` once, as same/removed/added, in order.
     package static func script(_ a: [String], _ b: [String]) -> [Line] {
         // Trim the common prefix and suffix first: most drifts touch a few lines.
