@@ -17,8 +17,8 @@ package enum DockerfileGenerator {
             #
             # Build from the folder that holds \(GeneratedHeader.fileName(config)): docker build -f out\(outSuffix(config))/Dockerfile .
             # BuildKit reads Dockerfile.dockerignore beside this file instead of a .dockerignore in the context.
-            # Every stage uses Debian \(debian) so the binary built in stage 2 finds the same glibc and libyaml
-            # ABI in stage 3.
+            # Every stage uses Debian \(debian) so the binary from the build stage finds the same glibc and libyaml
+            # ABI in the runtime stage.
 
             """
         if let frontend = config.build.frontend {
@@ -45,7 +45,7 @@ package enum DockerfileGenerator {
         let source = PathText.contextPath(frontend.path.asWritten)
         return """
 
-            # Stage 1: the single-page app. The manifest and lock file are copied first, so the
+            # Frontend stage: the single-page app. The manifest and lock file are copied first, so the
             # dependency install layer is reused until they change (`npm ci` needs the lock file).
             FROM node:\(oneLine(frontend.node))-\(debian)-slim AS frontend
             WORKDIR \(dir)
@@ -62,7 +62,7 @@ package enum DockerfileGenerator {
     private static func swiftStage(_ config: PilotoConfig, debian: String) -> String {
         """
 
-        # Stage 2: piloto in release mode. The Swift runtime is linked statically; libyaml (the YAML
+        # Build stage: piloto in release mode. The Swift runtime is linked statically; libyaml (the YAML
         # parser) stays a shared library, found at run time from the libyaml-0-2 package.
         FROM swift:\(oneLine(config.build.swift))-\(debian) AS build
         # Versions follow the base image's Debian release; pinning exact Debian revisions would break
@@ -88,7 +88,7 @@ package enum DockerfileGenerator {
     private static func runtimeStage(_ config: PilotoConfig, debian: String) -> String {
         var out = """
 
-            # Stage 3: the runtime. Only what the binary needs: libyaml-0-2 (shared libyaml),
+            # Runtime stage. Only what the binary needs: libyaml-0-2 (shared libyaml),
             # ca-certificates (TLS to Google APIs). libcrypt1 and libstdc++6 are part of the base image.
             FROM debian:\(debian)-slim
             # hadolint ignore=DL3008
