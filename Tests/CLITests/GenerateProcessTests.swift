@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The built `piloto` binary, run as separate processes: determinism across processes (Swift seeds
+/// hashing per process, so a Dictionary-order bug only shows here) and the repo's own drift check.
+///
+/// The binary is built by `swift build` before `swift test` (as CI does); the test never builds it.
+@Suite struct GenerateProcessTests {
+    /// `piloto` next to the test bundle, else under the package's `.build/debug`.
+    static func binary() throws -> String {
+        var candidates: [String] = []
+        if let argv0 = CommandLine.arguments.first {
+            var folder = URL(fileURLWithPath: argv0).deletingLastPathComponent()
+            // argv0 may be inside `pilotoPackageTests.xctest/...`; walk up to the products folder.
+            for _ in 0..<4 {
+                candidates.append(folder.appendingPathComponent("piloto").path)
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        candidates.append(CLIFixtures.repoRoot + "/.build/debug/piloto")
+        for candidate in candidates {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+                FileManager.default.isExecutableFile(atPath: candidate)
+            {
+                return candidate
+            }
+        }
+        Issue.record("piloto binary not found (looked in: \(candidates.joined(separator: ", "))); run `swift build` first")
+        throw CocoaError(.fileNoSuchFile)
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs piloto in `directory` with a minimal environment (no `${VAR}` overrides leak in).
+    static func piloto(_ arguments: [String], in directory: String) throws -> Result {
+        try launch(try binary(), arguments, in: directory, environment: ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
+    }
+
+    static func launch(
+        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = environment
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = error.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func files(_ folder: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory),
+                !isDirectory.boolValue, let data = FileManager.default.contents(atPath: folder + "/" + relative)
+            {
+                files[relative] = data
+            }
+        }
+        return files
+    }
+
+    @Test(arguments: [nil, "staging"] as [String?])
+    func twoProcessesWriteIdenticalBytes(environment: String?) throws {
+        let temp = try CLIFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: temp) }
+        var outputs: [[String: Data]] = []
+        for run in 0..<2 {
+            var arguments = ["generate", "--config", "piloto.yaml", "--out", "\(temp)/run\(run)"]
+            if let environment { arguments += ["--env", environment] }
+            let result = try Self.piloto(arguments, in: CLIFixtures.repoRoot)
+            #expect(result.status == 0, "\(result.stderr)")
+            outputs.append(Self.files("\(temp)/run\(run)"))
+        }
+        #expect(!outputs[0].isEmpty)
+        #expect(outputs[0].keys.sorted() == outputs[1].keys.sorted())
+        for (path, data) in outputs[0] {
+            #expect(outputs[1][path] == data, "\(path) differs between two processes")
+        }
+    }
+
+    @Test(arguments: [nil, "staging"] as [String?])
+    func committedOutIsUpToDate(environment: String?) throws {
+        var arguments = ["generate", "--check"]
+        if let environment { arguments += ["--env", environment] }
+        let result = try Self.piloto(arguments, in: CLIFixtures.repoRoot)
+        #expect(result.status == 0, "out/ drifted:\n\(result.stdout)")
+        #expect(result.stdout.hasSuffix("is up to date (8 files)\n"))
+    }
+
+    /// Colour only on a terminal, and never with NO_COLOR: `script` gives piloto a pseudo-terminal.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func diffIsColouredOnlyOnATerminalWithoutNoColor() throws {
+        let folder = try CLIFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(
+            atPath: CLIFixtures.repoRoot + "/Tests/GeneratorsTests/Fixtures/minimal/piloto.yaml",
+            toPath: folder + "/piloto.yaml")
+        #expect(try Self.piloto(["generate"], in: folder).status == 0)
+        try "changed\n".write(toFile: folder + "/out/service.yaml", atomically: true, encoding: .utf8)
+        let command = "\(try Self.binary()) generate --check"
+        let onTerminal = try Self.launch(
+            "/usr/bin/script", ["-qec", command, "/dev/null"], in: folder, environment: ["PATH": "/usr/bin:/bin", "TERM": "dumb"])
+        #expect(onTerminal.stdout.contains("\u{1B}[31m-changed"), "\(onTerminal.stdout)")
+        let noColor = try Self.launch(
+            "/usr/bin/script", ["-qec", command, "/dev/null"], in: folder,
+            environment: ["PATH": "/usr/bin:/bin", "TERM": "dumb", "NO_COLOR": "1"])
+        #expect(noColor.stdout.contains("-changed"))
+        #expect(!noColor.stdout.contains("\u{1B}["))
+        let piped = try Self.piloto(["generate", "--check"], in: folder)
+        #expect(piped.status == 1)
+        #expect(!piped.stdout.contains("\u{1B}["))
+        #expect(piped.stdout.hasSuffix("out is out of date; run: piloto generate --config piloto.yaml\n"))
+    }
+}
