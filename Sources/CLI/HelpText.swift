@@ -1,0 +1,111 @@
+/// Static help strings (golden-tested in CLITests): one overview and one page per command.
+enum HelpText {
+    static let version = "piloto 0.1.0"
+
+    static let overview = """
+        piloto: one piloto.yaml drives the Cloud Run deployment and the server.
+
+        Usage: piloto <command> [options]
+
+        Commands:
+          validate [--config FILE] [--env NAME]
+                        Check the config; print every error and warning.
+          generate [--config FILE] [--env NAME] [--out DIR] [--check]
+                        Write the deployment artifacts to DIR (default out/);
+                        --check writes nothing and reports drift.
+          serve [--config FILE] [--env NAME] [--port N] [--dev]
+                        Run the HTTP/1.1 and WebSocket server.
+          schema [--markdown]
+                        Print the JSON Schema of piloto.yaml (--markdown: the
+                        reference, docs/config.md).
+          passwd LOGIN  Print a users_file line (login:crypt-hash) for LOGIN.
+          help [COMMAND]
+                        Show help for a command.
+
+        Options:
+          --config FILE Config file (default: ./piloto.yaml).
+          --env NAME    Apply the overlay environments.NAME.
+          -h, --help    Show help.
+          --version     Show the version.
+
+        Exit codes:
+          0  success
+          1  a check failed (generate --check found drift)
+          2  usage error or invalid config
+
+        """
+
+    static let commands: [(name: String, text: String)] = [
+        ("validate", """
+            Usage: piloto validate [--config FILE] [--env NAME]
+
+            Check piloto.yaml: YAML syntax, keys, types, units and cross-field rules
+            (Cloud Run CPU/memory, cookies, routes, sessions). Every problem is printed
+            as FILE:LINE:COL: error|warning: MESSAGE with the source line and a caret.
+
+            Options:
+              --config FILE Config file (default: ./piloto.yaml).
+              --env NAME    Apply the overlay environments.NAME before checking.
+
+            Exit codes: 0 valid (warnings allowed), 2 invalid config or usage error.
+
+            """),
+        ("generate", """
+            Usage: piloto generate [--config FILE] [--env NAME] [--out DIR] [--check]
+
+            Write Dockerfile, service.yaml, domain-mapping.yaml and alert policies,
+            deterministically, into DIR.
+
+            Options:
+              --config FILE Config file (default: ./piloto.yaml).
+              --env NAME    Apply the overlay environments.NAME.
+              --out DIR     Output folder (default: out).
+              --check       Write nothing; print a diff and exit 1 when DIR has drifted.
+
+            Exit codes: 0 success, 1 drift found by --check, 2 invalid config or usage error.
+
+            """),
+        ("serve", """
+            Usage: piloto serve [--config FILE] [--env NAME] [--port N] [--dev]
+
+            Run the production HTTP/1.1 and WebSocket server described by the config.
+            The PORT environment variable wins over server.port; --port wins over both.
+
+            Options:
+              --config FILE Config file (default: ./piloto.yaml).
+              --env NAME    Apply the overlay environments.NAME.
+              --port N      Listen on port N.
+              --dev         Development mode (local use only).
+
+            Exit codes: 0 clean shutdown, 2 invalid config or usage error.
+
+            """),
+        ("schema", """
+            Usage: piloto schema [--markdown]
+
+            Print the JSON Schema (2020-12) of piloto.yaml on stdout; with --markdown,
+            print the key reference instead. Regenerate the committed copies with:
+              swift run piloto schema > out/piloto.schema.json
+              swift run piloto schema --markdown > docs/config.md
+
+            Exit codes: 0 success, 2 usage error.
+
+            """),
+        ("passwd", """
+            Usage: piloto passwd LOGIN
+
+            Print a users_file line (login:crypt-hash) for LOGIN, for sessions.users_file.
+
+            Exit codes: 0 success, 2 usage error.
+
+            """),
+        ("help", """
+            Usage: piloto help [COMMAND]
+
+            Show the overview, or the help of COMMAND.
+
+            """),
+    ]
+
+    static func page(for command: String) -> String? { commands.first { $0.name == command }?.text }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// The one way any part of piloto reads a config: read → parse → interpolate → overlay → type →
+/// validate. `validate`, `generate` and `serve` all call this, so the server can never accept a
+/// config the CLI rejects.
+package enum ConfigLoader {
+    /// Largest config file accepted; a piloto.yaml is a few KiB.
+    package static let maximumBytes = 1 << 20
+
+    /// Read file, parse, interpolate `${VAR}`, apply overlay, decode, validate.
+    package static func load(
+        path: String, environment: String? = nil,
+        variables: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> LoadedConfig {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let directory = PathResolution.resolve(absolute + "/..", against: "/")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw failure(path, "cannot read config file '\(path)' (does it exist?)")
+        }
+        guard data.count <= maximumBytes else {
+            throw failure(path, "config file is larger than \(maximumBytes) bytes")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw failure(path, "config file is not valid UTF-8")
+        }
+        return try load(yaml: text, sourceName: path, baseDirectory: directory, environment: environment, variables: variables)
+    }
+
+    /// Same from text; `sourceName` is what diagnostics print, `baseDirectory` resolves relative paths.
+    package static func load(
+        yaml: String, sourceName: String, baseDirectory: String, environment: String? = nil,
+        variables: [String: String] = [:]
+    ) throws(ConfigError) -> LoadedConfig {
+        let renderer = DiagnosticRenderer(source: yaml)
+        var diagnostics: [Diagnostic] = []
+        func finish() -> (errors: Bool, sorted: [Diagnostic]) {
+            let sorted = sortAndDeduplicate(diagnostics)
+            return (sorted.contains { $0.severity == .error }, sorted)
+        }
+
+        let (root, parseDiagnostics) = YAMLParser.parse(yaml, file: sourceName)
+        diagnostics += parseDiagnostics
+        if !parseDiagnostics.isEmpty && parseDiagnostics.contains(where: { $0.message.hasPrefix("YAML syntax error") }) {
+            let sorted = sortAndDeduplicate(diagnostics)
+            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
+        }
+        if root == nil && parseDiagnostics.contains(where: { $0.severity == .error }) {
+            let sorted = sortAndDeduplicate(diagnostics)
+            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
+        }
+        guard case .mapping(var document) = root else {
+            let mark = root?.mark ?? .start
+            diagnostics.append(Diagnostic(
+                severity: .error, file: sourceName, line: mark.line, column: mark.column,
+                message: root == nil
+                    ? "the config is empty; expected a mapping with service:, routes: and other sections"
+                    : "expected a mapping with service:, routes: and other sections, found \(root?.kindDescription ?? "")"))
+            let sorted = sortAndDeduplicate(diagnostics)
+            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
+        }
+
+        // Overlays: pick the selected one before interpolation, so unselected overlays may
+        // reference variables that only their own deployment sets.
+        var overlay: YAMLMapping?
+        if let environment {
+            let environments = document["environments"]
+            var names: [String] = []
+            if case .mapping(let envs)? = environments {
+                names = envs.pairs.map(\.key.text)
+                if case .mapping(let chosen)? = envs[environment] { overlay = chosen }
+            }
+            if !names.contains(environment) {
+                let mark = document.pair("environments")?.key.mark ?? .start
+                var message = "unknown environment '\(environment)'"
+                message += names.isEmpty ? "; this config declares no environments:" : "; known: " + names.joined(separator: ", ")
+                if let near = EditDistance.suggestion(for: environment, among: names) { message += "; did you mean '\(near)'?" }
+                diagnostics.append(Diagnostic(
+                    severity: .error, file: sourceName, line: mark.line, column: mark.column, message: message))
+            }
+        }
+
+        var interpolator = Interpolator(file: sourceName, variables: variables)
+        document.pairs = document.pairs.map { pair in
+            guard pair.key.text != "environments" else { return pair }
+            var pair = pair
+            pair.value = interpolator.node(pair.value, path: pair.key.text)
+            return pair
+        }
+        if let chosen = overlay, let environment {
+            if case .mapping(let interpolated) = interpolator.node(.mapping(chosen), path: "environments.\(environment)") {
+                document = Overlay.merge(document, interpolated)
+            }
+        }
+        diagnostics += interpolator.diagnostics
+
+        var checker = SchemaChecker(file: sourceName, failedMarks: interpolator.failedMarks)
+        let typed = checker.checkRoot(document, partial: false)
+        diagnostics += checker.diagnostics
+
+        let builder = ModelBuilder(sourceName: sourceName, baseDirectory: baseDirectory)
+        let config = builder.build(typed, environment: environment, environmentNames: checker.environmentNames)
+        var validator = Validator(
+            file: sourceName, config: config, sourceMap: checker.sourceMap, skip: checker.erroredPaths,
+            routeIndices: builder.indexedRoutes(typed).map(\.index))
+        validator.run()
+        diagnostics += validator.diagnostics
+
+        let (hasErrors, sorted) = finish()
+        if hasErrors {
+            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
+        }
+        return LoadedConfig(config: config, warnings: sorted, renderedWarnings: renderer.render(sorted))
+    }
+
+    /// By position (stable for equal positions), each distinct diagnostic once.
+    static func sortAndDeduplicate(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var unique: [Diagnostic] = []
+        for d in diagnostics where !unique.contains(d) { unique.append(d) }
+        return unique.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element)
+    }
+
+    private static func failure(_ file: String, _ message: String) -> ConfigError {
+        let d = Diagnostic(severity: .error, file: file, line: 1, column: 1, message: message)
+        return ConfigError(diagnostics: [d], rendered: d.header + "\n")
+    }
+}

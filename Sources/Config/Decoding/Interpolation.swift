@@ -1,0 +1,91 @@
+/// `${VAR}` and `${VAR:-default}` inside scalar values; `$${` is a literal `${`.
+///
+/// Runs on the YAML tree before typing, so `max_instances: ${MAX:-3}` is checked as an integer
+/// after substitution. A missing variable without a default is an error at the scalar, naming the
+/// variable and the key path.
+struct Interpolator {
+    let file: String
+    let variables: [String: String]
+    var diagnostics: [Diagnostic] = []
+    /// Scalars whose interpolation failed (by position): not type-checked again.
+    var failedMarks: Set<SourceMark> = []
+
+    init(file: String, variables: [String: String]) {
+        self.file = file
+        self.variables = variables
+    }
+
+    mutating func node(_ node: YAMLNode, path: String) -> YAMLNode {
+        switch node {
+        case .scalar(var s):
+            guard s.text.contains("$") else { return node }
+            switch expand(s.text) {
+            case .success(let text): s.text = text
+            case .failure(let e):
+                failedMarks.insert(s.mark)
+                let where_ = path.isEmpty ? "" : " (in '\(path)')"
+                diagnostics.append(Diagnostic(
+                    severity: .error, file: file, line: s.mark.line, column: s.mark.column, message: e.message + where_))
+            }
+            return .scalar(s)
+        case .sequence(var seq):
+            seq.items = seq.items.enumerated().map { self.node($0.element, path: "\(path)[\($0.offset)]") }
+            return .sequence(seq)
+        case .mapping(var m):
+            m.pairs = m.pairs.map { pair in
+                var pair = pair
+                pair.value = self.node(pair.value, path: SchemaChecker.join(path, pair.key.text))
+                return pair
+            }
+            return .mapping(m)
+        }
+    }
+
+    /// The text with every reference replaced, or the first problem.
+    func expand(_ text: String) -> Result<String, UnitError> {
+        var out = ""
+        let chars = Array(text.unicodeScalars)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "$", i + 2 < chars.count, chars[i + 1] == "$", chars[i + 2] == "{" {
+                out += "${"
+                i += 3
+                continue
+            }
+            guard c == "$", i + 1 < chars.count, chars[i + 1] == "{" else {
+                out.unicodeScalars.append(c)
+                i += 1
+                continue
+            }
+            guard let close = chars[(i + 2)...].firstIndex(of: "}") else {
+                return .failure(UnitError("unterminated '${' (write '$${' for a literal '${')"))
+            }
+            var inner = String(String.UnicodeScalarView(chars[(i + 2)..<close]))
+            var fallback: String?
+            if let range = inner.firstRange(of: ":-") {
+                fallback = String(inner[range.upperBound...])
+                inner = String(inner[..<range.lowerBound])
+            }
+            guard Self.isValidName(inner) else {
+                return .failure(UnitError("invalid variable name '\(inner)' in '${…}' (letters, digits and _, not starting with a digit)"))
+            }
+            if let value = variables[inner], !(value.isEmpty && fallback != nil) {
+                out += value
+            } else if let fallback {
+                out += fallback
+            } else {
+                return .failure(UnitError("environment variable '\(inner)' is not set (write ${\(inner):-default} for a default)"))
+            }
+            i = close + 1
+        }
+        return .success(out)
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !(first >= "0" && first <= "9") else { return false }
+        return name.unicodeScalars.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import PilotoConfig
+import Testing
+
+struct YAMLParserTests {
+    @Test func nodes_carryOneBasedPositions() throws {
+        let (root, diagnostics) = YAMLParser.parse("a: 1\nb:\n  - x\n  - {c: d}\n", file: "t.yaml")
+        #expect(diagnostics.isEmpty)
+        guard case .mapping(let m)? = root, case .sequence(let seq)? = m["b"] else {
+            Issue.record("unexpected shape")
+            return
+        }
+        #expect(m.pairs[0].key.mark == SourceMark(line: 1, column: 1))
+        #expect(m.pairs[0].value.mark == SourceMark(line: 1, column: 4))
+        #expect(seq.items[0].mark == SourceMark(line: 3, column: 5))
+        #expect(seq.items[1].mark == SourceMark(line: 4, column: 5))
+    }
+
+    @Test func scalars_keepTextAndStyle_noYAML11Typing() {
+        let (root, _) = YAMLParser.parse("a: yes\nb: 'no'\nc: \"on\"\nd: 010\n", file: "t.yaml")
+        guard case .mapping(let m)? = root else {
+            Issue.record("not a mapping")
+            return
+        }
+        #expect(m["a"] == .scalar(YAMLScalar(text: "yes", style: .plain, mark: SourceMark(line: 1, column: 4))))
+        #expect(m["b"] == .scalar(YAMLScalar(text: "no", style: .singleQuoted, mark: SourceMark(line: 2, column: 4))))
+        #expect(m["c"] == .scalar(YAMLScalar(text: "on", style: .doubleQuoted, mark: SourceMark(line: 3, column: 4))))
+        #expect(m["d"] == .scalar(YAMLScalar(text: "010", style: .plain, mark: SourceMark(line: 4, column: 4))))
+    }
+
+    @Test func duplicateKeys_allReported_withNoteAtFirst() {
+        let (_, diagnostics) = YAMLParser.parse("a: 1\nb: 2\na: 3\na: 4\n", file: "t.yaml")
+        #expect(diagnostics.map(\.line) == [3, 4])
+        #expect(diagnostics.allSatisfy { $0.notes.map(\.line) == [1] && $0.message == "duplicate key 'a'" })
+    }
+
+    @Test func endOfFileProblem_clampsToLastLine() {
+        let (_, diagnostics) = YAMLParser.parse("a: 1\nb: [1, 2\n", file: "t.yaml")
+        let d = diagnostics.first
+        #expect(d?.line == 2)
+        #expect(d?.column == 9)
+        #expect(d?.message == "YAML syntax error: did not find expected ',' or ']' at end of file")
+        #expect(d?.notes.first?.message == "while parsing a flow sequence")
+        #expect(d?.notes.first?.line == 2)
+        #expect(d?.notes.first?.column == 4)
+    }
+
+    @Test func caret_copiesTabs_andAlignsUnderColumn() {
+        let renderer = DiagnosticRenderer(source: "x:\t\"é\" y\n")
+        let d = Diagnostic(severity: .error, file: "t.yaml", line: 1, column: 6, message: "m")
+        #expect(renderer.render(one: d) == "t.yaml:1:6: error: m\nx:\t\"é\" y\n  \t  ^\n")
+    }
+
+    @Test func diagnostics_areCapped() {
+        let renderer = DiagnosticRenderer(source: "a\n")
+        let many = (0..<(DiagnosticRenderer.displayLimit + 3)).map {
+            Diagnostic(severity: .error, file: "t", line: 1, column: 1, message: "e\($0)")
+        }
+        #expect(renderer.render(many).hasSuffix("3 more not shown\n"))
+    }
+}
