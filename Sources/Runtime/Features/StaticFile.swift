@@ -29,25 +29,73 @@ package struct StaticFile: Sendable {
     package let extraHeaders: [(String, String)]
 
     /// The variant to send for an `Accept-Encoding` value (RFC 9110 §12.5.3): br, then gzip, then
-    /// identity; a coding with `q=0` is refused.
+    /// identity; a coding with `q=0` is refused, `*` stands for codings not named.
     package func variant(acceptEncoding: String?) -> FileVariant {
         guard let acceptEncoding, gzip != nil || br != nil else { return identity }
-        var accepted: Set<String> = []
-        var refused: Set<String> = []
-        for element in acceptEncoding.split(separator: ",") {
-            let parts = element.split(separator: ";")
-            let name = (parts.first.map { $0.trimmingOWS() } ?? "").lowercased()
-            var q = 1.0
-            for param in parts.dropFirst() {
-                let kv = param.trimmingOWS()
-                if kv.lowercased().hasPrefix("q="), let value = Double(kv.dropFirst(2)) { q = value }
-            }
-            if q > 0 { accepted.insert(name) } else { refused.insert(name) }
-        }
-        let wildcard = accepted.contains("*")
-        func ok(_ name: String) -> Bool { accepted.contains(name) || (wildcard && !refused.contains(name)) }
-        if let br, ok("br") { return br }
-        if let gzip, ok("gzip") || ok("x-gzip") { return gzip }
+        let weights = AcceptEncoding.weights(acceptEncoding)
+        if let br, weights.br ?? weights.wildcard ?? 0 > 0 { return br }
+        if let gzip, weights.gzip ?? weights.wildcard ?? 0 > 0 { return gzip }
         return identity
+    }
+}
+
+/// A scan of `Accept-Encoding` for the codings we store, without building strings per element.
+enum AcceptEncoding {
+    /// q-values in thousandths (RFC 9110 §12.4.2), nil when the coding is not mentioned.
+    static func weights(_ header: String) -> (br: Int?, gzip: Int?, wildcard: Int?) {
+        var result: (br: Int?, gzip: Int?, wildcard: Int?) = (nil, nil, nil)
+        for element in header.utf8.split(separator: UInt8(ascii: ",")) {
+            let parts = element.split(separator: UInt8(ascii: ";"), maxSplits: 1)
+            guard let rawName = parts.first else { continue }
+            let name = trim(rawName)
+            let q = parts.count > 1 ? qValue(trim(parts[1])) : 1000
+            if equalsIgnoringCase(name, "br") {
+                result.br = q
+            } else if equalsIgnoringCase(name, "gzip") || equalsIgnoringCase(name, "x-gzip") {
+                result.gzip = q
+            } else if equalsIgnoringCase(name, "*") {
+                result.wildcard = q
+            }
+        }
+        return result
+    }
+
+    /// `q=0.5` → 500; anything unparsable counts as 1 (lenient, like most servers).
+    private static func qValue(_ param: Substring.UTF8View.SubSequence) -> Int {
+        let bytes = Array(param)
+        guard bytes.count >= 3, bytes[0] | 0x20 == UInt8(ascii: "q"), bytes[1] == UInt8(ascii: "=") else { return 1000 }
+        var value = 0
+        var scale = 1000
+        var seenDot = false
+        for b in bytes[2...] {
+            if b == UInt8(ascii: ".") { seenDot = true; continue }
+            guard b >= 0x30 && b <= 0x39 else { return 1000 }
+            if !seenDot {
+                value = value * 10 + Int(b - 0x30) * 1000
+            } else if scale > 1 {
+                scale /= 10
+                value += Int(b - 0x30) * scale
+            }
+        }
+        return min(value, 1000)
+    }
+
+    private static func trim(_ s: String.UTF8View.SubSequence) -> String.UTF8View.SubSequence {
+        var s = s
+        while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
+        while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
+        return s
+    }
+
+    private static func equalsIgnoringCase(_ s: String.UTF8View.SubSequence, _ literal: StaticString) -> Bool {
+        guard s.count == literal.utf8CodeUnitCount else { return false }
+        var i = 0
+        for b in s {
+            let l = literal.utf8Start[i]
+            let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            if lower != l { return false }
+            i += 1
+        }
+        return true
     }
 }

@@ -78,6 +78,17 @@ package struct PrebuiltResponse: Sendable {
     }
 }
 
+extension PrebuiltResponse {
+    /// A boot-time response with a small fixed body (health, 404): `Content-Length` is added here.
+    package static func fixed(
+        _ status: HTTPStatus, headers: [(String, String)], body: [UInt8], extraHeaders: [(String, String)]
+    ) -> PrebuiltResponse {
+        PrebuiltResponse(
+            status: status, fields: headers + [("Content-Length", String(body.count))] + extraHeaders,
+            body: body.isEmpty ? nil : SharedBytes(body))
+    }
+}
+
 /// What a route answers.
 package enum RouteResponse: Sendable {
     case response(HTTPResponse)

@@ -35,6 +35,8 @@ package final class Router: Sendable {
     package let state: ServerState
     package let metrics: MetricsRegistry
     package let logger: Logger?
+    private let health: HealthResponder
+    private let notFound: PrebuiltResponse
 
     /// Route patterns in order, for metric labels.
     package var patterns: [String] { entries.map(\.route.path) }
@@ -65,6 +67,11 @@ package final class Router: Sendable {
         }
         self.entries = entries
         self.state = state
+        health = HealthResponder(extraHeaders: extra)
+        let notFoundBody = HTTPError(.notFound).response
+        notFound = .fixed(
+            .notFound, headers: [("Content-Type", "application/json")],
+            body: { if case .bytes(let b) = notFoundBody.body { b } else { [] } }(), extraHeaders: extra)
         self.logger = logger
         metrics = MetricsRegistry(routePatterns: entries.map(\.route.path), loopCount: loopCount)
     }
@@ -98,13 +105,18 @@ package final class Router: Sendable {
 
     /// Answers one request; `route` is the index from `match`.
     package func respond(to request: HTTPRequest, route: Int) -> RouteResponse {
-        guard route < entries.count else { return .response(HTTPError(.notFound).response) }
+        let includeBody = !request.head.isHead
+        guard route < entries.count else { return .prebuilt(notFound, includeBody: includeBody) }
         let isRead = request.method == "GET" || request.method == "HEAD"
         switch entries[route].handler {
         case .health(let liveness, let readiness):
-            guard request.path == liveness || request.path == readiness else { return .response(HTTPError(.notFound).response) }
+            guard request.path == liveness || request.path == readiness else {
+                return .prebuilt(notFound, includeBody: includeBody)
+            }
             guard isRead else { return methodNotAllowed() }
-            return .response(request.path == liveness ? HealthResponder.liveness() : HealthResponder.readiness(draining: state.draining))
+            return request.path == liveness
+                ? health.liveness(includeBody: includeBody)
+                : health.readiness(draining: state.draining, includeBody: includeBody)
         case .metrics(let allowRemote):
             // Metrics reveal traffic: only loopback (a sidecar or `kubectl port-forward`) unless configured.
             guard allowRemote || request.remote.isLoopback else { return .response(HTTPError(.notFound).response) }
