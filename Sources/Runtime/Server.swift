@@ -41,7 +41,11 @@ package final class Server: Sendable {
 
     /// - Parameters:
     ///   - port: the effective port (`PORT` and `--port` already applied); 0 picks a free one.
-    package init(config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger) throws(ServerError) {
+    ///   - responders: handlers for websocket/auth/dashboard/proxy routes, keyed by route path.
+    package init(
+        config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger,
+        responders: [String: any Responder] = [:]
+    ) throws(ServerError) {
         self.config = config
         self.host = host
         self.port = port
@@ -49,7 +53,8 @@ package final class Server: Sendable {
         let configured = config.server.workers
         workers = configured > 0 ? configured : max(1, ProcessInfo.processInfo.activeProcessorCount)
         do {
-            router = try Router(config: config, state: ServerState(), loopCount: workers, logger: logger)
+            router = try Router(
+                config: config, state: ServerState(), loopCount: workers, logger: logger, responders: responders)
         } catch {
             throw .router(error)
         }

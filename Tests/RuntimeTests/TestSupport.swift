@@ -96,7 +96,8 @@ final class RawClient {
 
     /// Everything until the server closes (or the receive timeout).
     func readUntilClose() -> String {
-        var out: [UInt8] = []
+        var out = pending
+        pending = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -116,7 +117,7 @@ final class RawClient {
         }
     }
 
-    private var pending: [UInt8] = []
+    var pending: [UInt8] = []
 
     /// Reads exactly one response (Content-Length framed); nil on EOF/timeout.
     func readResponse(head: Bool = false) -> (status: Int, headers: [String: String], body: String, raw: String)? {

@@ -12,6 +12,8 @@ final class ConnectionSlot {
     var peerClosed = false
     /// Last time the kernel took bytes from `output` (slow-reader timeout).
     var lastWriteProgress: Int64
+    /// Set after a `101`: bytes go to the upgraded protocol instead of the HTTP state machine.
+    var upgraded: (any UpgradedConnection)?
 
     init(fd: Int32, remote: SocketAddress, http: HTTPConnection, now: Int64) {
         self.fd = fd

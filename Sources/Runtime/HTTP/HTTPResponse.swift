@@ -94,8 +94,7 @@ package enum RouteResponse: Sendable {
     case response(HTTPResponse)
     /// A response computed at boot; `includeBody` is false for HEAD (and always for 304).
     case prebuilt(PrebuiltResponse, includeBody: Bool)
-    /// Reserved for protocol upgrades (WebSocket): the connection writes the response, then hands its
-    /// socket and any bytes read past the request to the upgrade's owner. Not wired yet: the
-    /// connection layer currently answers it as written and closes.
-    case upgrade(HTTPResponse)
+    /// A protocol upgrade (WebSocket): the connection writes the `101` response, then hands the
+    /// connection, and any bytes read past the request, to the upgraded protocol.
+    case upgrade(HTTPResponse, any ConnectionUpgrader)
 }

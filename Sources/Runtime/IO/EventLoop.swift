@@ -201,15 +201,24 @@ final class EventLoop: @unchecked Sendable {
                 slot.closeWhenFlushed = true
                 break
             }
-            slot.http.received(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]), now: now)
-            process(slot, now: now)
+            let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[0..<n])
+            if let upgraded = slot.upgraded {
+                guard apply(upgraded.received(bytes, now: now, output: &slot.output), to: slot) else { return }
+                if slot.output.pendingBytes >= Self.outputHighWater {
+                    guard flush(slot, now: now) else { return }
+                    if slot.output.pendingBytes >= Self.outputHighWater { slot.readPaused = true }
+                }
+            } else {
+                slot.http.received(bytes, now: now)
+                process(slot, now: now)
+            }
         }
         _ = flush(slot, now: now)
     }
 
     /// Pulls actions from the state machine and answers them, in order.
     private func process(_ slot: ConnectionSlot, now: Int64) {
-        while !slot.readPaused, let action = slot.http.nextAction(now: now) {
+        while slot.upgraded == nil, !slot.readPaused, let action = slot.http.nextAction(now: now) {
             switch action {
             case .sendContinue:
                 slot.output.append(ResponseSerializer.continueResponse)
@@ -248,12 +257,17 @@ final class EventLoop: @unchecked Sendable {
         case .prebuilt(let response, let includeBody):
             status = response.status
             context.serializer.write(response, includeBody: includeBody, close: close, date: date, into: &slot.output)
-        case .upgrade(let response):
-            // Upgrades are not wired yet: answer as written and end the connection.
-            status = response.status
-            slot.http.stopAfterCurrent()
-            slot.closeWhenFlushed = true
-            context.serializer.write(response, includeBody: true, close: true, date: date, into: &slot.output)
+        case .upgrade(let response, let upgrader):
+            if close {
+                // No new long-lived sessions while draining, nor on a connection that must end.
+                let refusal = HTTPError(router.state.draining ? .serviceUnavailable : .badRequest).response
+                status = refusal.status
+                context.serializer.write(refusal, includeBody: true, close: true, date: date, into: &slot.output)
+            } else {
+                status = response.status
+                context.serializer.write(response, includeBody: false, close: false, date: date, into: &slot.output)
+                upgrade(slot, with: upgrader, request: request, now: now)
+            }
         }
         slot.http.responseQueued(now: now)
         let nanos = SystemClock.nowNanoseconds() - start
@@ -266,9 +280,40 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Hands the connection to the upgraded protocol, with the bytes read past the request.
+    private func upgrade(_ slot: ConnectionSlot, with upgrader: any ConnectionUpgrader, request: HTTPRequest, now: Int64) {
+        let upgraded = upgrader.makeConnection(for: request)
+        slot.upgraded = upgraded
+        slot.http.stopAfterCurrent()
+        let leftover = slot.http.takeRemainingBytes()
+        guard !leftover.isEmpty else { return }
+        let disposition = leftover.withUnsafeBytes { upgraded.received($0, now: now, output: &slot.output) }
+        _ = apply(disposition, to: slot)
+    }
+
+    /// Carries out an upgraded protocol's wish; false when the connection is gone.
+    private func apply(_ disposition: UpgradeDisposition, to slot: ConnectionSlot) -> Bool {
+        switch disposition {
+        case .keepOpen:
+            return true
+        case .closeWhenFlushed:
+            slot.closeWhenFlushed = true
+            return true
+        case .closeNow:
+            closeConnection(slot)
+            return false
+        }
+    }
+
+    private func isCurrent(_ slot: ConnectionSlot) -> Bool {
+        let index = Int(slot.fd)
+        return index < connections.count && connections[index] === slot
+    }
+
     /// One `writev` per call until the kernel stops taking bytes. Returns false when the connection closed.
     @discardableResult
     private func flush(_ slot: ConnectionSlot, now: Int64) -> Bool {
+        guard isCurrent(slot) else { return false }
         if !slot.output.isEmpty {
             let fd = slot.fd
             guard let written = slot.output.flush({ Socket.writev(fd, $0) }) else {
@@ -286,7 +331,7 @@ final class EventLoop: @unchecked Sendable {
                 slot.readPaused = false
                 process(slot, now: now)
                 readAndProcess(slot, now: now)
-                return connections.indices.contains(Int(slot.fd)) && connections[Int(slot.fd)] === slot
+                return isCurrent(slot)
             }
         }
         return true
@@ -307,6 +352,8 @@ final class EventLoop: @unchecked Sendable {
         guard index < connections.count, connections[index] === slot else { return }
         connections[index] = nil
         close(slot.fd)  // also removes it from the epoll set
+        slot.upgraded?.closed()
+        slot.upgraded = nil
         openCount -= 1
         context.router.metrics.activeConnections.subtract(1, ordering: .relaxed)
     }
@@ -331,6 +378,10 @@ final class EventLoop: @unchecked Sendable {
                 lingeringClose(slot)
                 continue
             }
+            if let upgraded = slot.upgraded {
+                if apply(upgraded.tick(now: now, output: &slot.output), to: slot) { flush(slot, now: now) }
+                continue
+            }
             switch slot.http.timeoutAction(now: now) {
             case .none:
                 break
@@ -352,8 +403,13 @@ final class EventLoop: @unchecked Sendable {
         drainHandled = true
         stopListening()
         context.listenerAcks.acknowledge(then: context.listenerReleased)
-        for case let slot? in connections where slot.http.isIdle && slot.output.isEmpty {
-            closeConnection(slot)
+        let now = context.clock.nowMilliseconds()
+        for case let slot? in connections {
+            if let upgraded = slot.upgraded {
+                if apply(upgraded.drain(now: now, output: &slot.output), to: slot) { flush(slot, now: now) }
+            } else if slot.http.isIdle && slot.output.isEmpty {
+                closeConnection(slot)
+            }
         }
     }
 }

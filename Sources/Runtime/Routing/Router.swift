@@ -23,6 +23,7 @@ package final class Router: Sendable {
         case health(liveness: String, readiness: String)
         case metrics(allowRemote: Bool)
         case files(StaticFileStore, prefix: String, spaIndex: String?)
+        case custom(any Responder)
         case notImplemented(String)
     }
 
@@ -41,7 +42,12 @@ package final class Router: Sendable {
     /// Route patterns in order, for metric labels.
     package var patterns: [String] { entries.map(\.route.path) }
 
-    package init(config: PilotoConfig, state: ServerState, loopCount: Int, logger: Logger?) throws(RouterError) {
+    /// - Parameter responders: handlers for routes the runtime does not implement itself (websocket,
+    ///   auth, dashboard, proxy), keyed by route path; built-in handlers cannot be replaced.
+    package init(
+        config: PilotoConfig, state: ServerState, loopCount: Int, logger: Logger?,
+        responders: [String: any Responder] = [:]
+    ) throws(RouterError) {
         let extra = config.server.headers.map { ($0.name, $0.value) }
         var entries: [Entry] = []
         for route in config.routes {
@@ -61,7 +67,11 @@ package final class Router: Sendable {
                     try Self.load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config),
                     prefix: route.path, spaIndex: options.index)
             case .auth, .dashboard, .websocket, .proxy:
-                handler = .notImplemented(route.handler.keyword)
+                if let responder = responders[route.path] {
+                    handler = .custom(responder)
+                } else {
+                    handler = .notImplemented(route.handler.keyword)
+                }
             }
             entries.append(Entry(route: route, handler: handler))
         }
@@ -130,6 +140,8 @@ package final class Router: Sendable {
         case .files(let store, let prefix, let spaIndex):
             guard isRead else { return methodNotAllowed() }
             return SPAResponder.respond(to: request, store: store, prefix: prefix, index: spaIndex)
+        case .custom(let responder):
+            return responder.respond(to: request)
         case .notImplemented(let keyword):
             return .response(HTTPError(.notImplemented, "handler '\(keyword)' is not available in this build").response)
         }
