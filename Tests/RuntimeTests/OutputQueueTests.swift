@@ -43,3 +43,15 @@ struct OutputQueueTests {
         #expect(queue.flush { _ in -1 } == nil)
     }
 }
+
+struct DateHeaderTests {
+    /// RFC 9110 §5.6.7's own example.
+    @Test func imfFixdate_rfcExample() {
+        #expect(DateHeader.imfFixdate(epochSeconds: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        var header = DateHeader(epochSeconds: 784_111_777)
+        #expect(header.line == Array("Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n".utf8))
+        header.update(epochSeconds: 784_111_778)
+        #expect(header.line.count == 37)
+        #expect(String(decoding: header.line, as: UTF8.self).contains("08:49:38"))
+    }
+}

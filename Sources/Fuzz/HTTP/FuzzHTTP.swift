@@ -15,7 +15,32 @@ public func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let single = parse(bytes.indices.map { bytes[$0...$0] })
         if single != whole { trap("byte-at-a-time disagrees") }
     }
+    driveConnection(bytes)
     return 0
+}
+
+/// The connection state machine on the same bytes, with time moving: never a crash, and after a
+/// reject nothing more comes out.
+private func driveConnection(_ bytes: [UInt8]) {
+    let limits = HTTPParserLimits(maxHeadBytes: 2048, maxHeaderCount: 20, maxBodyBytes: 4096, maxChunkLineBytes: 64)
+    var connection = HTTPConnection(
+        limits: limits, timeouts: ConnectionTimeouts(header: 100, body: 100, idle: 100), now: 0)
+    var now: Int64 = 0
+    var offset = 0
+    while offset < bytes.count {
+        let step = max(1, Int(bytes[offset]) % 97)
+        let end = min(bytes.count, offset + step)
+        connection.received(Array(bytes[offset..<end]), now: now)
+        offset = end
+        var rejected = false
+        while let action = connection.nextAction(now: now) {
+            if rejected { trap("action after reject") }
+            if case .reject = action { rejected = true }
+            if case .dispatch = action { connection.responseQueued(now: now) }
+        }
+        now += 7
+        _ = connection.timeoutAction(now: now)
+    }
 }
 
 private struct Outcome: Equatable {

@@ -323,9 +323,11 @@ package struct HTTPRequestParser: Sendable {
 
     // MARK: helpers
 
+    /// Drops consumed bytes: at once when everything was consumed, else once 4 KiB are dead, so a
+    /// long pipelined stream neither grows the buffer nor memmoves on every read. All stored indices
+    /// shift with it, so this is safe in every state.
     private mutating func compactIfUseful() {
-        guard readIndex > 0, state == .head || readIndex == buffer.count, lines.isEmpty || readIndex == buffer.count
-        else { return }
+        guard readIndex > 0 else { return }
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
         } else if readIndex >= 4096 {
@@ -333,11 +335,12 @@ package struct HTTPRequestParser: Sendable {
         } else {
             return
         }
-        scanIndex -= readIndex
-        lineStart -= readIndex
-        lines = lines.map { ($0.lowerBound - readIndex)..<($0.upperBound - readIndex) }
-        if scanIndex < 0 { scanIndex = 0 }
-        if lineStart < 0 { lineStart = 0 }
+        let shift = readIndex
+        scanIndex = max(0, scanIndex - shift)
+        lineStart = max(0, lineStart - shift)
+        if !lines.isEmpty {
+            for i in lines.indices { lines[i] = (lines[i].lowerBound - shift)..<(lines[i].upperBound - shift) }
+        }
         readIndex = 0
     }
 
