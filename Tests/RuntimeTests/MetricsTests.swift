@@ -78,7 +78,11 @@ struct MetricsTests {
             "GET /assets/site.css?v=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: tester\r\n"
                 + "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n\r\n")
         #expect(c.readResponse()?.status == 200)
+        let bad = try RawClient(port: server.port)
+        bad.send("GET / HTTP/1.1\r\nHost : t\r\n\r\n")
+        #expect(bad.readResponse()?.status == 400)
         server.server.logger.close()
+        #expect(server.logs.lines.contains { $0.contains(#""message":"rejected request: 400 whitespaceBeforeColon""#) })
         let line = try #require(server.logs.lines.first { $0.contains("httpRequest") })
         #expect(line.hasPrefix(#"{"severity":"INFO","message":"GET /assets/site.css 200","#))
         #expect(line.contains(#""logging.googleapis.com/trace":"projects/demo-project/traces/4bf92f3577b34da6a3ce929d0e0e4736""#))

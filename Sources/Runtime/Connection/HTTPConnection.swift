@@ -48,6 +48,8 @@ package struct HTTPConnection: Sendable {
     private var readingBodySince: Int64?
     /// No more requests are taken (error, `Connection: close`, 1.0, drain).
     package private(set) var closing = false
+    /// Why the last `.reject` happened (the typed error's case name), for the log.
+    package private(set) var rejectionReason: String?
     /// Requests answered so far; before the first one a silent connection gets the header timeout.
     package private(set) var requestsServed = 0
 
@@ -98,6 +100,7 @@ package struct HTTPConnection: Sendable {
                         target = try RequestTarget.parse(done.target)
                     } catch {
                         closing = true
+                        rejectionReason = "\(error)"
                         return .reject(.badRequest)
                     }
                     if !done.keepAlive { closing = true }
@@ -110,6 +113,7 @@ package struct HTTPConnection: Sendable {
             }
         } catch {
             closing = true
+            rejectionReason = "\(error)"
             return .reject(error.status)
         }
         return nil

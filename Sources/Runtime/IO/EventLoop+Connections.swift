@@ -68,6 +68,13 @@ extension EventLoop {
                 context.serializer.writeError(status, date: date, into: &slot.output)
                 slot.closeWhenFlushed = true
                 metrics.record(route: context.router.metrics.unmatchedRoute, country: nil, status: status.code, nanos: 0)
+                if context.accessLog {
+                    context.logger.log(
+                        .warning, "rejected request: \(status.code) \(slot.http.rejectionReason ?? "")",
+                        fields: [("httpRequest", .object([
+                            ("status", .int(Int64(status.code))), ("remoteIp", .string(slot.remote.ip)),
+                        ]))])
+                }
             case .dispatch(let head, let body, let path, let query):
                 dispatch(slot, head: head, body: body, path: path, query: query, now: now)
             }

@@ -140,7 +140,11 @@ final class EventLoop: @unchecked Sendable {
             do {
                 accepted = try Socket.accept(listener)
             } catch {
-                if case .failed(_, let code) = error, code == EMFILE || code == ENFILE { stopListening() }
+                if case .failed(_, let code) = error {
+                    context.logger.log(.error, "accept failed", fields: [("errno", .int(Int64(code)))])
+                    // Out of descriptors: stop accepting; the sweep resumes once connections close.
+                    if code == EMFILE || code == ENFILE { stopListening() }
+                }
                 return
             }
             guard let (fd, peer) = accepted else { return }
