@@ -32,6 +32,7 @@ struct RequestTargetTests {
 
     @Test(arguments: [
         ("/a%00b", RequestTargetError.nulByte),
+        ("/a\u{0}b", .nulByte),
         ("/a%0", .invalidPercentEncoding),
         ("/a%zz", .invalidPercentEncoding),
         ("/%ff%fe", .invalidUTF8),

@@ -6,20 +6,32 @@ enum HTTPFraming {
     static func makeHead(
         method: String, target: String, version: HTTPVersion, headers: HTTPHeaders, limits: HTTPParserLimits
     ) throws(HTTPParseError) -> HTTPRequestHead {
+        // One pass to see which framing-relevant fields exist, so a plain GET allocates nothing here.
+        var hostCount = 0
+        var hasConnection = false, hasExpect = false, hasFraming = false
+        for field in headers.fields {
+            switch field.name.utf8.count {
+            case 4 where field.name.asciiCaseInsensitiveEquals("Host"): hostCount += 1
+            case 6 where field.name.asciiCaseInsensitiveEquals("Expect"): hasExpect = true
+            case 10 where field.name.asciiCaseInsensitiveEquals("Connection"): hasConnection = true
+            case 14 where field.name.asciiCaseInsensitiveEquals("Content-Length"): hasFraming = true
+            case 17 where field.name.asciiCaseInsensitiveEquals("Transfer-Encoding"): hasFraming = true
+            default: break
+            }
+        }
         // RFC 9112 §3.2: a 1.1 request without Host, or with more than one, gets 400.
-        let hosts = headers.values("Host")
-        if hosts.count > 1 { throw .multipleHost }
-        if hosts.isEmpty && version == .http11 { throw .missingHost }
+        if hostCount > 1 { throw .multipleHost }
+        if hostCount == 0 && version == .http11 { throw .missingHost }
 
-        let framing = try bodyFraming(headers: headers, version: version, limits: limits)
+        let framing = hasFraming ? try bodyFraming(headers: headers, version: version, limits: limits) : .none
 
         // RFC 9112 §9.3: 1.1 persists unless `Connection: close`; 1.0 is closed after the response
         // (we do not offer 1.0 keep-alive, which keeps the rule simple and safe).
-        let keepAlive = version == .http11 && !headers.containsToken("Connection", "close")
+        let keepAlive = version == .http11 && !(hasConnection && headers.containsToken("Connection", "close"))
 
         // RFC 9110 §10.1.1: only `100-continue` is defined; a 1.0 request's Expect is ignored.
         var expectContinue = false
-        if version == .http11 {
+        if version == .http11 && hasExpect {
             let expectations = headers.listElements("Expect")
             for value in expectations {
                 guard value.asciiCaseInsensitiveEquals("100-continue") else { throw .unsupportedExpectation }

@@ -55,8 +55,21 @@ package struct RequestTarget: Sendable, Equatable {
             rawPath = raw[..<q]
             query = String(raw[raw.index(after: q)...])
         }
+        // Fast path: nothing to decode and no dot segment possible → the path is already normal.
+        if !needsNormalization(rawPath) { return RequestTarget(path: String(rawPath), query: query) }
         let decoded = try percentDecode(rawPath)
         return RequestTarget(path: removeDotSegments(decoded), query: query)
+    }
+
+    /// True when the path has a `%`, a segment starting with `.`, or any byte outside visible ASCII
+    /// (the request line refuses those already; callers that skip it still get the full checks).
+    static func needsNormalization(_ path: Substring) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == 0x25 || (byte == 0x2E && previous == 0x2F) || byte < 0x21 || byte >= 0x7F { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// RFC 3986 §2.1: `%XY` → byte, exactly once; NUL rejected.
