@@ -60,6 +60,7 @@ final class RunningServer {
     deinit {
         server.beginShutdown()
         server.waitUntilStopped(timeoutMilliseconds: 5000)
+        server.logger.close()
     }
 }
 
