@@ -143,6 +143,28 @@ struct ServerStaticTests {
         #expect(client.closedByServer())
     }
 
+    /// Far more pipelined output than the back-pressure threshold: the server pauses, resumes as
+    /// the client reads, and every response arrives whole and in order.
+    @Test func pipelining_backPressure_allResponsesInOrder() throws {
+        let site = try SiteFixture()
+        let server = try start(site)
+        let client = try RawClient(port: server.port, receiveBuffer: 4096)
+        let count = 6000  // ≈ 14 MB of responses: more than the kernel buffers, so the server must pause
+        var batch = ""
+        for i in 0..<count {
+            batch += i % 2 == 0 ? "GET /assets/app-1a2b.js HTTP/1.1\r\nHost: t\r\n\r\n" : "GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n"
+        }
+        // Send from another thread: once the server pauses reading, the sender blocks until we read.
+        let requests = batch
+        let sender = Thread { client.send(requests) }
+        sender.start()
+        for i in 0..<count {
+            let response = try #require(client.readResponse(), "response \(i)")
+            #expect(response.body == (i % 2 == 0 ? site.jsBody : #"{"status":"ok"}"#), "response \(i)")
+        }
+        #expect(server.server.router.metrics.snapshot().backpressurePauses > 0)
+    }
+
     @Test func curl_interop_keepAliveAndCompressed() throws {
         let site = try SiteFixture()
         let server = try start(site)

@@ -65,11 +65,15 @@ final class RunningServer {
 }
 
 /// A blocking TCP client for raw bytes.
-final class RawClient {
+final class RawClient: @unchecked Sendable {
     let fd: Int32
 
-    init(port: Int, receiveTimeoutSeconds: Int = 5) throws {
+    /// - Parameter receiveBuffer: a small SO_RCVBUF makes the server hit back-pressure quickly.
+    init(port: Int, receiveTimeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

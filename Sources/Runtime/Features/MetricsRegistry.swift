@@ -49,6 +49,8 @@ package final class MetricsRegistry: Sendable {
     package let loops: [LoopMetrics]
     package let activeConnections = Atomic<Int>(0)
     package let acceptedConnections = Atomic<Int>(0)
+    /// Times a connection stopped taking requests because its client was not reading its responses.
+    package let backpressurePauses = Atomic<Int>(0)
 
     package init(routePatterns: [String], loopCount: Int) {
         routeLabels = routePatterns + ["unmatched"]
@@ -84,7 +86,8 @@ package final class MetricsRegistry: Sendable {
             },
             countries: countries,
             activeConnections: activeConnections.load(ordering: .relaxed),
-            acceptedConnections: acceptedConnections.load(ordering: .relaxed))
+            acceptedConnections: acceptedConnections.load(ordering: .relaxed),
+            backpressurePauses: backpressurePauses.load(ordering: .relaxed))
     }
 }
 
@@ -102,6 +105,7 @@ package struct MetricsSnapshot: Sendable {
     package var countries: [(String, LatencyHistogram)]
     package var activeConnections: Int
     package var acceptedConnections: Int
+    package var backpressurePauses: Int
 }
 
 /// Folds a country header value into a bounded label: ISO 3166-1 alpha-2 shapes are kept

@@ -32,6 +32,8 @@ package enum PrometheusExporter {
         out += "piloto_http_connections_active \(snapshot.activeConnections)\n"
         out += "# TYPE piloto_http_connections_accepted_total counter\n"
         out += "piloto_http_connections_accepted_total \(snapshot.acceptedConnections)\n"
+        out += "# TYPE piloto_http_backpressure_pauses_total counter\n"
+        out += "piloto_http_backpressure_pauses_total \(snapshot.backpressurePauses)\n"
         out += "# TYPE piloto_log_lines_dropped_total counter\n"
         out += "piloto_log_lines_dropped_total \(droppedLogLines)\n"
         out += "# TYPE piloto_draining gauge\n"

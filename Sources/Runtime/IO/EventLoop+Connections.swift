@@ -48,7 +48,10 @@ extension EventLoop {
                 guard apply(upgraded.received(bytes, now: now, output: &slot.output), to: slot) else { return }
                 if slot.output.pendingBytes >= Self.outputHighWater {
                     guard flush(slot, now: now) else { return }
-                    if slot.output.pendingBytes >= Self.outputHighWater { slot.readPaused = true }
+                    if slot.output.pendingBytes >= Self.outputHighWater {
+                    slot.readPaused = true
+                    context.router.metrics.backpressurePauses.add(1, ordering: .relaxed)
+                }
                 }
             } else {
                 slot.http.received(bytes, now: now)
@@ -81,7 +84,10 @@ extension EventLoop {
             if slot.output.pendingBytes >= Self.outputHighWater {
                 guard flush(slot, now: now) else { return }
                 // Back-pressure: stop taking requests until the client reads what it asked for.
-                if slot.output.pendingBytes >= Self.outputHighWater { slot.readPaused = true }
+                if slot.output.pendingBytes >= Self.outputHighWater {
+                    slot.readPaused = true
+                    context.router.metrics.backpressurePauses.add(1, ordering: .relaxed)
+                }
             }
         }
     }
