@@ -63,6 +63,10 @@ struct ServerStaticTests {
         #expect(again.body.isEmpty)
         #expect(again.headers["etag"] == etag)
         #expect(try get(server, "/assets/app-1a2b.js", ["If-None-Match: \"other\""])?.status == 200)
+        let modified = try #require(first.headers["last-modified"])
+        #expect(try get(server, "/assets/app-1a2b.js", ["If-Modified-Since: \(modified)"])?.status == 304)
+        // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+        #expect(try get(server, "/assets/app-1a2b.js", ["If-None-Match: \"x\"", "If-Modified-Since: \(modified)"])?.status == 200)
     }
 
     @Test func range_206_and_416() throws {

@@ -6,7 +6,11 @@ package enum FileResponder {
         let headers = request.headers
         let variant = file.variant(acceptEncoding: headers["Accept-Encoding"])
         // RFC 9110 §13.1.2: If-None-Match matches by weak comparison; `*` matches any current file.
-        if let inm = headers["If-None-Match"], matches(ifNoneMatch: inm, etag: variant.etag) {
+        if let inm = headers["If-None-Match"] {
+            if matches(ifNoneMatch: inm, etag: variant.etag) { return .prebuilt(variant.notModified, includeBody: false) }
+        } else if let ims = headers["If-Modified-Since"], ims.trimmingOWS() == file.lastModified {
+            // RFC 9110 §13.1.3, only when If-None-Match is absent. Browsers echo Last-Modified verbatim,
+            // so an exact match is the case that matters; any other date gets the full response.
             return .prebuilt(variant.notModified, includeBody: false)
         }
         // RFC 9110 §14.2: Range applies to GET only; unknown or multiple ranges are ignored (→ 200).
