@@ -198,6 +198,21 @@ struct ServerStaticTests {
         }
     }
 
+    @Test func authRequiredRoute_withoutSessionResponder_failsClosed() throws {
+        let site = try SiteFixture()
+        var routes = site.routes()
+        routes.insert(
+            Route(
+                path: "/private",
+                handler: .staticFiles(StaticRoute(root: ConfigPath(asWritten: "dist", resolved: site.root), cache: .noCache)),
+                authRequired: true),
+            at: 0)
+        let server = try RunningServer(.fixture(routes: routes))
+        let response = try #require(try get(server, "/private/index.html"))
+        #expect(response.status == 401)
+        #expect(!response.body.contains("<title>"))
+    }
+
     @Test func unimplementedHandler_is501_andMethodNotAllowed() throws {
         let site = try SiteFixture()
         let server = try start(site)

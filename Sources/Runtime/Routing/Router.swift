@@ -118,7 +118,15 @@ package final class Router: Sendable {
         let includeBody = !request.head.isHead
         guard route < entries.count else { return .prebuilt(notFound, includeBody: includeBody) }
         let isRead = request.method == "GET" || request.method == "HEAD"
-        switch entries[route].handler {
+        let entry = entries[route]
+        if entry.route.authRequired {
+            // Sessions live outside this module: a route that needs them is answered by its custom
+            // responder, which checks the cookie. Without one, fail closed rather than serve publicly.
+            guard case .custom = entry.handler else {
+                return .response(HTTPError(.unauthorized, "authentication required").response)
+            }
+        }
+        switch entry.handler {
         case .health(let liveness, let readiness):
             guard request.path == liveness || request.path == readiness else {
                 return .prebuilt(notFound, includeBody: includeBody)
