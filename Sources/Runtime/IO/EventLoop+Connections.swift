@@ -27,7 +27,7 @@ extension EventLoop {
             slot.readPaused = false
             process(slot, now: now)
         }
-        while !slot.readPaused && !slot.peerClosed && !slot.closeWhenFlushed {
+        while !slot.readPaused && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
             let n: Int
             do {
                 n = try Socket.read(slot.fd, into: readBuffer)
@@ -49,9 +49,9 @@ extension EventLoop {
                 if slot.output.pendingBytes >= Self.outputHighWater {
                     guard flush(slot, now: now) else { return }
                     if slot.output.pendingBytes >= Self.outputHighWater {
-                    slot.readPaused = true
-                    context.router.metrics.backpressurePauses.add(1, ordering: .relaxed)
-                }
+                        slot.readPaused = true
+                        context.router.metrics.backpressurePauses.add(1, ordering: .relaxed)
+                    }
                 }
             } else {
                 slot.http.received(bytes, now: now)
