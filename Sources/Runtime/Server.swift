@@ -116,6 +116,19 @@ package final class Server: Sendable {
     /// The port actually bound (useful with port 0); nil before `start`.
     package var boundPort: Int? { runtime.withLock { $0?.boundPort } }
 
+    /// Hands `payload` to an upgraded connection's `delivered`, on its own loop. Safe from any
+    /// thread; a handle to a connection that has closed is ignored.
+    package func deliver(_ payload: [UInt8], to handle: ConnectionHandle) {
+        guard let loop = runtime.withLock({ $0?.loops }).flatMap({ handle.loop < $0.count ? $0[handle.loop] : nil }) else { return }
+        loop.post(.deliver(handle, payload))
+    }
+
+    /// Closes a connection (after its pending output) from any thread.
+    package func closeConnection(_ handle: ConnectionHandle) {
+        guard let loop = runtime.withLock({ $0?.loops }).flatMap({ handle.loop < $0.count ? $0[handle.loop] : nil }) else { return }
+        loop.post(.close(handle))
+    }
+
     /// True once draining started (readiness answers 503).
     package var isDraining: Bool { router.state.draining }
 

@@ -3,6 +3,7 @@
 final class ConnectionSlot {
     let fd: Int32
     let remote: SocketAddress
+    let handle: ConnectionHandle
     var http: HTTPConnection
     var output: OutputQueue
     /// Close as soon as `output` is empty (error, `Connection: close`, 1.0, drain, peer gone).
@@ -15,8 +16,9 @@ final class ConnectionSlot {
     /// Set after a `101`: bytes go to the upgraded protocol instead of the HTTP state machine.
     var upgraded: (any UpgradedConnection)?
 
-    init(fd: Int32, remote: SocketAddress, http: HTTPConnection, now: Int64) {
+    init(fd: Int32, remote: SocketAddress, http: HTTPConnection, now: Int64, handle: ConnectionHandle) {
         self.fd = fd
+        self.handle = handle
         self.remote = remote
         self.http = http
         output = OutputQueue()

@@ -17,6 +17,8 @@ package protocol UpgradedConnection: AnyObject {
     func received(_ bytes: UnsafeRawBufferPointer, now: Int64, output: inout OutputQueue) -> UpgradeDisposition
     /// Called on every timer sweep (~100 ms): pings, pong and close deadlines.
     func tick(now: Int64, output: inout OutputQueue) -> UpgradeDisposition
+    /// Bytes another thread posted with `Server.deliver(_:to:)` (e.g. a channel broadcast).
+    func delivered(_ payload: [UInt8], now: Int64, output: inout OutputQueue) -> UpgradeDisposition
     /// The server started draining (SIGTERM): e.g. send close 1001 "going away".
     func drain(now: Int64, output: inout OutputQueue) -> UpgradeDisposition
     /// The peer closed its side or the connection failed; release resources.
@@ -25,7 +27,8 @@ package protocol UpgradedConnection: AnyObject {
 
 /// Creates the upgraded connection once its `101` response is queued.
 package protocol ConnectionUpgrader: Sendable {
-    func makeConnection(for request: HTTPRequest) -> any UpgradedConnection
+    /// - Parameter handle: how other threads reach this connection (`Server.deliver`).
+    func makeConnection(for request: HTTPRequest, handle: ConnectionHandle) -> any UpgradedConnection
 }
 
 /// A handler for routes the runtime does not build itself (websocket, auth, dashboard, proxy):

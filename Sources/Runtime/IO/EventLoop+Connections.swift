@@ -137,13 +137,36 @@ extension EventLoop {
 
     /// Hands the connection to the upgraded protocol, with the bytes read past the request.
     func upgrade(_ slot: ConnectionSlot, with upgrader: any ConnectionUpgrader, request: HTTPRequest, now: Int64) {
-        let upgraded = upgrader.makeConnection(for: request)
+        let upgraded = upgrader.makeConnection(for: request, handle: slot.handle)
         slot.upgraded = upgraded
         slot.http.stopAfterCurrent()
         let leftover = slot.http.takeRemainingBytes()
         guard !leftover.isEmpty else { return }
         let disposition = leftover.withUnsafeBytes { upgraded.received($0, now: now, output: &slot.output) }
         _ = apply(disposition, to: slot)
+    }
+
+    /// Runs mail posted by other threads; mail for connections that are gone is dropped.
+    func deliverMail(now: Int64) {
+        for mail in mailbox.takeAll() {
+            let handle: ConnectionHandle
+            switch mail {
+            case .deliver(let h, _), .close(let h): handle = h
+            }
+            let index = Int(handle.fd)
+            guard index >= 0, index < connections.count, let slot = connections[index],
+                slot.handle.generation == handle.generation
+            else { continue }
+            switch mail {
+            case .deliver(_, let payload):
+                guard let upgraded = slot.upgraded else { continue }
+                guard apply(upgraded.delivered(payload, now: now, output: &slot.output), to: slot) else { continue }
+            case .close:
+                slot.http.stopAfterCurrent()
+                slot.closeWhenFlushed = true
+            }
+            flush(slot, now: now)
+        }
     }
 
     /// Carries out an upgraded protocol's wish; false when the connection is gone.

@@ -32,6 +32,8 @@ final class EventLoop: @unchecked Sendable {
     let listener: Int32
     let epfd: Int32
     let wakeFd: Int32
+    let mailbox = LoopMailbox()
+    var generation: UInt64 = 0
     var connections: [ConnectionSlot?] = []
     var openCount = 0
     var listening = false
@@ -66,7 +68,12 @@ final class EventLoop: @unchecked Sendable {
         close(epfd)
     }
 
-    /// Interrupts `epoll_wait` (used to start draining). Safe from any thread.
+    /// Posts mail for one of this loop's connections. Safe from any thread.
+    func post(_ mail: LoopMailbox.Mail) {
+        if mailbox.post(mail) { wake() }
+    }
+
+    /// Interrupts `epoll_wait` (used to start draining and for mail). Safe from any thread.
     func wake() {
         var one: UInt64 = 1
         _ = write(wakeFd, &one, 8)
@@ -93,6 +100,7 @@ final class EventLoop: @unchecked Sendable {
                 if fd == wakeFd {
                     var value: UInt64 = 0
                     _ = read(wakeFd, &value, 8)
+                    deliverMail(now: now)
                 } else if fd == listener {
                     acceptConnections(now: now)
                 } else {
@@ -156,7 +164,9 @@ final class EventLoop: @unchecked Sendable {
                 continue
             }
             let http = HTTPConnection(limits: context.limits, timeouts: context.timeouts, now: now)
-            let slot = ConnectionSlot(fd: fd, remote: peer, http: http, now: now)
+            generation &+= 1
+            let handle = ConnectionHandle(loop: index, fd: fd, generation: generation)
+            let slot = ConnectionSlot(fd: fd, remote: peer, http: http, now: now, handle: handle)
             let index = Int(fd)
             if index >= connections.count { connections += Array(repeating: nil, count: index + 1 - connections.count + 64) }
             connections[index] = slot
