@@ -14,6 +14,8 @@ final class LoopMailbox: Sendable {
     enum Mail: Sendable {
         /// Bytes for an upgraded connection's `delivered` (their meaning is the protocol's).
         case deliver(ConnectionHandle, [UInt8])
+        /// A deferred response is ready.
+        case complete(ConnectionHandle, RouteResponse)
         /// Close the connection once its output is written.
         case close(ConnectionHandle)
     }

@@ -15,6 +15,9 @@ final class ConnectionSlot {
     var lastWriteProgress: Int64
     /// Set after a `101`: bytes go to the upgraded protocol instead of the HTTP state machine.
     var upgraded: (any UpgradedConnection)?
+    /// A request answered through a `ResponsePromise` that has not completed yet; nothing else is
+    /// read or answered meanwhile.
+    var pending: PendingResponse?
 
     init(fd: Int32, remote: SocketAddress, http: HTTPConnection, now: Int64, handle: ConnectionHandle) {
         self.fd = fd

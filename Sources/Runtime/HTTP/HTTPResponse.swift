@@ -97,4 +97,6 @@ package enum RouteResponse: Sendable {
     /// A protocol upgrade (WebSocket): the connection writes the `101` response, then hands the
     /// connection, and any bytes read past the request, to the upgraded protocol.
     case upgrade(HTTPResponse, any ConnectionUpgrader)
+    /// Answered later (from any thread) through the promise; see `ResponsePromise`.
+    case deferred(ResponsePromise)
 }

@@ -27,7 +27,7 @@ extension EventLoop {
             slot.readPaused = false
             process(slot, now: now)
         }
-        while !slot.readPaused && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
+        while !slot.readPaused && slot.pending == nil && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
             let n: Int
             do {
                 n = try Socket.read(slot.fd, into: readBuffer)
@@ -63,7 +63,7 @@ extension EventLoop {
 
     /// Pulls actions from the state machine and answers them, in order.
     func process(_ slot: ConnectionSlot, now: Int64) {
-        while slot.upgraded == nil, !slot.readPaused, let action = slot.http.nextAction(now: now) {
+        while slot.upgraded == nil, slot.pending == nil, !slot.readPaused, let action = slot.http.nextAction(now: now) {
             switch action {
             case .sendContinue:
                 slot.output.append(ResponseSerializer.continueResponse)
@@ -98,6 +98,18 @@ extension EventLoop {
         let router = context.router
         let route = router.match(path)
         let answer = router.respond(to: request, route: route)
+        if case .deferred(let promise) = answer {
+            slot.pending = PendingResponse(request: request, route: route, startedAt: now)
+            promise.attach(loop: self, handle: slot.handle)
+            return
+        }
+        finish(slot, answer: answer, request: request, route: route, start: start, now: now)
+    }
+
+    /// Writes the answer to `request` and records it (metrics, access log).
+    func finish(_ slot: ConnectionSlot, answer: RouteResponse, request: HTTPRequest, route: Int, start: Int64, now: Int64) {
+        let head = request.head
+        let router = context.router
         let close = slot.http.closing || router.state.draining
         if close {
             slot.http.stopAfterCurrent()
@@ -123,6 +135,11 @@ extension EventLoop {
                 context.serializer.write(response, includeBody: false, close: false, date: date, into: &slot.output)
                 upgrade(slot, with: upgrader, request: request, now: now)
             }
+        case .deferred:
+            // A promise may not complete with another promise.
+            let error = HTTPError(.internalServerError).response
+            status = error.status
+            context.serializer.write(error, includeBody: !head.isHead, close: close, date: date, into: &slot.output)
         }
         slot.http.responseQueued(now: now)
         let nanos = SystemClock.nowNanoseconds() - start
@@ -151,7 +168,7 @@ extension EventLoop {
         for mail in mailbox.takeAll() {
             let handle: ConnectionHandle
             switch mail {
-            case .deliver(let h, _), .close(let h): handle = h
+            case .deliver(let h, _), .close(let h), .complete(let h, _): handle = h
             }
             let index = Int(handle.fd)
             guard index >= 0, index < connections.count, let slot = connections[index],
@@ -164,6 +181,15 @@ extension EventLoop {
             case .close:
                 slot.http.stopAfterCurrent()
                 slot.closeWhenFlushed = true
+            case .complete(_, let answer):
+                guard let pending = slot.pending else { continue }
+                slot.pending = nil
+                finish(slot, answer: answer, request: pending.request, route: pending.route,
+                       start: pending.request.startNanos, now: now)
+                // Take the requests that waited behind this one, then read what the socket holds.
+                process(slot, now: now)
+                readAndProcess(slot, now: now)
+                continue
             }
             flush(slot, now: now)
         }

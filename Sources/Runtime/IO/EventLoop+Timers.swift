@@ -24,6 +24,18 @@ extension EventLoop {
                 lingeringClose(slot)
                 continue
             }
+            if let pending = slot.pending {
+                // A deferred handler that never answers: 503 after idle_timeout, then close.
+                if now - pending.startedAt >= context.timeouts.idle {
+                    slot.pending = nil
+                    slot.http.stopAfterCurrent()
+                    slot.closeWhenFlushed = true
+                    finish(slot, answer: .response(HTTPError(.serviceUnavailable, "handler timed out").response),
+                           request: pending.request, route: pending.route, start: pending.request.startNanos, now: now)
+                    flush(slot, now: now)
+                }
+                continue
+            }
             if let upgraded = slot.upgraded {
                 if apply(upgraded.tick(now: now, output: &slot.output), to: slot) { flush(slot, now: now) }
                 continue
@@ -51,9 +63,21 @@ extension EventLoop {
         context.listenerAcks.acknowledge(then: context.listenerReleased)
         let now = context.clock.nowMilliseconds()
         for case let slot? in connections {
+            if let pending = slot.pending {
+                // A deferred handler that never answers: 503 after idle_timeout, then close.
+                if now - pending.startedAt >= context.timeouts.idle {
+                    slot.pending = nil
+                    slot.http.stopAfterCurrent()
+                    slot.closeWhenFlushed = true
+                    finish(slot, answer: .response(HTTPError(.serviceUnavailable, "handler timed out").response),
+                           request: pending.request, route: pending.route, start: pending.request.startNanos, now: now)
+                    flush(slot, now: now)
+                }
+                continue
+            }
             if let upgraded = slot.upgraded {
                 if apply(upgraded.drain(now: now, output: &slot.output), to: slot) { flush(slot, now: now) }
-            } else if slot.http.isIdle && slot.output.isEmpty {
+            } else if slot.http.isIdle && slot.output.isEmpty && slot.pending == nil {
                 closeConnection(slot)
             }
         }
