@@ -63,6 +63,16 @@ struct ServeCommandTests {
         #expect(err.text.contains("cannot read config file"))
     }
 
+    @Test func invalidConfig_exit2_withTheLoaderMessages() throws {
+        let app = try App()
+        let text = try String(contentsOfFile: app.config, encoding: .utf8)
+        try (text + "unknown_section: 1\n").write(toFile: app.config, atomically: true, encoding: .utf8)
+        let err = Output.capture()
+        #expect(run(arguments: ["serve", "--config", app.config, "--port", "0"], stdout: .capture(), stderr: err) == 2)
+        #expect(err.text.contains("unknown_section"))
+        #expect(err.text.contains("error"))
+    }
+
     @Test func missingStaticRoot_exit2_beforeBinding_withBuildCommand() throws {
         let app = try App(withDist: false)
         let err = Output.capture()
