@@ -19,10 +19,9 @@ package struct OutputQueue: Sendable {
     private var firstWritten = 0
     package private(set) var pendingBytes = 0
 
-    package init(capacity: Int = 4096) {
-        local.reserveCapacity(capacity)
-        segments.reserveCapacity(16)
-    }
+    /// Nothing is reserved up front: a thousand idle connections should cost next to nothing; the
+    /// buffers grow on first use and are then reused.
+    package init() {}
 
     package var isEmpty: Bool { pendingBytes == 0 }
 
@@ -109,8 +108,9 @@ package struct OutputQueue: Sendable {
             }
         }
         if pendingBytes == 0 {
-            local.removeAll(keepingCapacity: true)
-            segments.removeAll(keepingCapacity: true)
+            // Keep a normal-sized buffer for reuse; give back one that a burst made large.
+            if local.capacity > 64 * 1024 { local = [] } else { local.removeAll(keepingCapacity: true) }
+            if segments.capacity > 256 { segments = [] } else { segments.removeAll(keepingCapacity: true) }
             first = 0
             firstWritten = 0
         }

@@ -32,7 +32,6 @@ package struct HTTPRequestParser: Sendable {
 
     package init(limits: HTTPParserLimits = .standard) {
         self.limits = limits
-        lines.reserveCapacity(32)
     }
 
     /// Pushes received bytes.
@@ -329,7 +328,8 @@ package struct HTTPRequestParser: Sendable {
     private mutating func compactIfUseful() {
         guard readIndex > 0 else { return }
         if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // A pipelining burst may have grown the buffer; do not keep that per idle connection.
+            if buffer.capacity > 64 * 1024 { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
         } else if readIndex >= 4096 {
             buffer.removeSubrange(0..<readIndex)
         } else {
