@@ -45,6 +45,10 @@ package func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
 
 /// `piloto help [COMMAND]`.
 private func help(_ rest: [String], stdout: Output, stderr: Output) -> Int32 {
+    if rest == ["--help"] || rest == ["-h"] {
+        stdout.write(HelpText.page(for: "help") ?? HelpText.overview)
+        return ExitCode.success
+    }
     guard let topic = rest.first else {
         stdout.write(HelpText.overview)
         return ExitCode.success

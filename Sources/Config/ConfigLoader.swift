@@ -79,7 +79,7 @@ package enum ConfigLoader {
             }
         }
 
-        var interpolator = Interpolator(file: sourceName, variables: variables)
+        var interpolator = Interpolator(file: sourceName, variables: variables, source: yaml)
         document.pairs = document.pairs.map { pair in
             guard pair.key.text != "environments" else { return pair }
             var pair = pair
@@ -94,6 +94,7 @@ package enum ConfigLoader {
         diagnostics += interpolator.diagnostics
 
         var checker = SchemaChecker(file: sourceName, failedMarks: interpolator.failedMarks)
+        checker.selectedEnvironment = environment
         let typed = checker.checkRoot(document, partial: false)
         diagnostics += checker.diagnostics
 

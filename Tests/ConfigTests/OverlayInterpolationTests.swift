@@ -102,3 +102,42 @@ struct OverlayInterpolationTests {
         #expect(loaded.config.sessions.usersFile == ConfigPath(asWritten: "../users.txt", resolved: dir + "/users.txt"))
     }
 }
+
+struct OverlaySelectionTests {
+    static let yaml = """
+        service:
+          name: app
+          domain: app.example.com
+          image: us-docker.pkg.dev/p/r/app:1
+        routes:
+          - path: /health
+            handler: health
+        environments:
+          empty:
+          staging:
+            scaling:
+              max_instace: 1
+
+        """
+
+    /// Selected or not, an unknown overlay key is reported once, inside the overlay.
+    @Test(arguments: [nil, "staging"] as [String?])
+    func overlayUnknownKey_reportedOnce_insideOverlay(environment: String?) {
+        do {
+            _ = try ConfigLoader.load(yaml: Self.yaml, sourceName: "p.yaml", baseDirectory: "/x", environment: environment)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.errors.map { "\($0.line):\($0.column)" } == ["12:7"])
+            #expect(error.errors.first?.message.hasPrefix("unknown key 'max_instace'") == true)
+            #expect(error.errors.first?.message.hasSuffix("did you mean 'max_instances'?") == true)
+        }
+    }
+
+    @Test func emptyOverlay_isAllowed_andSelectable() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "max_instace", with: "max_instances")
+        let loaded = try ConfigLoader.load(yaml: yaml, sourceName: "p.yaml", baseDirectory: "/x", environment: "empty")
+        #expect(loaded.config.environment == "empty")
+        #expect(loaded.config.environmentNames == ["empty", "staging"])
+        #expect(loaded.config.scaling.maxInstances == 3)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import PilotoConfig
 import Testing
 
@@ -56,5 +57,23 @@ struct YAMLParserTests {
             Diagnostic(severity: .error, file: "t", line: 1, column: 1, message: "e\($0)")
         }
         #expect(renderer.render(many).hasSuffix("3 more not shown\n"))
+    }
+}
+
+struct LineEndingTests {
+    /// CRLF files report the same positions and carets as LF files.
+    @Test func crlf_positionsAndCarets_matchLF() {
+        let lf = "service:\n  name: app\n  domain: app.example.com\n  image: us-docker.pkg.dev/p/r/app:${TAG}\nroutes:\n  - path: /health\n    handler: health\n"
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+        func render(_ text: String) -> String {
+            do {
+                _ = try ConfigLoader.load(yaml: text, sourceName: "p.yaml", baseDirectory: "/x")
+                return "loaded"
+            } catch {
+                return error.rendered
+            }
+        }
+        #expect(render(lf).contains("p.yaml:4:36: error: environment variable 'TAG' is not set"))
+        #expect(render(crlf) == render(lf))
     }
 }

@@ -6,13 +6,30 @@
 struct Interpolator {
     let file: String
     let variables: [String: String]
+    /// Source lines, to point at the failing `${` itself.
+    let lines: [Substring]
     var diagnostics: [Diagnostic] = []
     /// Scalars whose interpolation failed (by position): not type-checked again.
     var failedMarks: Set<SourceMark> = []
 
-    init(file: String, variables: [String: String]) {
+    init(file: String, variables: [String: String], source: String) {
         self.file = file
         self.variables = variables
+        lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
+
+    /// The column of `reference` (e.g. `${NAME`) on the scalar's line at or after the scalar's start.
+    func referenceColumn(_ reference: String, after mark: SourceMark) -> Int? {
+        guard mark.line >= 1, mark.line <= lines.count, !reference.isEmpty else { return nil }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        let needle = Array(reference.unicodeScalars)
+        guard needle.count <= scalars.count else { return nil }
+        var start = max(0, mark.column - 1)
+        while start + needle.count <= scalars.count {
+            if Array(scalars[start..<(start + needle.count)]) == needle { return start + 1 }
+            start += 1
+        }
+        return nil
     }
 
     mutating func node(_ node: YAMLNode, path: String) -> YAMLNode {
@@ -24,8 +41,9 @@ struct Interpolator {
             case .failure(let e):
                 failedMarks.insert(s.mark)
                 let where_ = path.isEmpty ? "" : " (in '\(path)')"
+                let column = referenceColumn(e.reference, after: s.mark) ?? s.mark.column
                 diagnostics.append(Diagnostic(
-                    severity: .error, file: file, line: s.mark.line, column: s.mark.column, message: e.message + where_))
+                    severity: .error, file: file, line: s.mark.line, column: column, message: e.message + where_))
             }
             return .scalar(s)
         case .sequence(var seq):
@@ -42,7 +60,7 @@ struct Interpolator {
     }
 
     /// The text with every reference replaced, or the first problem.
-    func expand(_ text: String) -> Result<String, UnitError> {
+    func expand(_ text: String) -> Result<String, InterpolationError> {
         var out = ""
         let chars = Array(text.unicodeScalars)
         var i = 0
@@ -59,23 +77,28 @@ struct Interpolator {
                 continue
             }
             guard let close = chars[(i + 2)...].firstIndex(of: "}") else {
-                return .failure(UnitError("unterminated '${' (write '$${' for a literal '${')"))
+                return .failure(InterpolationError("unterminated '${' (write '$${' for a literal '${')", reference: "${"))
             }
             var inner = String(String.UnicodeScalarView(chars[(i + 2)..<close]))
+            let reference = "${" + inner
             var fallback: String?
             if let range = inner.firstRange(of: ":-") {
                 fallback = String(inner[range.upperBound...])
                 inner = String(inner[..<range.lowerBound])
             }
             guard Self.isValidName(inner) else {
-                return .failure(UnitError("invalid variable name '\(inner)' in '${…}' (letters, digits and _, not starting with a digit)"))
+                return .failure(InterpolationError(
+                    "invalid variable name '\(inner)' in '${…}' (letters, digits and _, not starting with a digit)",
+                    reference: reference))
             }
             if let value = variables[inner], !(value.isEmpty && fallback != nil) {
                 out += value
             } else if let fallback {
                 out += fallback
             } else {
-                return .failure(UnitError("environment variable '\(inner)' is not set (write ${\(inner):-default} for a default)"))
+                return .failure(InterpolationError(
+                    "environment variable '\(inner)' is not set (write ${\(inner):-default} for a default)",
+                    reference: reference))
             }
             i = close + 1
         }
@@ -87,5 +110,16 @@ struct Interpolator {
         return name.unicodeScalars.allSatisfy {
             ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
         }
+    }
+}
+
+/// Why a `${…}` reference could not be expanded, and its text (to find its column).
+struct InterpolationError: Error {
+    var message: String
+    var reference: String
+
+    init(_ message: String, reference: String) {
+        self.message = message
+        self.reference = reference
     }
 }

@@ -13,6 +13,8 @@ struct SchemaChecker {
     var skipInterpolated = false
     /// `environments:` names, in file order.
     var environmentNames: [String] = []
+    /// The overlay chosen with `--env` (already merged into the checked document).
+    var selectedEnvironment: String?
 
     /// Scalars whose interpolation already failed.
     let failedMarks: Set<SourceMark>
@@ -105,6 +107,9 @@ struct SchemaChecker {
         var message = "unknown key '\(key.text)'\(place)"
         if let near = EditDistance.suggestion(for: key.text, among: candidates) {
             message += "; did you mean '\(near)'?"
+        } else if let home = PilotoSchema.sections(containing: key.text).first {
+            // Right key, wrong place (e.g. `max_instances` under `server:`).
+            message += "; '\(key.text)' belongs in '\(home)'"
         } else {
             message += "; valid keys: " + candidates.joined(separator: ", ")
         }
@@ -177,6 +182,9 @@ struct SchemaChecker {
                 environmentNames.append(pair.key.text)
                 let itemPath = Self.join(path, pair.key.text)
                 sourceMap.record(itemPath, key: pair.key.mark, value: pair.value.mark)
+                // The selected overlay was merged into the document and checked there, at its own positions.
+                if pair.key.text == selectedEnvironment { continue }
+                if case .scalar(let s) = pair.value, s.isNull { continue }  // `staging:` alone: no overrides
                 guard case .mapping(let overlay) = pair.value else {
                     error(pair.value.mark, itemPath, "environment '\(pair.key.text)' must be a mapping of sections to override, found \(pair.value.kindDescription)")
                     continue

@@ -105,3 +105,25 @@ package indirect enum ValueType: Sendable {
         }
     }
 }
+
+extension PilotoSchema {
+    /// Dotted paths of the sections that define a key named `name`, in table order
+    /// (for "belongs in 'scaling'" hints when a key is written in the wrong section).
+    package static func sections(containing name: String) -> [String] {
+        var result: [String] = []
+        func visit(_ specs: [KeySpec], _ path: String) {
+            for spec in specs {
+                if spec.name == name && !path.isEmpty { result.append(path) }
+                let child = path.isEmpty ? spec.name : path + "." + spec.name
+                switch spec.type {
+                case .section(let nested): visit(nested, child)
+                case .map(let label, .section(let nested)): visit(nested, child + "." + label)
+                case .routes(let nested): visit(nested, child + "[]")
+                default: break
+                }
+            }
+        }
+        visit(root, "")
+        return result
+    }
+}

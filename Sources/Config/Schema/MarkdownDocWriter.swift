@@ -30,7 +30,8 @@ package enum MarkdownDocWriter {
         case .required: "required"
         case .optional: "optional"
         case .defaulted(let text): "default `\(text)`"
-        case .implied: "optional (all defaults when absent)"
+        case .implied:
+            if case .section = spec.type { "optional (all defaults when absent)" } else { "optional (empty when absent)" }
         }
     }
 
@@ -44,7 +45,8 @@ package enum MarkdownDocWriter {
             case .required: defaultText = "**required**"
             case .optional: defaultText = "—"
             case .defaulted(let text): defaultText = "`\(text)`"
-            case .implied: defaultText = "(defaults)"
+            case .implied:
+                if case .section = spec.type { defaultText = "(defaults)" } else { defaultText = "none" }
             }
             let example = spec.example.map { "`\($0)`" } ?? ""
             result.append(["`\(key)`", spec.type.displayName, defaultText, example, spec.summary])
@@ -189,6 +191,9 @@ package enum MarkdownDocWriter {
           (TLS to Redis is not supported; use redis:// over the VPC).
         - `service.name` is a valid Cloud Run name; `service.image` is not on `gcr.io`.
         - `network` needs `vpc` or `connector`, not both; `subnet` needs `vpc`.
+        - `monitoring.notification_channels` are `projects/PROJECT/notificationChannels/ID`; alert
+          thresholds are above 0%; `monitoring.alerts.for` is whole minutes (Cloud Monitoring's rule).
+        - `build.frontend.path` and `output` are relative paths inside the config file's folder.
 
         Warnings:
 
@@ -198,6 +203,10 @@ package enum MarkdownDocWriter {
           across instances).
         - A secret pinned to `latest`; an image without a pinned tag; no `health` route; Redis sessions
           without `network`.
+        - An `auth: required` route without an `auth` route, or an `auth` route without
+          `sessions.users_file` (nobody could log in).
+        - `server.limits.max_connections` below `scaling.concurrency`.
+        - `monitoring.country_header: CloudFront-Viewer-Country` (AWS's header, not Google Cloud's).
 
         `static`/`spa` roots are checked for existence by `serve`, not by `validate` (CI validates before
         the frontend is built).

@@ -15,6 +15,11 @@ extension Validator {
         where span < .seconds(1) {
             report(.error, at: "server.limits.\(key)", "\(key) must be at least 1s, found \(Self.describe(span))")
         }
+        if limits.maxConnections < config.scaling.concurrency {
+            report(.warning, at: "server.limits.max_connections",
+                "max_connections (\(limits.maxConnections)) is below scaling.concurrency (\(config.scaling.concurrency)): "
+                    + "requests Cloud Run sends would wait in the backlog", inputs: ["scaling.concurrency"])
+        }
         for (index, header) in server.headers.enumerated() {
             let path = "server.headers.\(header.name)"
             if !Self.isToken(header.name) {

@@ -46,6 +46,19 @@ extension Validator {
                     + "sessions and channels would split across instances; use sessions.store: redis or max_instances: 1",
                 inputs: ["sessions.store", "scaling.max_instances"])
         }
+        let authIndex = config.routes.firstIndex { $0.handler == .auth }
+        if let protected = config.routes.firstIndex(where: \.authRequired) {
+            let index = protected < routeIndices.count ? routeIndices[protected] : protected
+            if authIndex == nil {
+                report(.warning, at: Self.routePath(index, "auth"),
+                    "this route requires auth but no 'auth' route exists, so nobody can log in")
+            }
+        }
+        if let authIndex, sessions.usersFile == nil {
+            let index = authIndex < routeIndices.count ? routeIndices[authIndex] : authIndex
+            report(.warning, at: Self.routePath(index, "handler"),
+                "an 'auth' route without sessions.users_file: nobody can log in (create one with 'piloto passwd LOGIN')")
+        }
         if sessions.store == .redis && config.network == nil && !Self.isLoopbackRedis(url) {
             report(.warning, at: "sessions.store",
                 "sessions.store: redis without network: Cloud Run reaches Memorystore only through a VPC (add network:)")

@@ -52,6 +52,8 @@ struct Validator {
         checkSessions()
         checkEnvironment()
         checkNetwork()
+        checkMonitoring()
+        checkBuild()
     }
 
     /// Index of a route in `routes:`, for its source path.
