@@ -40,6 +40,13 @@ enum ServeCommand {
         }
         stderr.write(loaded.renderedWarnings)
         let config = loaded.config
+        // Checks `validate` skips (CI validates before the frontend is built), but a server needs.
+        let missing = config.missingServeFiles()
+        if !missing.isEmpty {
+            for problem in missing { stderr.write("\(problem)\n") }
+            if let hint = Router.buildHint(config) { stderr.write("build the frontend first: \(hint)\n") }
+            return ExitCode.usage
+        }
         // --port wins over PORT, which wins over server.port.
         let port = portOverride ?? config.effectivePort(environment: environment)
         let logger = Logger(project: config.service.project)

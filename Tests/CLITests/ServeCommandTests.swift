@@ -77,7 +77,8 @@ struct ServeCommandTests {
         let app = try App(withDist: false)
         let err = Output.capture()
         #expect(run(arguments: ["serve", "--config", app.config, "--port", "0"], stdout: .capture(), stderr: err) == 2)
-        #expect(err.text.contains("static root 'dist/assets' does not exist"))
+        #expect(err.text.contains("route '/assets': folder 'dist/assets'"))
+        #expect(err.text.contains("does not exist"))
         #expect(err.text.contains("npm --prefix frontend run build"))
     }
 

@@ -100,7 +100,7 @@ package final class Router: Sendable {
     }
 
     /// The command that builds the frontend, e.g. `npm --prefix frontend run build`.
-    static func buildHint(_ config: PilotoConfig) -> String? {
+    package static func buildHint(_ config: PilotoConfig) -> String? {
         guard let frontend = config.build.frontend else { return nil }
         let build = frontend.build
         if build.hasPrefix("npm ") { return "npm --prefix \(frontend.path.asWritten) " + build.dropFirst(4) }
