@@ -1,7 +1,97 @@
-/// `piloto serve` — placeholder until its owner lands it.
+import Dispatch
+import Foundation
+import PilotoConfig
+import PilotoRuntime
+
+/// `piloto serve [--config FILE] [--env NAME] [--port N] [--dev]`: load the config, build the server
+/// (files loaded, responses precomputed), bind, and run until SIGTERM, then drain within
+/// `server.shutdown_grace`.
+///
+/// Exit codes: 0 after a clean drain, 2 for usage or config errors (including a missing static
+/// root, reported before binding), 1 when the socket cannot be bound.
 enum ServeCommand {
     static func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
-        stderr.write("piloto: serve is not implemented yet\n")
-        return ExitCode.usage
+        let parsed: ParsedArguments
+        var portOverride: Int?
+        do throws(UsageError) {
+            parsed = try ParsedArguments.parse(
+                arguments, command: "serve", valued: ["--config", "--env", "--port"], switches: ["--dev"])
+            if let extra = parsed.positionals.first {
+                throw UsageError(message: "unexpected argument '\(extra)' (use --config FILE)")
+            }
+            if let text = parsed.values["--port"] {
+                // 0 asks the kernel for a free port (tests, local runs).
+                guard let port = Int(text), (0...65535).contains(port) else {
+                    throw UsageError(message: "--port expects a number in 0...65535, found '\(text)'")
+                }
+                portOverride = port
+            }
+        } catch {
+            return usageFailure(error, command: "serve", stderr: stderr)
+        }
+        let path = parsed.values["--config"] ?? "piloto.yaml"
+        let environment = ProcessInfo.processInfo.environment
+        let loaded: LoadedConfig
+        do {
+            loaded = try ConfigLoader.load(path: path, environment: parsed.values["--env"], variables: environment)
+        } catch {
+            stderr.write(error.rendered)
+            return ExitCode.usage
+        }
+        stderr.write(loaded.renderedWarnings)
+        let config = loaded.config
+        // Checks `validate` skips (CI validates before the frontend is built), but a server needs.
+        let missing = config.missingServeFiles()
+        if !missing.isEmpty {
+            for problem in missing { stderr.write("\(problem)\n") }
+            if let hint = Router.buildHint(config) { stderr.write("build the frontend first: \(hint)\n") }
+            return ExitCode.usage
+        }
+        // --port wins over PORT, which wins over server.port.
+        let port = portOverride ?? config.effectivePort(environment: environment)
+        let logger = Logger(project: config.service.project)
+        for warning in loaded.warnings {
+            logger.log(.warning, "config: \(warning.message)", fields: [("line", .int(Int64(warning.line)))])
+        }
+
+        let server: Server
+        do {
+            server = try Server(config: config, port: port, logger: logger)
+        } catch {
+            logger.log(.error, "boot failed: \(error.message)")
+            logger.close()
+            stderr.write("piloto: \(error.message)\n")
+            return ExitCode.usage
+        }
+        let terminated = DispatchSemaphore(value: 0)
+        let sources = SignalHandling.onTermination {
+            server.beginShutdown()
+            terminated.signal()
+        }
+        do {
+            try server.start()
+        } catch {
+            logger.log(.error, "boot failed: \(error.message)")
+            logger.close()
+            stderr.write("piloto: \(error.message)\n")
+            return ExitCode.checkFailed
+        }
+        logger.log(
+            .info, "config loaded",
+            fields: [
+                ("config", .string(path)), ("environment", .string(config.environment ?? "base")),
+                ("dev", .bool(parsed.switches.contains("--dev"))),
+                ("health", .string(config.healthPath ?? "")), ("readiness", .string(config.readinessPath ?? "")),
+            ])
+        terminated.wait()
+        let grace = config.server.shutdownGrace.milliseconds
+        // Leave a little of the grace period for the last log lines and the exit itself.
+        let drained = server.waitUntilStopped(timeoutMilliseconds: max(100, grace - 250))
+        logger.log(
+            drained ? .info : .warning,
+            drained ? "shutdown complete" : "shutdown grace period over: closing remaining connections")
+        logger.close()
+        withExtendedLifetime(sources) {}
+        return ExitCode.success
     }
 }

@@ -1,0 +1,123 @@
+import Synchronization
+
+/// Counters and histograms of one event loop. Only that loop writes; a scrape reads every loop's
+/// state under its (uncontended) lock, so recording costs one lock, a few adds and no allocation
+/// once a country has been seen.
+package final class LoopMetrics: Sendable {
+    struct State {
+        var byRoute: [LatencyHistogram]
+        var requests: [Int64]
+        var serverErrors: [Int64]
+        var clientErrors: [Int64]
+        /// Country label → histogram; bounded by `MetricsRegistry.maxCountries`.
+        var byCountry: [String: LatencyHistogram] = [:]
+    }
+
+    let state: Mutex<State>
+
+    init(routeCount: Int) {
+        state = Mutex(State(
+            byRoute: Array(repeating: LatencyHistogram(), count: routeCount),
+            requests: Array(repeating: 0, count: routeCount),
+            serverErrors: Array(repeating: 0, count: routeCount),
+            clientErrors: Array(repeating: 0, count: routeCount)))
+    }
+
+    /// Records one answered request. `route` indexes `MetricsRegistry.routeLabels`.
+    package func record(route: Int, country: String?, status: Int, nanos: Int64) {
+        state.withLock { s in
+            guard route >= 0 && route < s.requests.count else { return }
+            s.byRoute[route].record(nanos: nanos)
+            s.requests[route] += 1
+            if status >= 500 { s.serverErrors[route] += 1 } else if status >= 400 { s.clientErrors[route] += 1 }
+            guard let country else { return }
+            var label = country
+            if s.byCountry[label] == nil && s.byCountry.count >= MetricsRegistry.maxCountries { label = "other" }
+            s.byCountry[label, default: LatencyHistogram()].record(nanos: nanos)
+        }
+    }
+}
+
+/// All loops' metrics, merged on demand for the `metrics` route and the dashboard.
+package final class MetricsRegistry: Sendable {
+    /// Distinct country labels kept (per loop); more fold into `other` so a client cannot blow up
+    /// the series count.
+    package static let maxCountries = 48
+
+    /// Route patterns as configured, then `unmatched` last (404s outside every route).
+    package let routeLabels: [String]
+    package let loops: [LoopMetrics]
+    package let activeConnections = Atomic<Int>(0)
+    package let acceptedConnections = Atomic<Int>(0)
+    /// Times a connection stopped taking requests because its client was not reading its responses.
+    package let backpressurePauses = Atomic<Int>(0)
+
+    package init(routePatterns: [String], loopCount: Int) {
+        routeLabels = routePatterns + ["unmatched"]
+        loops = (0..<max(loopCount, 1)).map { _ in LoopMetrics(routeCount: routePatterns.count + 1) }
+    }
+
+    /// The index used for requests that matched no route.
+    package var unmatchedRoute: Int { routeLabels.count - 1 }
+
+    /// A merged, deterministic snapshot.
+    package func snapshot() -> MetricsSnapshot {
+        var byRoute = Array(repeating: LatencyHistogram(), count: routeLabels.count)
+        var requests = Array(repeating: Int64(0), count: routeLabels.count)
+        var serverErrors = requests
+        var clientErrors = requests
+        var byCountry: [String: LatencyHistogram] = [:]
+        for loop in loops {
+            loop.state.withLock { s in
+                for i in byRoute.indices {
+                    byRoute[i].merge(s.byRoute[i])
+                    requests[i] += s.requests[i]
+                    serverErrors[i] += s.serverErrors[i]
+                    clientErrors[i] += s.clientErrors[i]
+                }
+                for (country, histogram) in s.byCountry { byCountry[country, default: LatencyHistogram()].merge(histogram) }
+            }
+        }
+        let countries = byCountry.keys.sorted().map { ($0, byCountry[$0] ?? LatencyHistogram()) }
+        return MetricsSnapshot(
+            routes: routeLabels.indices.map {
+                .init(label: routeLabels[$0], histogram: byRoute[$0], requests: requests[$0],
+                      serverErrors: serverErrors[$0], clientErrors: clientErrors[$0])
+            },
+            countries: countries,
+            activeConnections: activeConnections.load(ordering: .relaxed),
+            acceptedConnections: acceptedConnections.load(ordering: .relaxed),
+            backpressurePauses: backpressurePauses.load(ordering: .relaxed))
+    }
+}
+
+/// Metrics merged across loops, in a fixed order (routes as configured, countries sorted).
+package struct MetricsSnapshot: Sendable {
+    package struct RouteStats: Sendable {
+        package var label: String
+        package var histogram: LatencyHistogram
+        package var requests: Int64
+        package var serverErrors: Int64
+        package var clientErrors: Int64
+    }
+
+    package var routes: [RouteStats]
+    package var countries: [(String, LatencyHistogram)]
+    package var activeConnections: Int
+    package var acceptedConnections: Int
+    package var backpressurePauses: Int
+}
+
+/// Folds a country header value into a bounded label: ISO 3166-1 alpha-2 shapes are kept
+/// (upper-cased), anything else is `other`.
+package enum CountryLabel {
+    package static func label(_ value: String?) -> String? {
+        guard let value else { return nil }
+        let trimmed = value.trimmingOWS()
+        let bytes = Array(trimmed.utf8)
+        guard bytes.count == 2, bytes.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else {
+            return "other"
+        }
+        return trimmed.uppercased()
+    }
+}

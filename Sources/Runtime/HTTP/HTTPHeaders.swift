@@ -1,0 +1,68 @@
+/// Header fields in the order received or to be sent, with case-insensitive lookup.
+///
+/// An ordered array of pairs, not a dictionary: order matters for repeated fields (RFC 9110 §5.3)
+/// and output must be deterministic.
+package struct HTTPHeaders: Sendable, Equatable {
+    package private(set) var fields: [(name: String, value: String)]
+
+    package init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+
+    package static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
+        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    package mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+
+    package var count: Int { fields.count }
+
+    /// The first value of `name` (ASCII case-insensitive), or nil.
+    package subscript(name: String) -> String? {
+        for field in fields where field.name.asciiCaseInsensitiveEquals(name) { return field.value }
+        return nil
+    }
+
+    /// Every value of `name`, in order.
+    package func values(_ name: String) -> [String] {
+        fields.filter { $0.name.asciiCaseInsensitiveEquals(name) }.map(\.value)
+    }
+
+    /// The comma-separated list elements of every `name` field, trimmed, empty elements dropped
+    /// (RFC 9110 §5.6.1).
+    package func listElements(_ name: String) -> [String] {
+        var out: [String] = []
+        for value in values(name) {
+            for part in value.split(separator: ",", omittingEmptySubsequences: true) {
+                let trimmed = part.trimmingOWS()
+                if !trimmed.isEmpty { out.append(trimmed) }
+            }
+        }
+        return out
+    }
+
+    /// True when a list-valued field contains `token` (case-insensitive), e.g. `Connection: close`.
+    package func containsToken(_ name: String, _ token: String) -> Bool {
+        listElements(name).contains { $0.asciiCaseInsensitiveEquals(token) }
+    }
+}
+
+extension StringProtocol {
+    /// ASCII-only case-insensitive comparison: header names and tokens are ASCII (RFC 9110 §5.1).
+    package func asciiCaseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where x != y {
+            let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
+            let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
+    }
+
+    /// Drops optional whitespace (SP, HTAB) at both ends (RFC 9110 §5.6.3).
+    package func trimmingOWS() -> String {
+        var bytes = Substring(self).utf8[...]
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

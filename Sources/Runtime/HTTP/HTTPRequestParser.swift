@@ -1,0 +1,364 @@
+/// An incremental HTTP/1.1 request parser (RFC 9112): bytes are pushed in with `append`, events
+/// are pulled out with `next()`. It never touches a socket and never crashes on any input.
+///
+/// Bytes can arrive split anywhere; no work is repeated (the head scan resumes where it stopped).
+/// Pulling rather than returning arrays keeps the hot path allocation-free and lets the connection
+/// stop taking requests while its responses are still being written (back-pressure), leaving the
+/// bytes here. An error is sticky: once framing is lost the connection must close.
+package struct HTTPRequestParser: Sendable {
+    private enum State: Sendable, Equatable {
+        case head
+        case fixedBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case endPending
+        case failed(HTTPParseError)
+    }
+
+    package let limits: HTTPParserLimits
+    private var state: State = .head
+    private var buffer: [UInt8] = []
+    private var readIndex = 0
+    /// Where the head (or trailer) scan resumes, so split input is not rescanned.
+    private var scanIndex = 0
+    /// Start of the line being scanned.
+    private var lineStart = 0
+    /// Line ranges of the current head (request line first), CR/LF excluded.
+    private var lines: [Range<Int>] = []
+    private var bodyReceived = 0
+    private var trailerBytes = 0
+
+    package init(limits: HTTPParserLimits = .standard) {
+        self.limits = limits
+    }
+
+    /// Pushes received bytes.
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compactIfUseful()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Pushes received bytes.
+    package mutating func append(_ bytes: some Sequence<UInt8>) {
+        compactIfUseful()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Bytes received but not yet consumed (e.g. the start of a pipelined request).
+    package var bufferedByteCount: Int { buffer.count - readIndex }
+
+    /// True between messages with nothing buffered: the connection is idle, not mid-request.
+    package var isIdle: Bool { state == .head && bufferedByteCount == 0 }
+
+    /// True while a request head is being received (for the header timeout).
+    package var isReadingHead: Bool { state == .head && bufferedByteCount > 0 }
+
+    /// Hands over every unconsumed byte and empties the buffer: used on a protocol upgrade, so bytes
+    /// the client sent after the request are passed on, not lost.
+    package mutating func takeRemainingBytes() -> [UInt8] {
+        let rest = Array(buffer[readIndex...])
+        buffer.removeAll(keepingCapacity: true)
+        readIndex = 0
+        scanIndex = 0
+        lineStart = 0
+        return rest
+    }
+
+    /// The next event from the bytes so far, nil when more bytes are needed.
+    package mutating func next() throws(HTTPParseError) -> HTTPParserEvent? {
+        switch state {
+        case .failed(let error):
+            throw error
+        case .endPending:
+            state = .head
+            return .end
+        default:
+            break
+        }
+        do {
+            return try step()
+        } catch {
+            state = .failed(error)
+            throw error
+        }
+    }
+
+    /// Called when the peer closed its side: an error if a request was cut short.
+    package func finish() throws(HTTPParseError) {
+        if case .failed(let error) = state { throw error }
+        if !isIdle { throw .unexpectedEnd }
+    }
+
+    private mutating func step() throws(HTTPParseError) -> HTTPParserEvent? {
+        switch state {
+        case .head:
+            guard let head = try scanHead() else { return nil }
+            bodyReceived = 0
+            switch head.framing {
+            case .none, .length(0): state = .endPending
+            case .length(let n): state = .fixedBody(remaining: n)
+            case .chunked: state = .chunkSize
+            }
+            return .head(head)
+        case .fixedBody(let remaining):
+            let available = buffer.count - readIndex
+            guard available > 0 else { return nil }
+            let take = min(available, remaining)
+            let piece = Array(buffer[readIndex..<readIndex + take])
+            readIndex += take
+            state = take == remaining ? .endPending : .fixedBody(remaining: remaining - take)
+            return .body(piece)
+        case .chunkSize:
+            guard let size = try scanChunkSize() else { return nil }
+            if size == 0 {
+                state = .trailers
+                trailerBytes = 0
+                lineStart = readIndex
+                scanIndex = readIndex
+                return try step()
+            }
+            guard size <= limits.maxBodyBytes - bodyReceived else { throw .bodyTooLarge }
+            state = .chunkData(remaining: size)
+            return try step()
+        case .chunkData(let remaining):
+            let available = buffer.count - readIndex
+            guard available > 0 else { return nil }
+            let take = min(available, remaining)
+            let piece = Array(buffer[readIndex..<readIndex + take])
+            readIndex += take
+            bodyReceived += take
+            state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
+            return .body(piece)
+        case .chunkDataEnd:
+            // RFC 9112 §7.1: chunk-data is followed by exactly CRLF.
+            guard buffer.count - readIndex >= 2 else {
+                if buffer.count - readIndex == 1 && buffer[readIndex] != cr { throw .invalidChunkFraming }
+                return nil
+            }
+            guard buffer[readIndex] == cr && buffer[readIndex + 1] == lf else { throw .invalidChunkFraming }
+            readIndex += 2
+            state = .chunkSize
+            return try step()
+        case .trailers:
+            guard try scanTrailers() else { return nil }
+            state = .head
+            return .end
+        case .endPending, .failed:
+            return nil
+        }
+    }
+
+    // MARK: head
+
+    /// Scans lines until the empty line that ends the head; parses it once complete.
+    private mutating func scanHead() throws(HTTPParseError) -> HTTPRequestHead? {
+        if lines.isEmpty && scanIndex < readIndex { scanIndex = readIndex; lineStart = readIndex }
+        while true {
+            guard let lfIndex = indexOfLF(from: scanIndex) else {
+                scanIndex = buffer.count
+                try checkHeadSize(upTo: buffer.count)
+                return nil
+            }
+            // RFC 9112 §2.2: lines end with CRLF; a bare LF is rejected (we do not take the MAY).
+            guard lfIndex > lineStart, buffer[lfIndex - 1] == cr else { throw .invalidLineEnding }
+            let line = lineStart..<(lfIndex - 1)
+            scanIndex = lfIndex + 1
+            lineStart = lfIndex + 1
+            if line.isEmpty {
+                if lines.isEmpty {
+                    // RFC 9112 §2.2: ignore empty lines received before the request line.
+                    readIndex = lfIndex + 1
+                    continue
+                }
+                let head = try parseHead()
+                readIndex = lfIndex + 1
+                lines.removeAll(keepingCapacity: true)
+                return head
+            }
+            try checkHeadSize(upTo: lfIndex + 1)
+            lines.append(line)
+            // Request line plus fields: more than max_header_count fields → 431.
+            if lines.count - 1 > limits.maxHeaderCount { throw .tooManyHeaders }
+        }
+    }
+
+    private func checkHeadSize(upTo end: Int) throws(HTTPParseError) {
+        guard end - readIndex > limits.maxHeadBytes else { return }
+        // RFC 9112 §3: a request line longer than the server accepts → 414.
+        throw lines.isEmpty ? .requestLineTooLong : .headersTooLarge
+    }
+
+    private func indexOfLF(from start: Int) -> Int? {
+        var i = start
+        let end = buffer.count
+        while i < end {
+            if buffer[i] == lf { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private func parseHead() throws(HTTPParseError) -> HTTPRequestHead {
+        let (method, target, version) = try parseRequestLine(lines[0])
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(lines.count - 1)
+        for line in lines.dropFirst() { headers.append(try parseField(line)) }
+        return try HTTPFraming.makeHead(
+            method: method, target: target, version: version, headers: HTTPHeaders(headers), limits: limits)
+    }
+
+    /// RFC 9112 §3: `request-line = method SP request-target SP HTTP-version`, single spaces.
+    private func parseRequestLine(_ line: Range<Int>) throws(HTTPParseError) -> (String, String, HTTPVersion) {
+        guard let sp1 = firstIndex(of: sp, in: line) else { throw .invalidRequestLine }
+        guard let sp2 = firstIndex(of: sp, in: (sp1 + 1)..<line.upperBound) else { throw .invalidRequestLine }
+        let methodRange = line.lowerBound..<sp1
+        let targetRange = (sp1 + 1)..<sp2
+        let versionRange = (sp2 + 1)..<line.upperBound
+        guard !methodRange.isEmpty, methodRange.allSatisfy({ HTTPChars.isToken(buffer[$0]) }) else {
+            throw .invalidMethod
+        }
+        guard !targetRange.isEmpty else { throw .invalidRequestLine }
+        // RFC 9112 §3.2: the target is visible ASCII; no spaces, controls or obs-text.
+        guard targetRange.allSatisfy({ buffer[$0] > 0x20 && buffer[$0] < 0x7F }) else { throw .invalidTarget }
+        let version = try parseVersion(versionRange)
+        return (string(methodRange), string(targetRange), version)
+    }
+
+    /// RFC 9112 §2.3: `HTTP-version = "HTTP/" DIGIT "." DIGIT`.
+    private func parseVersion(_ range: Range<Int>) throws(HTTPParseError) -> HTTPVersion {
+        guard range.count == 8 else { throw .invalidVersion }
+        let b = range.lowerBound
+        let prefix: [UInt8] = Array("HTTP/".utf8)
+        for i in 0..<5 where buffer[b + i] != prefix[i] { throw .invalidVersion }
+        let major = buffer[b + 5], dot = buffer[b + 6], minor = buffer[b + 7]
+        guard HTTPChars.isDigit(major), dot == 0x2E, HTTPChars.isDigit(minor) else { throw .invalidVersion }
+        switch (major, minor) {
+        case (0x31, 0x31): return .http11
+        case (0x31, 0x30): return .http10
+        default: throw .unsupportedVersion
+        }
+    }
+
+    /// RFC 9112 §5: `field-line = field-name ":" OWS field-value OWS`.
+    private func parseField(_ line: Range<Int>) throws(HTTPParseError) -> (name: String, value: String) {
+        let first = buffer[line.lowerBound]
+        // RFC 9112 §5.2: obs-fold is rejected with 400 in requests.
+        if first == sp || first == htab { throw .obsoleteLineFolding }
+        guard let colon = firstIndex(of: 0x3A, in: line) else { throw .invalidHeaderName }
+        guard colon > line.lowerBound else { throw .invalidHeaderName }
+        // RFC 9112 §5.1: no whitespace between field name and colon; 400.
+        let last = buffer[colon - 1]
+        if last == sp || last == htab { throw .whitespaceBeforeColon }
+        let nameRange = line.lowerBound..<colon
+        guard nameRange.allSatisfy({ HTTPChars.isToken(buffer[$0]) }) else { throw .invalidHeaderName }
+        var start = colon + 1
+        var end = line.upperBound
+        while start < end, buffer[start] == sp || buffer[start] == htab { start += 1 }
+        while end > start, buffer[end - 1] == sp || buffer[end - 1] == htab { end -= 1 }
+        // RFC 9110 §5.5: field-vchar, SP, HTAB and obs-text only; NUL, CR and other CTLs are rejected.
+        for i in start..<end where !HTTPChars.isFieldValueByte(buffer[i]) { throw .invalidHeaderValue }
+        return (string(nameRange), string(start..<end))
+    }
+
+    // MARK: chunked body
+
+    /// RFC 9112 §7.1: `chunk-size [ chunk-ext ] CRLF`, hex, at most 15 digits (fits an Int).
+    private mutating func scanChunkSize() throws(HTTPParseError) -> Int? {
+        guard let lfIndex = indexOfLF(from: readIndex) else {
+            if buffer.count - readIndex > limits.maxChunkLineBytes { throw .invalidChunkSize }
+            return nil
+        }
+        guard lfIndex - readIndex <= limits.maxChunkLineBytes else { throw .invalidChunkSize }
+        guard lfIndex > readIndex, buffer[lfIndex - 1] == cr else { throw .invalidChunkSize }
+        let lineEnd = lfIndex - 1
+        var i = readIndex
+        var size = 0
+        var digits = 0
+        while i < lineEnd, let value = HTTPChars.hexValue(buffer[i]) {
+            size = size << 4 | value
+            digits += 1
+            i += 1
+            if digits > 15 { throw .invalidChunkSize }
+        }
+        guard digits > 0 else { throw .invalidChunkSize }
+        if i < lineEnd {
+            // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): ignored, but must be
+            // introduced by ";" and free of control characters.
+            while i < lineEnd, buffer[i] == sp || buffer[i] == htab { i += 1 }
+            guard i < lineEnd, buffer[i] == 0x3B else { throw .invalidChunkSize }
+            for j in i..<lineEnd where !HTTPChars.isFieldValueByte(buffer[j]) { throw .invalidChunkSize }
+        }
+        readIndex = lfIndex + 1
+        return size
+    }
+
+    /// RFC 9112 §7.1.2: trailer fields are read (bounded) and discarded.
+    private mutating func scanTrailers() throws(HTTPParseError) -> Bool {
+        while true {
+            guard let lfIndex = indexOfLF(from: scanIndex) else {
+                scanIndex = buffer.count
+                if buffer.count - readIndex > limits.maxHeadBytes { throw .headersTooLarge }
+                return false
+            }
+            guard lfIndex > lineStart, buffer[lfIndex - 1] == cr else { throw .invalidLineEnding }
+            let isEmpty = lfIndex - 1 == lineStart
+            if !isEmpty {
+                let first = buffer[lineStart]
+                if first == sp || first == htab { throw .obsoleteLineFolding }
+                for i in lineStart..<(lfIndex - 1) where !HTTPChars.isFieldValueByte(buffer[i]) {
+                    throw .invalidHeaderValue
+                }
+            }
+            trailerBytes += lfIndex + 1 - lineStart
+            if trailerBytes > limits.maxHeadBytes { throw .headersTooLarge }
+            scanIndex = lfIndex + 1
+            lineStart = lfIndex + 1
+            readIndex = lfIndex + 1
+            if isEmpty { return true }
+        }
+    }
+
+    // MARK: helpers
+
+    /// Drops consumed bytes: at once when everything was consumed, else once 4 KiB are dead, so a
+    /// long pipelined stream neither grows the buffer nor memmoves on every read. All stored indices
+    /// shift with it, so this is safe in every state.
+    private mutating func compactIfUseful() {
+        guard readIndex > 0 else { return }
+        if readIndex == buffer.count {
+            // A pipelining burst may have grown the buffer; do not keep that per idle connection.
+            if buffer.capacity > 64 * 1024 { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
+        } else if readIndex >= 4096 {
+            buffer.removeSubrange(0..<readIndex)
+        } else {
+            return
+        }
+        let shift = readIndex
+        scanIndex = max(0, scanIndex - shift)
+        lineStart = max(0, lineStart - shift)
+        if !lines.isEmpty {
+            for i in lines.indices { lines[i] = (lines[i].lowerBound - shift)..<(lines[i].upperBound - shift) }
+        }
+        readIndex = 0
+    }
+
+    private func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if buffer[i] == byte { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private func string(_ range: Range<Int>) -> String {
+        String(decoding: buffer[range], as: UTF8.self)
+    }
+}
+
+private let cr: UInt8 = 0x0D
+private let lf: UInt8 = 0x0A
+private let sp: UInt8 = 0x20
+private let htab: UInt8 = 0x09

@@ -1,0 +1,178 @@
+import CLinuxEvents
+import Glibc
+import PilotoConfig
+import Synchronization
+
+/// What every loop shares: built once by `Server`, read-only or atomic afterwards.
+struct LoopContext: Sendable {
+    let router: Router
+    let serializer: ResponseSerializer
+    let limits: HTTPParserLimits
+    let timeouts: ConnectionTimeouts
+    let maxConnections: Int
+    let accessLog: Bool
+    let countryHeader: String?
+    let logger: Logger
+    let clock: any MonotonicClock
+    /// Called by the last loop that stops listening, to close the shared listener.
+    let listenerReleased: @Sendable () -> Void
+    let listenerAcks: ListenerAcks
+}
+
+/// One epoll reactor thread: accepts from the shared listener (EPOLLEXCLUSIVE, so one loop wakes per
+/// connection), reads, runs the connection state machine, routes, and writes — handlers here are
+/// in-memory and never block. Connections are edge-triggered (EPOLLET): one read until EAGAIN and one
+/// `writev` per batch of responses.
+///
+/// `@unchecked Sendable`: after `start`, all mutable state is touched only by the loop's own thread;
+/// other threads only call `wake()`, which writes to an eventfd.
+final class EventLoop: @unchecked Sendable {
+    let index: Int
+    let context: LoopContext
+    let listener: Int32
+    let epfd: Int32
+    let wakeFd: Int32
+    let mailbox = LoopMailbox()
+    var generation: UInt64 = 0
+    var connections: [ConnectionSlot?] = []
+    var openCount = 0
+    var listening = false
+    var drainHandled = false
+    var date: DateHeader
+    let readBuffer: UnsafeMutableRawBufferPointer
+    let metrics: LoopMetrics
+    static let sweepInterval: Int64 = 100
+    static let outputHighWater = 256 * 1024
+
+    init(index: Int, listener: Int32, context: LoopContext) throws(SocketError) {
+        self.index = index
+        self.listener = listener
+        self.context = context
+        epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epfd >= 0 else { throw .failed(operation: "epoll_create1", errno: errno) }
+        wakeFd = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        guard wakeFd >= 0 else { throw .failed(operation: "eventfd", errno: errno) }
+        date = DateHeader(epochSeconds: SystemClock.epochSeconds())
+        readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        metrics = context.router.metrics.loops[index % context.router.metrics.loops.count]
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = wakeFd
+        epoll_ctl(epfd, EPOLL_CTL_ADD, wakeFd, &event)
+        startListening()
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        close(wakeFd)
+        close(epfd)
+    }
+
+    /// Posts mail for one of this loop's connections. Safe from any thread.
+    func post(_ mail: LoopMailbox.Mail) {
+        if mailbox.post(mail) { wake() }
+    }
+
+    /// Interrupts `epoll_wait` (used to start draining and for mail). Safe from any thread.
+    func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFd, &one, 8)
+    }
+
+    // MARK: loop
+
+    func run() {
+        let capacity: Int32 = 256
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
+        defer { events.deallocate() }
+        var nextSweep = context.clock.nowMilliseconds() + Self.sweepInterval
+        while true {
+            let n = epoll_wait(epfd, events, capacity, Int32(Self.sweepInterval))
+            if n < 0 && errno != EINTR {
+                context.logger.log(.error, "epoll_wait failed", fields: [("errno", .int(Int64(errno)))])
+                break
+            }
+            let now = context.clock.nowMilliseconds()
+            date.update(epochSeconds: SystemClock.epochSeconds())
+            for i in 0..<Int(max(n, 0)) {
+                let fd = events[i].data.fd
+                let flags = events[i].events
+                if fd == wakeFd {
+                    var value: UInt64 = 0
+                    _ = read(wakeFd, &value, 8)
+                    deliverMail(now: now)
+                } else if fd == listener {
+                    acceptConnections(now: now)
+                } else {
+                    handle(fd: fd, flags: flags, now: now)
+                }
+            }
+            if context.router.state.draining && !drainHandled { beginDrain() }
+            if now >= nextSweep {
+                sweep(now: now)
+                nextSweep = now + Self.sweepInterval
+            }
+            if drainHandled && openCount == 0 { break }
+        }
+        for slot in connections.compactMap({ $0 }) { closeConnection(slot) }
+    }
+
+    // MARK: accept
+
+    func startListening() {
+        guard !listening, !context.router.state.draining else { return }
+        var event = epoll_event()
+        // Level-triggered with EPOLLEXCLUSIVE: only one loop is woken per pending connection.
+        event.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
+        event.data.fd = listener
+        if epoll_ctl(epfd, EPOLL_CTL_ADD, listener, &event) == 0 { listening = true }
+    }
+
+    func stopListening() {
+        guard listening else { return }
+        var event = epoll_event()
+        epoll_ctl(epfd, EPOLL_CTL_DEL, listener, &event)
+        listening = false
+    }
+
+    func acceptConnections(now: Int64) {
+        let registry = context.router.metrics
+        // A bounded batch per wake-up keeps one loop from taking every connection of a burst.
+        for _ in 0..<64 {
+            guard registry.activeConnections.load(ordering: .relaxed) < context.maxConnections else {
+                // server.limits.max_connections: leave further clients in the kernel backlog.
+                stopListening()
+                return
+            }
+            let accepted: (fd: Int32, peer: SocketAddress)?
+            do {
+                accepted = try Socket.accept(listener)
+            } catch {
+                if case .failed(_, let code) = error {
+                    context.logger.log(.error, "accept failed", fields: [("errno", .int(Int64(code)))])
+                    // Out of descriptors: stop accepting; the sweep resumes once connections close.
+                    if code == EMFILE || code == ENFILE { stopListening() }
+                }
+                return
+            }
+            guard let (fd, peer) = accepted else { return }
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+            event.data.fd = fd
+            guard epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) == 0 else {
+                close(fd)
+                continue
+            }
+            let http = HTTPConnection(limits: context.limits, timeouts: context.timeouts, now: now)
+            generation &+= 1
+            let handle = ConnectionHandle(loop: index, fd: fd, generation: generation)
+            let slot = ConnectionSlot(fd: fd, remote: peer, http: http, now: now, handle: handle)
+            let index = Int(fd)
+            if index >= connections.count { connections += Array(repeating: nil, count: index + 1 - connections.count + 64) }
+            connections[index] = slot
+            openCount += 1
+            registry.activeConnections.add(1, ordering: .relaxed)
+            registry.acceptedConnections.add(1, ordering: .relaxed)
+        }
+    }
+}

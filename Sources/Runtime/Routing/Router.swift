@@ -1,0 +1,163 @@
+import PilotoConfig
+
+/// Why the router could not be built at boot.
+package enum RouterError: Error, Equatable, Sendable {
+    case staticRootMissing(route: String, root: String, hint: String?)
+    case staticRootUnreadable(route: String, root: String)
+
+    /// One line for the boot log / stderr.
+    package var message: String {
+        switch self {
+        case .staticRootMissing(let route, let root, let hint):
+            "route \(route): static root '\(root)' does not exist" + (hint.map { "; build it with: \($0)" } ?? "")
+        case .staticRootUnreadable(let route, let root):
+            "route \(route): static root '\(root)' cannot be read"
+        }
+    }
+}
+
+/// Routes from the config, in order; the first prefix match wins (`Route.matches`). Built once at
+/// boot (files loaded, responses precomputed), then read-only and shared by every loop.
+package final class Router: Sendable {
+    enum Handler: Sendable {
+        case health(liveness: String, readiness: String)
+        case metrics(allowRemote: Bool)
+        case files(StaticFileStore, prefix: String, spaIndex: String?)
+        case custom(any Responder)
+        case notImplemented(String)
+    }
+
+    struct Entry: Sendable {
+        let route: Route
+        let handler: Handler
+    }
+
+    let entries: [Entry]
+    package let state: ServerState
+    package let metrics: MetricsRegistry
+    package let logger: Logger?
+    private let health: HealthResponder
+    private let notFound: PrebuiltResponse
+
+    /// Route patterns in order, for metric labels.
+    package var patterns: [String] { entries.map(\.route.path) }
+
+    /// - Parameter responders: handlers for routes the runtime does not implement itself (websocket,
+    ///   auth, dashboard, proxy), keyed by route path; built-in handlers cannot be replaced.
+    package init(
+        config: PilotoConfig, state: ServerState, loopCount: Int, logger: Logger?,
+        responders: [String: any Responder] = [:]
+    ) throws(RouterError) {
+        let extra = config.server.headers.map { ($0.name, $0.value) }
+        var entries: [Entry] = []
+        for route in config.routes {
+            let handler: Handler
+            switch route.handler {
+            case .health:
+                let ready = route.path == "/" ? "/ready" : route.path + "/ready"
+                handler = .health(liveness: route.path, readiness: ready)
+            case .metrics(let options):
+                handler = .metrics(allowRemote: options.allowRemote)
+            case .staticFiles(let options):
+                handler = .files(
+                    try Self.load(route, options.root, cache: options.cache, index: nil, extra: extra, config: config),
+                    prefix: route.path, spaIndex: nil)
+            case .spa(let options):
+                handler = .files(
+                    try Self.load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config),
+                    prefix: route.path, spaIndex: options.index)
+            case .auth, .dashboard, .websocket, .proxy:
+                if let responder = responders[route.path] {
+                    handler = .custom(responder)
+                } else {
+                    handler = .notImplemented(route.handler.keyword)
+                }
+            }
+            entries.append(Entry(route: route, handler: handler))
+        }
+        self.entries = entries
+        self.state = state
+        health = HealthResponder(extraHeaders: extra)
+        let notFoundBody = HTTPError(.notFound).response
+        notFound = .fixed(
+            .notFound, headers: [("Content-Type", "application/json")],
+            body: { if case .bytes(let b) = notFoundBody.body { b } else { [] } }(), extraHeaders: extra)
+        self.logger = logger
+        metrics = MetricsRegistry(routePatterns: entries.map(\.route.path), loopCount: loopCount)
+    }
+
+    private static func load(
+        _ route: Route, _ root: ConfigPath, cache: CachePolicy, index: String?, extra: [(String, String)],
+        config: PilotoConfig
+    ) throws(RouterError) -> StaticFileStore {
+        do {
+            return try StaticFileStore(root: root.resolved, cache: cache, indexName: index, extraHeaders: extra)
+        } catch .rootMissing {
+            throw .staticRootMissing(route: route.path, root: root.asWritten, hint: buildHint(config))
+        } catch {
+            throw .staticRootUnreadable(route: route.path, root: root.asWritten)
+        }
+    }
+
+    /// The command that builds the frontend, e.g. `npm --prefix frontend run build`.
+    package static func buildHint(_ config: PilotoConfig) -> String? {
+        guard let frontend = config.build.frontend else { return nil }
+        let build = frontend.build
+        if build.hasPrefix("npm ") { return "npm --prefix \(frontend.path.asWritten) " + build.dropFirst(4) }
+        return "(cd \(frontend.path.asWritten) && \(build))"
+    }
+
+    /// The route index for a path (`patterns.count` means unmatched).
+    package func match(_ path: String) -> Int {
+        for (index, entry) in entries.enumerated() where entry.route.matches(path) { return index }
+        return entries.count
+    }
+
+    /// Answers one request; `route` is the index from `match`.
+    package func respond(to request: HTTPRequest, route: Int) -> RouteResponse {
+        let includeBody = !request.head.isHead
+        guard route < entries.count else { return .prebuilt(notFound, includeBody: includeBody) }
+        let isRead = request.method == "GET" || request.method == "HEAD"
+        let entry = entries[route]
+        if entry.route.authRequired {
+            // Sessions live outside this module: a route that needs them is answered by its custom
+            // responder, which checks the cookie. Without one, fail closed rather than serve publicly.
+            guard case .custom = entry.handler else {
+                return .response(HTTPError(.unauthorized, "authentication required").response)
+            }
+        }
+        switch entry.handler {
+        case .health(let liveness, let readiness):
+            guard request.path == liveness || request.path == readiness else {
+                return .prebuilt(notFound, includeBody: includeBody)
+            }
+            guard isRead else { return methodNotAllowed() }
+            return request.path == liveness
+                ? health.liveness(includeBody: includeBody)
+                : health.readiness(draining: state.draining, includeBody: includeBody)
+        case .metrics(let allowRemote):
+            // Metrics reveal traffic: only loopback (a sidecar or `kubectl port-forward`) unless configured.
+            guard allowRemote || request.remote.isLoopback else { return .response(HTTPError(.notFound).response) }
+            guard isRead else { return methodNotAllowed() }
+            let text = PrometheusExporter.render(
+                metrics.snapshot(), droppedLogLines: logger?.dropped ?? 0, draining: state.draining)
+            var h = HTTPHeaders()
+            h.add("Content-Type", PrometheusExporter.contentType)
+            h.add("Cache-Control", "no-store")
+            return .response(HTTPResponse(status: .ok, headers: h, body: .bytes(Array(text.utf8))))
+        case .files(let store, let prefix, let spaIndex):
+            guard isRead else { return methodNotAllowed() }
+            return SPAResponder.respond(to: request, store: store, prefix: prefix, index: spaIndex)
+        case .custom(let responder):
+            return responder.respond(to: request)
+        case .notImplemented(let keyword):
+            return .response(HTTPError(.notImplemented, "handler '\(keyword)' is not available in this build").response)
+        }
+    }
+
+    private func methodNotAllowed() -> RouteResponse {
+        var response = HTTPError(.methodNotAllowed).response
+        response.headers.add("Allow", "GET, HEAD")  // RFC 9110 §15.5.6: 405 lists the allowed methods
+        return .response(response)
+    }
+}

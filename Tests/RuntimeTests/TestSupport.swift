@@ -1,0 +1,176 @@
+import Foundation
+import Glibc
+import PilotoConfig
+@testable import PilotoRuntime
+
+/// A temporary directory with a built-SPA-like tree, and a secret file planted beside the root.
+final class SiteFixture {
+    let base: String
+    let root: String
+
+    init() throws {
+        base = NSTemporaryDirectory() + "piloto-site-" + UUID().uuidString
+        root = base + "/dist"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/assets", withIntermediateDirectories: true)
+        try "<!doctype html><title>app</title>".write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
+        let js = String(repeating: "console.log('piloto');\n", count: 200)
+        try js.write(toFile: root + "/assets/app-1a2b.js", atomically: true, encoding: .utf8)
+        try "gzipped-bytes".write(toFile: root + "/assets/app-1a2b.js.gz", atomically: true, encoding: .utf8)
+        try "brotli-bytes".write(toFile: root + "/assets/app-1a2b.js.br", atomically: true, encoding: .utf8)
+        try "body{}".write(toFile: root + "/assets/site.css", atomically: true, encoding: .utf8)
+        try "TOP-SECRET".write(toFile: base + "/secret.txt", atomically: true, encoding: .utf8)
+        // A symlink pointing out of the root must never be served.
+        try fm.createSymbolicLink(atPath: root + "/leak.txt", withDestinationPath: base + "/secret.txt")
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: base) }
+
+    var jsBody: String { String(repeating: "console.log('piloto');\n", count: 200) }
+
+    func routes(metricsRemote: Bool = false) -> [Route] {
+        [
+            Route(path: "/api/health", handler: .health, authRequired: false),
+            Route(path: "/metrics", handler: .metrics(MetricsRoute(allowRemote: metricsRemote)), authRequired: false),
+            Route(path: "/api/auth", handler: .auth, authRequired: false),
+            Route(
+                path: "/assets",
+                handler: .staticFiles(StaticRoute(root: ConfigPath(asWritten: "dist/assets", resolved: root + "/assets"), cache: .immutable)),
+                authRequired: false),
+            Route(
+                path: "/", handler: .spa(SPARoute(root: ConfigPath(asWritten: "dist", resolved: root), index: "index.html")),
+                authRequired: false),
+        ]
+    }
+}
+
+/// A running server on 127.0.0.1:0 for one test.
+final class RunningServer {
+    let server: Server
+    let port: Int
+    let logs = CapturingSink()
+
+    init(_ config: PilotoConfig) throws {
+        let logger = Logger(sink: logs, project: config.service.project)
+        server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger)
+        try server.start()
+        port = server.boundPort ?? 0
+    }
+
+    deinit {
+        server.beginShutdown()
+        server.waitUntilStopped(timeoutMilliseconds: 5000)
+        server.logger.close()
+    }
+}
+
+/// A blocking TCP client for raw bytes.
+final class RawClient: @unchecked Sendable {
+    let fd: Int32
+
+    /// - Parameter receiveBuffer: a small SO_RCVBUF makes the server hit back-pressure quickly.
+    init(port: Int, receiveTimeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw SocketError.failed(operation: "connect", errno: errno) }
+        var tv = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Everything until the server closes (or the receive timeout).
+    func readUntilClose() -> String {
+        var out = pending
+        pending = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            out += buffer[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// True when the server closed the connection (EOF) within the receive timeout.
+    func closedByServer() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return true }
+            if n < 0 { return errno == ECONNRESET }
+        }
+    }
+
+    var pending: [UInt8] = []
+
+    /// Reads exactly one response (Content-Length framed); nil on EOF/timeout.
+    func readResponse(head: Bool = false) -> (status: Int, headers: [String: String], body: String, raw: String)? {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        func fill() -> Bool {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return false }
+            pending += buffer[0..<n]
+            return true
+        }
+        var headEnd: Int?
+        while headEnd == nil {
+            if pending.count >= 4 {
+                for i in 0...(pending.count - 4) where pending[i] == 13 && pending[i + 1] == 10 && pending[i + 2] == 13 && pending[i + 3] == 10 {
+                    headEnd = i + 4
+                    break
+                }
+            }
+            if headEnd == nil && !fill() { return nil }
+        }
+        guard let end = headEnd else { return nil }
+        let headText = String(decoding: pending[0..<end], as: UTF8.self)
+        let lines = headText.components(separatedBy: "\r\n")
+        let status = Int(lines[0].split(separator: " ")[1]) ?? 0
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() where line.contains(":") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            headers[parts[0].lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        }
+        var length = Int(headers["content-length"] ?? "0") ?? 0
+        if head || status == 304 || status == 100 { length = 0 }
+        while pending.count < end + length { if !fill() { return nil } }
+        let body = String(decoding: pending[end..<(end + length)], as: UTF8.self)
+        let raw = String(decoding: pending[0..<(end + length)], as: UTF8.self)
+        pending.removeFirst(end + length)
+        return (status, headers, body, raw)
+    }
+}
+
+/// Runs curl and returns (exit code, stdout).
+func curl(_ arguments: [String]) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = ["-s", "--max-time", "10"] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
