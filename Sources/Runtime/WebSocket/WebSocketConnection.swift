@@ -1,0 +1,274 @@
+/// One WebSocket connection after the 101, as a pure state machine (Hummingbird's style, STYLE §1.5):
+/// bytes and calls in, `Action`s out. It never touches a socket or a clock; the driver passes `now`
+/// and carries out the actions in order, so every timeout is testable without sleeping.
+///
+/// ```
+///           received close: echo it, closeConnection
+///   ┌──────┐ ───────────────────────────────────────────────────▶ ┌────────┐
+///   │ open │   close()/goingAway()/lifetime/back-pressure          │ closed │
+///   └──────┘ ──▶ ┌─────────┐ ── peer's close or closeTimeout ───▶ └────────┘
+///      │         │ closing │                                          ▲
+///      │         └─────────┘                                          │
+///      └── protocol error: send close(error.closeCode), closeConnection ┘
+/// ```
+///
+/// Generic over the instant type so the driver can use its own monotonic clock; tests use a fake one.
+package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    /// What the driver must do, in order.
+    package enum Action: Sendable, Equatable {
+        /// Queue these bytes for the socket; report progress with `didWrite(_:)`.
+        case write([UInt8])
+        /// Hand a complete message to the application.
+        case deliver(WebSocketMessage)
+        /// Flush the writes queued before this action, then close the TCP connection.
+        case closeConnection
+        /// Call `tick(now:)` at this instant; replaces any timer scheduled earlier for this connection.
+        case scheduleTimer(at: Instant)
+    }
+
+    package enum State: Sendable, Equatable {
+        /// Messages flow both ways.
+        case open
+        /// We sent a close frame and wait for the peer's (up to `closeTimeout`).
+        case closing
+        /// Done: every further call returns no action.
+        case closed
+    }
+
+    package let configuration: WebSocketConfiguration
+    package private(set) var state: State = .open
+    /// Bytes written by actions but not yet reported by `didWrite`.
+    package private(set) var queuedBytes = 0
+    /// The close code we sent or received first, for logs and metrics (1006 when TCP just ended).
+    package private(set) var closeCode: WebSocketCloseCode?
+
+    private var parser: WebSocketFrameParser
+    private var assembler: WebSocketMessageAssembler
+    private var nextPingAt: Instant?
+    private var pongDeadline: Instant?
+    private var closeDeadline: Instant?
+    private var lifetimeDeadline: Instant?
+    private var lastPingPayload: [UInt8]?
+    private var pingCounter: UInt64 = 0
+    private var scheduled: Instant?
+
+    /// A connection that has just been upgraded at `now`.
+    package init(configuration: WebSocketConfiguration = WebSocketConfiguration(), now: Instant) {
+        self.configuration = configuration
+        parser = WebSocketFrameParser(maxFrameSize: configuration.maxFrameSize, expectMasked: true)
+        assembler = WebSocketMessageAssembler(
+            maxMessageSize: configuration.maxMessageSize, maxFragments: configuration.maxFragments,
+            minNonFinalFragmentSize: configuration.minNonFinalFragmentSize)
+        nextPingAt = configuration.pingInterval.map { now.advanced(by: $0) }
+        lifetimeDeadline = configuration.maxLifetime.map { now.advanced(by: $0) }
+    }
+
+    /// The first timer; call once right after the upgrade.
+    package mutating func start() -> [Action] {
+        var actions: [Action] = []
+        scheduleIfNeeded(&actions)
+        return actions
+    }
+
+    // MARK: Input
+
+    /// Bytes read from the socket. Any bytes count as a sign of life for the keepalive.
+    package mutating func received(_ bytes: some Sequence<UInt8>, now: Instant) -> [Action] {
+        guard state != .closed else { return [] }
+        var actions: [Action] = []
+        pongDeadline = nil
+        parser.append(bytes)
+        while state != .closed {
+            let output: WebSocketMessageAssembler.Output?
+            do {
+                guard let frame = try parser.nextFrame() else { break }
+                output = try assembler.push(frame)
+            } catch {
+                fail(error, &actions)
+                break
+            }
+            switch output {
+            case nil:
+                continue
+            case .message(let message):
+                // After our close frame the application has said goodbye: late messages are dropped.
+                if state == .open { actions.append(.deliver(message)) }
+            case .control(let frame):
+                handleControl(frame, now: now, &actions)
+            }
+        }
+        scheduleIfNeeded(&actions)
+        return actions
+    }
+
+    /// The peer closed TCP (EOF or reset) without finishing the close handshake, or after it.
+    package mutating func inputClosed() -> [Action] {
+        guard state != .closed else { return [] }
+        state = .closed
+        if closeCode == nil { closeCode = .abnormalClosure }  // RFC 6455 §7.1.5: 1006
+        return [.closeConnection]
+    }
+
+    /// The driver wrote `count` of the queued bytes to the socket.
+    package mutating func didWrite(_ count: Int) {
+        queuedBytes = max(0, queuedBytes - max(0, count))
+    }
+
+    // MARK: Output
+
+    /// Sends a text message (one frame).
+    package mutating func send(text: String, now: Instant) -> [Action] {
+        sendData(opcode: .text, payload: text.utf8, now: now)
+    }
+
+    /// Sends a binary message (one frame).
+    package mutating func send(binary: some Collection<UInt8>, now: Instant) -> [Action] {
+        sendData(opcode: .binary, payload: binary, now: now)
+    }
+
+    /// Starts the close handshake (RFC 6455 §7.1.2). A code that may not be sent on the wire (1005,
+    /// 1006, 1015, unassigned) is replaced by 1000.
+    package mutating func close(code: WebSocketCloseCode = .normalClosure, reason: String = "", now: Instant) -> [Action] {
+        var actions: [Action] = []
+        initiateClose(code: code.isValidOnWire ? code : .normalClosure, reason: reason, now: now, &actions)
+        scheduleIfNeeded(&actions)
+        return actions
+    }
+
+    /// Close 1001 for server shutdown (SIGTERM drain).
+    package mutating func goingAway(now: Instant) -> [Action] {
+        close(code: .goingAway, reason: "server shutting down", now: now)
+    }
+
+    /// Runs every deadline that is due: close timeout, lifetime, pong deadline, keepalive ping.
+    package mutating func tick(now: Instant) -> [Action] {
+        guard state != .closed else { return [] }
+        var actions: [Action] = []
+        if let at = scheduled, at <= now { scheduled = nil }  // the driver's timer has fired
+        if state == .closing, let deadline = closeDeadline, deadline <= now {
+            // RFC 6455 §7.1.1: the peer did not answer our close in time; drop TCP.
+            state = .closed
+            return [.closeConnection]
+        }
+        if state == .open, let deadline = lifetimeDeadline, deadline <= now {
+            initiateClose(code: .goingAway, reason: "connection lifetime reached", now: now, &actions)
+        }
+        if state == .open, let deadline = pongDeadline, deadline <= now {
+            // The peer stopped answering: say so (it may still hear it) and drop at once.
+            write(WebSocketFrameEncoder.closeFrame(code: .goingAway, reason: "ping timeout"), &actions)
+            closeCode = .goingAway
+            state = .closed
+            actions.append(.closeConnection)
+            return actions
+        }
+        if state == .open, let pingAt = nextPingAt, pingAt <= now, let interval = configuration.pingInterval {
+            pingCounter &+= 1
+            let payload = withUnsafeBytes(of: pingCounter.bigEndian) { Array($0) }
+            lastPingPayload = payload
+            write(WebSocketFrameEncoder.encode(opcode: .ping, payload: payload), &actions)
+            if pongDeadline == nil { pongDeadline = now.advanced(by: configuration.pongTimeout) }
+            nextPingAt = now.advanced(by: interval)
+        }
+        scheduleIfNeeded(&actions)
+        return actions
+    }
+
+    // MARK: Internals
+
+    private mutating func sendData(opcode: WebSocketOpcode, payload: some Collection<UInt8>, now: Instant) -> [Action] {
+        guard state == .open else { return [] }
+        let frameSize = WebSocketFrameEncoder.headerSize(length: payload.count, masked: false) + payload.count
+        // Back-pressure: the client is not reading. Drop the message and close with 1008 (policy
+        // violation: "too slow to read what it subscribed to"); the close frame itself still goes out.
+        // A message is never refused by its size alone while nothing is queued.
+        if queuedBytes > 0 && queuedBytes + frameSize > configuration.highWaterMark {
+            var actions: [Action] = []
+            initiateClose(code: .policyViolation, reason: "client too slow", now: now, &actions)
+            scheduleIfNeeded(&actions)
+            return actions
+        }
+        var actions: [Action] = []
+        write(WebSocketFrameEncoder.encode(opcode: opcode, payload: payload), &actions)
+        return actions
+    }
+
+    private mutating func handleControl(_ frame: WebSocketFrame, now: Instant, _ actions: inout [Action]) {
+        switch frame.opcode {
+        case .ping:
+            // RFC 6455 §5.5.3: answer with a pong carrying the same payload, unless we are closing.
+            if state == .open { write(WebSocketFrameEncoder.encode(opcode: .pong, payload: frame.payload), &actions) }
+        case .pong:
+            // RFC 6455 §5.5.3: an unsolicited pong is ignored; a matching one clears the deadline.
+            if let expected = lastPingPayload, expected == frame.payload {
+                lastPingPayload = nil
+                pongDeadline = nil
+            }
+        case .close:
+            handleClose(frame.payload, &actions)
+        default:
+            break
+        }
+    }
+
+    /// RFC 6455 §5.5.1 and §7.4: validate the peer's close, echo it if we have not closed yet, then end.
+    private mutating func handleClose(_ payload: [UInt8], _ actions: inout [Action]) {
+        var echo: [UInt8] = []
+        if payload.count == 1 { return fail(.invalidClosePayload, &actions) }
+        if payload.count >= 2 {
+            let code = WebSocketCloseCode(UInt16(payload[0]) << 8 | UInt16(payload[1]))
+            guard code.isValidOnWire else { return fail(.invalidCloseCode(code.rawValue), &actions) }
+            guard WebSocketUTF8Validator.isValid(Array(payload[2...])) else { return fail(.invalidUTF8, &actions) }
+            echo = [payload[0], payload[1]]
+            if closeCode == nil { closeCode = code }
+        } else if closeCode == nil {
+            closeCode = .noStatusReceived
+        }
+        if state == .open {
+            // Echo the code (not the reason) and close TCP: the server closes first (§7.1.1).
+            write(WebSocketFrameEncoder.encode(opcode: .close, payload: echo), &actions)
+        }
+        state = .closed
+        actions.append(.closeConnection)
+    }
+
+    /// RFC 6455 §7.1.7 "Fail the WebSocket Connection": send a close with the error's code (unless we
+    /// already sent one), then close TCP without waiting.
+    private mutating func fail(_ error: WebSocketProtocolError, _ actions: inout [Action]) {
+        if state == .open {
+            write(WebSocketFrameEncoder.closeFrame(code: error.closeCode), &actions)
+            closeCode = error.closeCode
+        }
+        state = .closed
+        actions.append(.closeConnection)
+    }
+
+    private mutating func initiateClose(code: WebSocketCloseCode, reason: String, now: Instant, _ actions: inout [Action]) {
+        guard state == .open else { return }
+        write(WebSocketFrameEncoder.closeFrame(code: code, reason: reason), &actions)
+        closeCode = code
+        state = .closing
+        closeDeadline = now.advanced(by: configuration.closeTimeout)
+        nextPingAt = nil
+        pongDeadline = nil
+    }
+
+    private mutating func write(_ bytes: [UInt8], _ actions: inout [Action]) {
+        queuedBytes += bytes.count
+        actions.append(.write(bytes))
+    }
+
+    /// The earliest pending deadline for the current state.
+    private var nextDeadline: Instant? {
+        switch state {
+        case .closed: return nil
+        case .closing: return closeDeadline
+        case .open: return [lifetimeDeadline, pongDeadline, nextPingAt].compactMap { $0 }.min()
+        }
+    }
+
+    private mutating func scheduleIfNeeded(_ actions: inout [Action]) {
+        guard let deadline = nextDeadline, deadline != scheduled else { return }
+        scheduled = deadline
+        actions.append(.scheduleTimer(at: deadline))
+    }
+}
