@@ -172,6 +172,8 @@ package struct WebSocketFrameParser: Sendable {
     private mutating func startPayload() {
         state = .payload
         payload = []
-        payload.reserveCapacity(Int(length))
+        // The length is already within the limit; still, reserve at most 1 MiB up front so a large
+        // configured limit cannot turn one header into a large allocation before the bytes arrive.
+        payload.reserveCapacity(min(Int(length), 1 << 20))
     }
 }
