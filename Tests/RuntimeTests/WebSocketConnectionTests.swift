@@ -60,9 +60,7 @@ import Testing
         ]
         for chunks in WSClient.splits(bytes) {
             var connection = open()
-            var actions: [WSConnection.Action] = []
-            for chunk in chunks { actions += connection.received(chunk, now: t0) }
-            #expect(io(actions) == expected)
+            #expect(connection.drive(chunks) == expected)
         }
     }
 
@@ -181,10 +179,29 @@ import Testing
         #expect(connection.received(bytes, now: t0) == [.write(closeBytes(1009)), .closeConnection])
     }
 
-    @Test func messagesBeforeAnError_areStillDelivered() {
+    /// Messages before an error in the same read are delivered, and the close waits for the tick at
+    /// "now", so replies to those messages go out before it.
+    @Test func messagesBeforeAnError_areDelivered_closeAfterReplies() {
         var connection = open()
         let actions = connection.received(WSClient.text("first") + [0x81, 0x00], now: t0)
-        #expect(actions == [.deliver(.text("first")), .write(closeBytes(1002)), .closeConnection])
+        #expect(actions == [.deliver(.text("first")), .scheduleTimer(at: t0)])
+        #expect(connection.state == .draining)
+        #expect(connection.received(WSClient.text("ignored"), now: t0) == [])
+        #expect(connection.send(text: "reply", now: t0) == [.write([0x81, 0x05] + Array("reply".utf8))])
+        #expect(connection.tick(now: t0) == [.write(closeBytes(1002)), .closeConnection])
+        #expect(connection.state == .closed)
+    }
+
+    @Test func peerCloseAfterMessageInSameRead_echoGoesBeforeClose() {
+        var connection = open()
+        let actions = connection.drive([WSClient.text("hi") + WSClient.close(1000)], echo: true)
+        #expect(actions == [.deliver(.text("hi")), .write([0x81, 0x02, 0x68, 0x69]), .write(closeBytes(1000)), .closeConnection])
+    }
+
+    @Test func draining_closeCallFinishesAtOnce() {
+        var connection = open()
+        _ = connection.received(WSClient.text("a") + WSClient.close(1001), now: t0)
+        #expect(connection.close(now: t0) == [.write(closeBytes(1001)), .closeConnection])
     }
 
     // MARK: Keepalive and lifetime (fake clock, no sleeping)

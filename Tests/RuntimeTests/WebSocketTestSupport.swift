@@ -71,3 +71,35 @@ extension WebSocketConnection.Action {
         return nil
     }
 }
+
+extension WebSocketConnection where Instant == WSTestInstant {
+    /// Acts as a driver: feeds each chunk at `now`, runs any timer due at `now` (the draining close),
+    /// and returns every action except timers. With `echo`, delivered messages are sent straight back.
+    mutating func drive(_ chunks: [[UInt8]], now: WSTestInstant = .zero, echo: Bool = false) -> [Action] {
+        var out: [Action] = []
+        func take(_ actions: [Action]) -> Bool {
+            var due = false
+            for action in actions {
+                switch action {
+                case .scheduleTimer(let at): if at <= now { due = true }
+                case .deliver(let message):
+                    out.append(action)
+                    guard echo else { continue }
+                    switch message {
+                    case .text(let text): due = take(send(text: text, now: now)) || due
+                    case .binary(let bytes): due = take(send(binary: bytes, now: now)) || due
+                    }
+                case .write(let bytes):
+                    out.append(action)
+                    didWrite(bytes.count)
+                default: out.append(action)
+                }
+            }
+            return due
+        }
+        for chunk in chunks {
+            if take(received(chunk, now: now)) { _ = take(tick(now: now)) }
+        }
+        return out
+    }
+}

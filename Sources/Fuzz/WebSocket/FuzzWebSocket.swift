@@ -11,7 +11,7 @@ import PilotoRuntime
 /// Oracles (a violation traps, which libFuzzer reports as a crash):
 /// - feeding the same bytes whole, split in two, or byte by byte gives the same writes and messages;
 /// - every byte the server writes parses back as valid unmasked server frames;
-/// - after `.closeConnection` no further action is produced.
+/// - after `.closeConnection` no further action is produced, and every run ends closed.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWebSocket(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = Array(UnsafeBufferPointer(start: data, count: size))
@@ -42,37 +42,44 @@ private func run(_ chunks: [[UInt8]]) -> [Event] {
     configuration.maxMessageSize = 6000
     configuration.maxFragments = 16
     configuration.highWaterMark = 1 << 16
-    var connection = WebSocketConnection<FuzzInstant>(configuration: configuration, now: FuzzInstant(ticks: 0))
+    typealias Connection = WebSocketConnection<FuzzInstant>
+    var connection = Connection(configuration: configuration, now: FuzzInstant(ticks: 0))
     var events: [Event] = []
     var closed = false
-    func take(_ actions: [WebSocketConnection<FuzzInstant>.Action]) {
+    var now = FuzzInstant(ticks: 1)
+    /// Carries out actions as a driver with a synchronous echo handler; true when a timer is due now.
+    func take(_ actions: [Connection.Action]) -> Bool {
+        var due = false
         for action in actions {
             if closed { trap("action after closeConnection") }
             switch action {
-            case .write(let bytes): events.append(.write(bytes))
-            case .deliver(let message): events.append(.deliver(message))
+            case .write(let bytes):
+                events.append(.write(bytes))
+                connection.didWrite(bytes.count)
+            case .deliver(let message):
+                events.append(.deliver(message))
+                switch message {
+                case .text(let text): due = take(connection.send(text: text, now: now)) || due
+                case .binary(let bytes): due = take(connection.send(binary: bytes, now: now)) || due
+                }
             case .closeConnection:
                 events.append(.close)
                 closed = true
-            case .scheduleTimer: break
+            case .scheduleTimer(let at):
+                if at <= now { due = true }
             }
         }
+        return due
     }
-    take(connection.start())
-    for chunk in chunks { take(connection.received(chunk, now: FuzzInstant(ticks: 1))) }
-    if !closed {
-        // Echo whatever was delivered, as the echo route does, then let timers run out.
-        for case .deliver(let message) in events {
-            switch message {
-            case .text(let text): take(connection.send(text: text, now: FuzzInstant(ticks: 2)))
-            case .binary(let bytes): take(connection.send(binary: bytes, now: FuzzInstant(ticks: 2)))
-            }
-        }
-        take(connection.tick(now: FuzzInstant(ticks: 1_000_000)))
-        take(connection.close(now: FuzzInstant(ticks: 1_000_001)))
-        take(connection.tick(now: FuzzInstant(ticks: 2_000_000)))
-        take(connection.tick(now: FuzzInstant(ticks: 3_000_000)))
+    _ = take(connection.start())
+    for chunk in chunks where !closed {
+        if take(connection.received(chunk, now: now)), !closed { _ = take(connection.tick(now: now)) }
     }
+    for step in [1_000_000, 1_000_001, 2_000_000, 3_000_000] as [Int64] where !closed {
+        now = FuzzInstant(ticks: step)
+        _ = take(step == 1_000_001 ? connection.close(now: now) : connection.tick(now: now))
+    }
+    if !closed { trap("connection never closed") }
     return events
 }
 

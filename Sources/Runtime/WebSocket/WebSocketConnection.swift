@@ -3,13 +3,14 @@
 /// and carries out the actions in order, so every timeout is testable without sleeping.
 ///
 /// ```
-///           received close: echo it, closeConnection
-///   ┌──────┐ ───────────────────────────────────────────────────▶ ┌────────┐
-///   │ open │   close()/goingAway()/lifetime/back-pressure          │ closed │
-///   └──────┘ ──▶ ┌─────────┐ ── peer's close or closeTimeout ───▶ └────────┘
-///      │         │ closing │                                          ▲
-///      │         └─────────┘                                          │
-///      └── protocol error: send close(error.closeCode), closeConnection ┘
+///   ┌──────┐  peer's close: echo it, closeConnection                 ┌────────┐
+///   │ open │ ──────────────────────────────────────────────────────▶ │ closed │
+///   └──────┘  protocol error: close(error.closeCode), closeConnection └────────┘
+///    │    │                                                           ▲    ▲
+///    │    └─ close()/goingAway()/lifetime/back-pressure ─▶ closing ───┘    │
+///    │        (peer's close, or closeTimeout)                              │
+///    └─ the same two events right after delivering messages ─▶ draining ──┘
+///        (our close frame waits for the replies, until the tick at "now")
 /// ```
 ///
 /// Generic over the instant type so the driver can use its own monotonic clock; tests use a fake one.
@@ -31,6 +32,11 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
         case open
         /// We sent a close frame and wait for the peer's (up to `closeTimeout`).
         case closing
+        /// The peer's close (or a protocol error) arrived in the same read as messages that were just
+        /// delivered. Input is over, but replies to those messages may still be sent: our close frame
+        /// goes out at the next `tick`, scheduled for "now", so it follows the replies. This keeps the
+        /// outcome independent of how TCP happened to split the bytes (Autobahn cases 3.2, 5.15, 7.1.1).
+        case draining
         /// Done: every further call returns no action.
         case closed
     }
@@ -51,6 +57,9 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
     private var lastPingPayload: [UInt8]?
     private var pingCounter: UInt64 = 0
     private var scheduled: Instant?
+    /// In `.draining`: the close frame to write at `drainAt`.
+    private var pendingClose: [UInt8] = []
+    private var drainAt: Instant?
 
     /// A connection that has just been upgraded at `now`.
     package init(configuration: WebSocketConfiguration = WebSocketConfiguration(), now: Instant) {
@@ -74,17 +83,18 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
 
     /// Bytes read from the socket. Any bytes count as a sign of life for the keepalive.
     package mutating func received(_ bytes: some Sequence<UInt8>, now: Instant) -> [Action] {
-        guard state != .closed else { return [] }
+        guard state == .open || state == .closing else { return [] }
         var actions: [Action] = []
+        var delivered = false
         pongDeadline = nil
         parser.append(bytes)
-        while state != .closed {
+        while state == .open || state == .closing {
             let output: WebSocketMessageAssembler.Output?
             do {
                 guard let frame = try parser.nextFrame() else { break }
                 output = try assembler.push(frame)
             } catch {
-                fail(error, &actions)
+                fail(error, deferred: delivered, now: now, &actions)
                 break
             }
             switch output {
@@ -92,9 +102,12 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
                 continue
             case .message(let message):
                 // After our close frame the application has said goodbye: late messages are dropped.
-                if state == .open { actions.append(.deliver(message)) }
+                if state == .open {
+                    actions.append(.deliver(message))
+                    delivered = true
+                }
             case .control(let frame):
-                handleControl(frame, now: now, &actions)
+                handleControl(frame, deferClose: delivered, now: now, &actions)
             }
         }
         scheduleIfNeeded(&actions)
@@ -129,6 +142,7 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
     /// Starts the close handshake (RFC 6455 §7.1.2). A code that may not be sent on the wire (1005,
     /// 1006, 1015, unassigned) is replaced by 1000.
     package mutating func close(code: WebSocketCloseCode = .normalClosure, reason: String = "", now: Instant) -> [Action] {
+        if state == .draining { return finishDraining() }
         var actions: [Action] = []
         initiateClose(code: code.isValidOnWire ? code : .normalClosure, reason: reason, now: now, &actions)
         scheduleIfNeeded(&actions)
@@ -145,6 +159,7 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
         guard state != .closed else { return [] }
         var actions: [Action] = []
         if let at = scheduled, at <= now { scheduled = nil }  // the driver's timer has fired
+        if state == .draining { return finishDraining() }
         if state == .closing, let deadline = closeDeadline, deadline <= now {
             // RFC 6455 §7.1.1: the peer did not answer our close in time; drop TCP.
             state = .closed
@@ -176,12 +191,13 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
     // MARK: Internals
 
     private mutating func sendData(opcode: WebSocketOpcode, payload: some Collection<UInt8>, now: Instant) -> [Action] {
-        guard state == .open else { return [] }
+        guard state == .open || state == .draining else { return [] }
         let frameSize = WebSocketFrameEncoder.headerSize(length: payload.count, masked: false) + payload.count
         // Back-pressure: the client is not reading. Drop the message and close with 1008 (policy
         // violation: "too slow to read what it subscribed to"); the close frame itself still goes out.
         // A message is never refused by its size alone while nothing is queued.
         if queuedBytes > 0 && queuedBytes + frameSize > configuration.highWaterMark {
+            if state == .draining { return finishDraining() }
             var actions: [Action] = []
             initiateClose(code: .policyViolation, reason: "client too slow", now: now, &actions)
             scheduleIfNeeded(&actions)
@@ -192,7 +208,9 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
         return actions
     }
 
-    private mutating func handleControl(_ frame: WebSocketFrame, now: Instant, _ actions: inout [Action]) {
+    private mutating func handleControl(
+        _ frame: WebSocketFrame, deferClose: Bool, now: Instant, _ actions: inout [Action]
+    ) {
         switch frame.opcode {
         case .ping:
             // RFC 6455 §5.5.3: answer with a pong carrying the same payload, unless we are closing.
@@ -204,20 +222,24 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
                 pongDeadline = nil
             }
         case .close:
-            handleClose(frame.payload, &actions)
+            handleClose(frame.payload, deferred: deferClose, now: now, &actions)
         default:
             break
         }
     }
 
     /// RFC 6455 §5.5.1 and §7.4: validate the peer's close, echo it if we have not closed yet, then end.
-    private mutating func handleClose(_ payload: [UInt8], _ actions: inout [Action]) {
+    private mutating func handleClose(_ payload: [UInt8], deferred: Bool, now: Instant, _ actions: inout [Action]) {
         var echo: [UInt8] = []
-        if payload.count == 1 { return fail(.invalidClosePayload, &actions) }
+        if payload.count == 1 { return fail(.invalidClosePayload, deferred: deferred, now: now, &actions) }
         if payload.count >= 2 {
             let code = WebSocketCloseCode(UInt16(payload[0]) << 8 | UInt16(payload[1]))
-            guard code.isValidOnWire else { return fail(.invalidCloseCode(code.rawValue), &actions) }
-            guard WebSocketUTF8Validator.isValid(Array(payload[2...])) else { return fail(.invalidUTF8, &actions) }
+            guard code.isValidOnWire else {
+                return fail(.invalidCloseCode(code.rawValue), deferred: deferred, now: now, &actions)
+            }
+            guard WebSocketUTF8Validator.isValid(Array(payload[2...])) else {
+                return fail(.invalidUTF8, deferred: deferred, now: now, &actions)
+            }
             echo = [payload[0], payload[1]]
             if closeCode == nil { closeCode = code }
         } else if closeCode == nil {
@@ -225,7 +247,9 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
         }
         if state == .open {
             // Echo the code (not the reason) and close TCP: the server closes first (§7.1.1).
-            write(WebSocketFrameEncoder.encode(opcode: .close, payload: echo), &actions)
+            let frame = WebSocketFrameEncoder.encode(opcode: .close, payload: echo)
+            if deferred { return startDraining(frame, now: now) }
+            write(frame, &actions)
         }
         state = .closed
         actions.append(.closeConnection)
@@ -233,13 +257,36 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
 
     /// RFC 6455 §7.1.7 "Fail the WebSocket Connection": send a close with the error's code (unless we
     /// already sent one), then close TCP without waiting.
-    private mutating func fail(_ error: WebSocketProtocolError, _ actions: inout [Action]) {
+    private mutating func fail(
+        _ error: WebSocketProtocolError, deferred: Bool, now: Instant, _ actions: inout [Action]
+    ) {
         if state == .open {
-            write(WebSocketFrameEncoder.closeFrame(code: error.closeCode), &actions)
             closeCode = error.closeCode
+            let frame = WebSocketFrameEncoder.closeFrame(code: error.closeCode)
+            if deferred { return startDraining(frame, now: now) }
+            write(frame, &actions)
         }
         state = .closed
         actions.append(.closeConnection)
+    }
+
+    /// Input is over; the close frame waits for the replies to messages delivered in this read.
+    private mutating func startDraining(_ closeFrame: [UInt8], now: Instant) {
+        state = .draining
+        pendingClose = closeFrame
+        drainAt = now
+        nextPingAt = nil
+        pongDeadline = nil
+    }
+
+    /// Writes the pending close frame after the replies, then closes TCP.
+    private mutating func finishDraining() -> [Action] {
+        var actions: [Action] = []
+        write(pendingClose, &actions)
+        pendingClose = []
+        state = .closed
+        actions.append(.closeConnection)
+        return actions
     }
 
     private mutating func initiateClose(code: WebSocketCloseCode, reason: String, now: Instant, _ actions: inout [Action]) {
@@ -262,6 +309,7 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
         switch state {
         case .closed: return nil
         case .closing: return closeDeadline
+        case .draining: return drainAt
         case .open: return [lifetimeDeadline, pongDeadline, nextPingAt].compactMap { $0 }.min()
         }
     }
