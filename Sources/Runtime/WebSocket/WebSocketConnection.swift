@@ -13,6 +13,17 @@
 ///        (our close frame waits for the replies, until the tick at "now")
 /// ```
 ///
+/// Driver contract (for whoever wires this into the event loop):
+/// - after the 101 response, create the value with the route's `WebSocketConfiguration` and the
+///   current instant, and carry out `start()`'s actions; bytes read past the request head go to
+///   `received` first (a client may send frames right behind its handshake);
+/// - carry out actions in order; `.write` bytes are queued and `didWrite(n)` is reported as the socket
+///   takes them; `.closeConnection` means "flush what is queued, then close";
+/// - keep one timer per connection: each `.scheduleTimer(at:)` replaces the previous one; when it
+///   fires call `tick(now:)` (a timer "at now" must still run after the current actions, which is what
+///   lets replies precede the close in the `.draining` state);
+/// - on EOF or a socket error call `inputClosed()`; on SIGTERM call `goingAway(now:)`.
+///
 /// Generic over the instant type so the driver can use its own monotonic clock; tests use a fake one.
 package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// What the driver must do, in order.
@@ -135,7 +146,12 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
     }
 
     /// Sends a binary message (one frame).
-    package mutating func send(binary: some Collection<UInt8>, now: Instant) -> [Action] {
+    package mutating func send(binary: [UInt8], now: Instant) -> [Action] {
+        sendData(opcode: .binary, payload: binary, now: now)
+    }
+
+    /// Sends a binary message (one frame) straight from a read buffer, without an intermediate array.
+    package mutating func send(binary: UnsafeRawBufferPointer, now: Instant) -> [Action] {
         sendData(opcode: .binary, payload: binary, now: now)
     }
 

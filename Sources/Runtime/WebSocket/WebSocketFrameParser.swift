@@ -51,9 +51,16 @@ package struct WebSocketFrameParser: Sendable {
     package var bufferedByteCount: Int { buffer.count - readIndex + payload.count }
 
     /// Adds received bytes. Cheap: one bulk copy; parsing happens in `nextFrame()`.
-    package mutating func append(_ bytes: some Sequence<UInt8>) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if case .failed = state { return }
         buffer.append(contentsOf: bytes)
+    }
+
+    /// Adds received bytes from any sequence. Generic code is not specialized across modules, so
+    /// contiguous input goes through the raw-buffer path (one memcpy) instead of byte-by-byte iteration.
+    package mutating func append(_ bytes: some Sequence<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { append(UnsafeRawBufferPointer($0)) }
+        if done == nil { Array(bytes).withUnsafeBytes { append($0) } }
     }
 
     /// The next complete frame, or nil when more bytes are needed.
