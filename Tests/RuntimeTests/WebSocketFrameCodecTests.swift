@@ -175,3 +175,46 @@ import Testing
         }
     }
 }
+
+/// Limits that need the assembler's state, checked by the parser from a frame's header.
+@Suite struct WebSocketFrameBudgetTests {
+    @Test func parser_continuationOverBudget_failsFromHeaderAlone() {
+        var parser = WebSocketFrameParser(maxFrameSize: 1000)
+        parser.continuationLimit = 10
+        parser.append(Array(WSClient.frame(.continuation, [UInt8](repeating: 0, count: 11)).prefix(2)))
+        #expect(throws: WebSocketProtocolError.messageTooLarge) { try parser.nextFrame() }
+        var ok = WebSocketFrameParser(maxFrameSize: 1000)
+        ok.continuationLimit = 10
+        ok.append(WSClient.frame(.continuation, [UInt8](repeating: 0, count: 10)) + WSClient.frame(.text, [UInt8](repeating: 0x61, count: 20)))
+        #expect((try? ok.nextFrame())?.payload.count == 10)
+        #expect((try? ok.nextFrame())?.payload.count == 20)  // new messages are bounded by maxFrameSize only
+    }
+
+    @Test func connection_fragmentOverflowingMessage_closes1009BeforePayload() {
+        var configuration = WebSocketConfiguration()
+        configuration.maxMessageSize = 100
+        configuration.pingInterval = nil
+        var connection = WSConnection(configuration: configuration, now: .zero)
+        let first = WSClient.frame(.binary, [UInt8](repeating: 1, count: 60), fin: false)
+        #expect(connection.received(first, now: .zero).isEmpty)
+        let header = Array(WSClient.frame(.continuation, [UInt8](repeating: 1, count: 41)).prefix(2))
+        #expect(connection.received(header, now: .zero) == [.write([0x88, 0x02, 0x03, 0xF1]), .closeConnection])
+    }
+
+    /// Large payloads arriving in many reads take the direct-copy path; the result must not change.
+    @Test func parser_payloadInManyReads_matchesWhole() throws {
+        let payload = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let bytes = WSClient.frame(.binary, payload) + WSClient.frame(.ping, [1])
+        for step in [1, 3, 1000, 4096, 65536] {
+            var parser = WebSocketFrameParser(maxFrameSize: 1 << 20)
+            var frames: [WebSocketFrame] = []
+            var offset = 0
+            while offset < bytes.count {
+                parser.append(Array(bytes[offset..<min(offset + step, bytes.count)]))
+                while let frame = try parser.nextFrame() { frames.append(frame) }
+                offset += step
+            }
+            #expect(frames == [WebSocketFrame(opcode: .binary, payload: payload), WebSocketFrame(opcode: .ping, payload: [1])])
+        }
+    }
+}

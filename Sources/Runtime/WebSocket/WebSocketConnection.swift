@@ -104,6 +104,7 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
             do {
                 guard let frame = try parser.nextFrame() else { break }
                 output = try assembler.push(frame)
+                parser.continuationLimit = assembler.remainingBudget
             } catch {
                 fail(error, deferred: delivered, now: now, &actions)
                 break

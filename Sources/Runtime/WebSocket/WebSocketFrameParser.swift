@@ -28,6 +28,10 @@ package struct WebSocketFrameParser: Sendable {
     package let maxFrameSize: Int
     /// Servers require masked frames (client → server), clients require unmasked ones (§5.1).
     package let expectMasked: Bool
+    /// The largest payload the next *continuation* frame may declare. The connection lowers it to the
+    /// message budget left while fragments are being joined, so a fragment that would overflow the
+    /// message limit is refused (1009) from its header, before its payload is buffered.
+    package var continuationLimit: Int = .max
 
     private var state: State = .header
     private var buffer: [UInt8] = []
@@ -53,7 +57,16 @@ package struct WebSocketFrameParser: Sendable {
     /// Adds received bytes. Cheap: one bulk copy; parsing happens in `nextFrame()`.
     package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if case .failed = state { return }
-        buffer.append(contentsOf: bytes)
+        var rest = bytes
+        // Mid-payload with nothing else pending: copy straight into the payload, skipping the buffer.
+        if state == .payload && readIndex == buffer.count {
+            let take = min(Int(length) - payload.count, rest.count)
+            if take > 0 {
+                payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<take]))
+                rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+            }
+        }
+        buffer.append(contentsOf: rest)
     }
 
     /// Adds received bytes from any sequence. Generic code is not specialized across modules, so
@@ -168,6 +181,7 @@ package struct WebSocketFrameParser: Sendable {
         if length & (1 << 63) != 0 { return .invalidLength }
         if opcode.isControl && length > 125 { return .controlFrameTooLong(length) }
         if length > UInt64(maxFrameSize) { return .frameTooLarge(length) }
+        if opcode == .continuation && length > UInt64(max(0, continuationLimit)) { return .messageTooLarge }
         if masked {
             state = .mask
         } else {

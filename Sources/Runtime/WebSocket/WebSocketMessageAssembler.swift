@@ -44,6 +44,9 @@ package struct WebSocketMessageAssembler: Sendable {
     /// True while a fragmented message is open.
     package var isJoining: Bool { messageOpcode != nil }
 
+    /// Bytes the next continuation frame may still add before the message limit is exceeded.
+    package var remainingBudget: Int { maxMessageSize - buffer.count }
+
     /// Takes one frame; returns a message, a control frame, or nil when the message is not complete.
     /// - Throws: the first rule broken; the caller fails the connection with `closeCode`.
     package mutating func push(_ frame: WebSocketFrame) throws(WebSocketProtocolError) -> Output? {
