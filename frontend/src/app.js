@@ -84,9 +84,17 @@
             init.body = JSON.stringify(body);
         }
         return fetch(path, init).then(function (response) {
+            var isJSON = /^application\/(.+\+)?json\b/i.test(response.headers.get('Content-Type') || '');
             return response.text().then(function (text) {
                 var data = null;
-                try { data = text ? JSON.parse(text) : null; } catch (e) { data = { raw: text }; }
+                if (isJSON) {
+                    try { data = text ? JSON.parse(text) : null; } catch (e) { isJSON = false; }
+                }
+                // A 200 that is not JSON is not our API (say, a static server's index.html fallback).
+                if (response.ok && !isJSON && text) {
+                    return { ok: false, status: response.status, data: null,
+                        error: 'resposta inesperada (não é JSON) de ' + path };
+                }
                 return { ok: response.ok, status: response.status, data: data };
             });
         }).catch(function (error) {
@@ -99,15 +107,17 @@
     }
 
     function describeFailure(result) {
-        if (result.status === 0) return result.error;
+        if (result.error) return result.error;
         var message = result.data && (result.data.error || result.data.message);
         return 'HTTP ' + result.status + (message ? ': ' + message : '');
     }
 
     function refreshUser() {
         return api('GET', '/api/auth/me').then(function (result) {
-            if (result.ok && result.data) {
-                state.user = result.data.login || result.data.user || result.data.name || 'usuário';
+            var data = result.data || {};
+            var login = data.login || (data.user && (data.user.login || data.user)) || data.name;
+            if (result.ok && typeof login === 'string') {
+                state.user = login;
                 hideBanner();
             } else {
                 state.user = null;
@@ -347,7 +357,7 @@
             // Jitter, so a redeploy does not bring every client back in the same millisecond.
             delay = Math.round(delay * (0.5 + Math.random() / 2));
             state.reconnects += 1;
-            addLine('Reconectando em ' + Math.round(delay / 1000) + ' s…', 'system');
+            addLine('Reconectando em ' + (delay / 1000).toFixed(1).replace('.', ',') + ' s…', 'system');
             state.reconnectTimer = setTimeout(connect, delay);
         }
 
