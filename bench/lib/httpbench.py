@@ -33,6 +33,8 @@ def parse_args(argv):
     p.add_argument("-d", "--duration", default="10s", help="wrk duration per scenario (default 10s)")
     p.add_argument("-c", "--connections", type=int, default=64, help="wrk connections (default 64)")
     p.add_argument("--warmup", default="1s", help="wrk warm-up run per scenario, not recorded (default 1s; 0 = none)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="repeat the load phase N times, servers alternating; medians reported (default 1)")
     p.add_argument("--cold-runs", type=int, default=5, help="cold starts per server, median reported (default 5)")
     p.add_argument("--servers", default="piloto,nginx,uvicorn", help="comma list (default piloto,nginx,uvicorn)")
     p.add_argument("--no-build", action="store_true", help="do not run `swift build -c release` for piloto")
@@ -115,12 +117,17 @@ def bench_server(spec, args, logdir, vendor_path) -> dict:
             url = f"http://127.0.0.1:{spec.port}{path}"
             if args.warmup not in ("0", "0s"):
                 wrk(url, headers, args.warmup, args.connections)
+            cpu0 = S.cpu_seconds(proc.pid)
             result, raw = wrk(url, headers, args.duration, args.connections)
+            cpu = S.cpu_seconds(proc.pid) - cpu0
+            # Server CPU per request: the fair comparison when wrk's own core is the ceiling.
+            result["server_cpu_us_per_req"] = cpu * 1e6 / result["requests"] if result["requests"] else None
             result["check"] = check(spec.port, path, headers, name == "js-gzip")
             result["path"] = path
             out["scenarios"][name] = result
             S.log(f"  {spec.name:12} {name:10} {fmt(result['requests_per_s'], 0):>9} req/s  "
-                  f"p99 {fmt(result['p99_ms'], 2)} ms  [{result['check']}]")
+                  f"p99 {fmt(result['p99_ms'], 2)} ms  "
+                  f"cpu {fmt(result['server_cpu_us_per_req'], 1)} µs/req  [{result['check']}]")
             if result["requests_per_s"] is None:
                 S.log("    wrk output:\n" + raw)
         out["peak_rss_kib"] = S.peak_rss_kib(proc.pid)
@@ -128,6 +135,28 @@ def bench_server(spec, args, logdir, vendor_path) -> dict:
     finally:
         S.stop(proc)
     return out
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    """Medians over rounds for rates and latencies, sums for errors, the max for peak RSS."""
+    if not rounds:
+        return {"started": False}
+    merged = {"started": True, "note": rounds[0]["note"], "rounds": len(rounds), "scenarios": {},
+              "peak_rss_kib": max((r.get("peak_rss_kib") or 0) for r in rounds) or None,
+              "alive_after_load": all(r.get("alive_after_load") for r in rounds)}
+    for name, *_ in SCENARIOS:
+        runs = [r["scenarios"][name] for r in rounds if name in r["scenarios"]]
+        if not runs:
+            continue
+        out = {"path": runs[0]["path"], "check": runs[-1]["check"]}
+        for key in ("requests_per_s", "p50_ms", "p99_ms", "server_cpu_us_per_req"):
+            values = [r[key] for r in runs if r.get(key) is not None]
+            out[key] = statistics.median(values) if values else None
+        for key in ("requests", "non_2xx_3xx", "socket_errors"):
+            out[key] = sum(r.get(key) or 0 for r in runs)
+        out["per_round"] = [{k: r.get(k) for k in ("requests_per_s", "p99_ms", "server_cpu_us_per_req")} for r in runs]
+        merged["scenarios"][name] = out
+    return merged
 
 
 def fmt(value, digits=0) -> str:
@@ -169,16 +198,45 @@ def evaluate(results: dict) -> list[dict]:
     return rows
 
 
+def headline(results: dict) -> list[str]:
+    """The issue's table: piloto against nginx, per scenario, with each target's verdict."""
+    p, n = results.get("piloto", {}), results.get("nginx", {})
+    if not p.get("started"):
+        return ["## piloto vs nginx", "", "piloto: failed to start — no piloto numbers in this run "
+                "(peers below are still measured).", ""]
+    lines = ["## piloto vs nginx (targets)", "",
+             "| scenario | piloto req/s | nginx req/s | ratio | target | piloto p99 ms | nginx p99 ms | ratio | "
+             "target | piloto errors |",
+             "|---|---:|---:|---:|---|---:|---:|---:|---|---:|"]
+    for name, _, _, target in SCENARIOS:
+        ps, ns = p["scenarios"].get(name, {}), n.get("scenarios", {}).get(name, {})
+        rr = ratio(ps.get("requests_per_s"), ns.get("requests_per_s"))
+        pr = ratio(ps.get("p99_ms"), ns.get("p99_ms"))
+        errors = (ps.get("non_2xx_3xx") or 0) + (ps.get("socket_errors") or 0)
+        lines.append(
+            f"| {name} | {fmt(ps.get('requests_per_s'))} | {fmt(ns.get('requests_per_s'))} | {fmt(rr, 2)} | "
+            f"≥ {target} {verdict(None if rr is None else rr >= target)} | {fmt(ps.get('p99_ms'), 2)} | "
+            f"{fmt(ns.get('p99_ms'), 2)} | {fmt(pr, 2)} | ≤ {P99_TARGET} {verdict(None if pr is None else pr <= P99_TARGET)} | "
+            f"{errors} {verdict(errors == 0)} |")
+    cr = ratio(p.get("cold_start_ms"), n.get("cold_start_ms"))
+    rss = p.get("peak_rss_kib")
+    lines += ["", f"- cold start: piloto {fmt(p.get('cold_start_ms'), 1)} ms, nginx {fmt(n.get('cold_start_ms'), 1)} ms, "
+              f"ratio {fmt(cr, 2)} (target ≤ {COLD_TARGET}): {verdict(None if cr is None else cr <= COLD_TARGET)}",
+              f"- piloto peak RSS: {fmt(rss / 1024 if rss else None, 1)} MiB (target ≤ 24 MiB): "
+              f"{verdict(None if rss is None else rss <= RSS_TARGET_KIB)}", ""]
+    return lines
+
+
 def report(results: dict, targets: list[dict], order: list[str]) -> str:
     started = [s for s in order if results.get(s, {}).get("started")]
-    lines = ["## Throughput and latency (wrk, same run)", "",
-             "| scenario | server | req/s | p50 ms | p99 ms | non-2xx | socket errors | check |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
+    lines = headline(results) + ["## Throughput and latency (wrk, same run)", "",
+             "| scenario | server | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | socket errors | check |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for name, *_ in SCENARIOS:
         for server in started:
             r = results[server]["scenarios"].get(name, {})
             lines.append(f"| {name} | {server} | {fmt(r.get('requests_per_s'))} | {fmt(r.get('p50_ms'), 3)} | "
-                         f"{fmt(r.get('p99_ms'), 3)} | {r.get('non_2xx_3xx', '—')} | {r.get('socket_errors', '—')} | "
+                         f"{fmt(r.get('p99_ms'), 3)} | {fmt(r.get('server_cpu_us_per_req'), 1)} | {r.get('non_2xx_3xx', '—')} | {r.get('socket_errors', '—')} | "
                          f"{r.get('check', '')} |")
     base = "piloto" if "piloto" in started else None
     peers = [s for s in started if s != "piloto"]
@@ -204,11 +262,6 @@ def report(results: dict, targets: list[dict], order: list[str]) -> str:
         runs = ", ".join(fmt(x, 1) for x in r.get("cold_runs_ms", []))
         rss = r.get("peak_rss_kib")
         lines.append(f"| {server} | {fmt(r.get('cold_start_ms'), 1)} | {runs} | {fmt(rss / 1024 if rss else None, 1)} |")
-    lines += ["", "## Targets (piloto vs nginx)", "", "| target | value | result |", "|---|---:|---|"]
-    for t in targets:
-        value = t["value"]
-        shown = fmt(value, 2) if isinstance(value, float) else ("—" if value is None else str(value))
-        lines.append(f"| {t['target']} | {shown} | {verdict(t['pass'])} |")
     return "\n".join(lines)
 
 
@@ -244,12 +297,18 @@ def main(argv) -> int:
         specs["uvicorn"] = spec
 
     results = {"machine": S.machine_info(), "args": {k: str(v) for k, v in vars(args).items()}, "asset": vendor_path}
+    rounds = {s: [] for s in order}
+    for index in range(max(1, args.rounds)):
+        for server in order:
+            if server not in specs or (index > 0 and not rounds[server]):
+                continue
+            S.log(f"{server}: load ({args.duration} per scenario, {args.connections} connections, "
+                  f"round {index + 1}/{max(1, args.rounds)})")
+            one = bench_server(specs[server], args, work, vendor_path)
+            if one["started"]:
+                rounds[server].append(one)
     for server in order:
-        if server not in specs:
-            results[server] = {"started": False}
-            continue
-        S.log(f"{server}: load ({args.duration} per scenario, {args.connections} connections)")
-        results[server] = bench_server(specs[server], args, work, vendor_path)
+        results[server] = merge_rounds(rounds[server])
 
     # Cold start, round robin over the servers that started, so a noisy moment hits all of them.
     live = [s for s in order if results[s].get("started")]

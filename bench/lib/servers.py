@@ -188,6 +188,32 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _tree(pid: int) -> list[int]:
+    seen, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        queue += _children(current)
+    return seen
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process and its descendants, from /proc/<pid>/stat."""
+    total = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / _TICKS
+
+
 def peak_rss_kib(pid: int) -> int | None:
     """VmHWM (peak resident set) summed over the process and its descendants (nginx: master +
     worker). Read after the load, so it is the peak of the whole run."""
