@@ -86,7 +86,10 @@ def main(argv) -> int:
             continue
         try:
             S.log(f"{server}: {args.connections} connections × {args.duration:g} s of echo")
+            cpu0 = S.cpu_seconds(proc.pid)
             r = echo_load(spec.port, args)
+            cpu = S.cpu_seconds(proc.pid) - cpu0
+            r["server_cpu_us_per_round_trip"] = cpu * 1e6 / r["round_trips"] if r.get("round_trips") else None
             r["started"] = True
             r["note"] = spec.note
             r["peak_rss_kib"] = S.peak_rss_kib(proc.pid)
@@ -99,16 +102,17 @@ def main(argv) -> int:
 
     started = [s for s in order if results[s].get("started")]
     lines = ["## WebSocket echo (same run)", "",
-             "| server | round trips/s | p50 ms | p99 ms | errors | peak RSS MiB | client CPU s |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| server | round trips/s | p50 ms | p99 ms | server CPU µs/round trip | errors | peak RSS MiB | "
+             "client CPU s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for server in order:
         r = results[server]
         if not r.get("started"):
-            lines.append(f"| {server} | failed to start / skipped | | | | | |")
+            lines.append(f"| {server} | failed to start / skipped | | | | | | |")
             continue
         rss = r.get("peak_rss_kib")
         lines.append(f"| {server} | {fmt(r.get('round_trips_per_s'))} | {fmt(r.get('p50_ms'), 3)} | "
-                     f"{fmt(r.get('p99_ms'), 3)} | {r.get('errors')} | {fmt(rss / 1024 if rss else None, 1)} | "
+                     f"{fmt(r.get('p99_ms'), 3)} | {fmt(r.get('server_cpu_us_per_round_trip'), 1)} | {r.get('errors')} | {fmt(rss / 1024 if rss else None, 1)} | "
                      f"{r.get('client_cpu_s')} |")
     if "piloto" in started and len(started) > 1:
         lines += ["", "| ratio piloto / peer | round trips/s | p99 |", "|---|---:|---:|"]
