@@ -76,8 +76,11 @@ def wrk(url: str, headers: dict, duration: str, connections: int) -> tuple[dict,
     for key, value in headers.items():
         argv += ["-H", f"{key}: {value}"]
     seconds = _ms(duration) / 1000 if re.fullmatch(r"[\d.]+(us|ms|s|m)", duration) else float(duration)
-    done = subprocess.run(argv + [url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=seconds + 60)
+    try:
+        done = subprocess.run(argv + [url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        return parse_wrk(""), f"wrk did not finish within {seconds + 60:.0f} s"
     return parse_wrk(done.stdout), done.stdout
 
 
@@ -223,8 +226,10 @@ def headline(results: dict) -> list[str]:
     lines += ["", f"- cold start: piloto {fmt(p.get('cold_start_ms'), 1)} ms, nginx {fmt(n.get('cold_start_ms'), 1)} ms, "
               f"ratio {fmt(cr, 2)} (target ≤ {COLD_TARGET}): {verdict(None if cr is None else cr <= COLD_TARGET)}",
               f"- piloto peak RSS: {fmt(rss / 1024 if rss else None, 1)} MiB (target ≤ 24 MiB): "
-              f"{verdict(None if rss is None else rss <= RSS_TARGET_KIB)}", ""]
-    return lines
+              f"{verdict(None if rss is None else rss <= RSS_TARGET_KIB)}"]
+    if not p.get("alive_after_load", True):
+        lines.append("- **piloto exited during the load** (see its log): FAIL")
+    return lines + [""]
 
 
 def report(results: dict, targets: list[dict], order: list[str]) -> str:
