@@ -308,13 +308,24 @@ def piloto_spec(binary: Path, config: Path) -> Spec:
                 if binary.is_relative_to(REPO) else str(binary))
 
 
-def hummingbird_spec(binary: Path) -> Spec | None:
-    if not binary.is_file():
-        log(f"hummingbird: {binary} not built (swift build -c release --package-path "
+HUMMINGBIRD = BENCH / "peers" / "hummingbird-ws" / ".build" / "release" / "hummingbird-ws"
+
+
+def hummingbird_spec(build: bool, dist: Path | None = None) -> Spec | None:
+    """The Hummingbird 2 peer; built once (several minutes) when missing, unless `build` is False."""
+    if build and not HUMMINGBIRD.is_file():
+        log("building the Hummingbird peer (several minutes, once)")
+        code, out = run(["nice", "-n", "10", "swift", "build", "-c", "release", "--package-path",
+                         str(HUMMINGBIRD.parents[2])], timeout=3600)
+        if code != 0:
+            log(f"hummingbird: build failed ({code}):\n{out}")
+    if not HUMMINGBIRD.is_file():
+        log(f"hummingbird: {HUMMINGBIRD} not built (swift build -c release --package-path "
             "bench/peers/hummingbird-ws); skipped")
         return None
     port = free_port()
-    return Spec("hummingbird", [str(binary), str(port)], port, note="Hummingbird 2 + hummingbird-websocket")
+    return Spec("hummingbird", [str(HUMMINGBIRD), str(port)] + ([str(dist)] if dist else []), port,
+                note="Hummingbird 2 + hummingbird-websocket")
 
 
 def _version(argv) -> str:

@@ -14,9 +14,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import servers as S  # noqa: E402
 
-HUMMINGBIRD = S.BENCH / "peers" / "hummingbird-ws" / ".build" / "release" / "hummingbird-ws"
-
-
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="bench/ws_run", description=__doc__)
     p.add_argument("-d", "--duration", type=float, default=10.0, help="seconds per run (default 10)")
@@ -63,15 +60,8 @@ def main(argv) -> int:
             specs["piloto"] = S.piloto_spec(args.piloto.resolve(), args.config.resolve())
         else:
             S.log(f"piloto: failed to start ({args.piloto} does not exist)")
-    if "hummingbird" in order:
-        if not args.no_build and not HUMMINGBIRD.is_file():
-            S.log("building the Hummingbird peer (several minutes, once)")
-            code, out = S.run(["nice", "-n", "10", "swift", "build", "-c", "release", "--package-path",
-                               str(HUMMINGBIRD.parents[2])], timeout=3600)
-            if code != 0:
-                S.log(f"hummingbird: build failed ({code}):\n{out}")
-        if spec := S.hummingbird_spec(HUMMINGBIRD):
-            specs["hummingbird"] = spec
+    if "hummingbird" in order and (spec := S.hummingbird_spec(build=not args.no_build)):
+        specs["hummingbird"] = spec
     if "uvicorn" in order and (spec := S.uvicorn_spec()):
         specs["uvicorn"] = spec
 
