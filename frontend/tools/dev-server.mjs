@@ -67,8 +67,17 @@ async function api(req, res, path) {
     return json(res, 404, { error: 'not found' });
 }
 
+/// The same policy piloto.yaml sends (minus the production wss:// host), so a change that needs an
+/// inline script or style, or a third-party origin, fails here first.
+const csp = "default-src 'self'; connect-src 'self'";
+
 function file(res, path, cache) {
-    res.writeHead(200, { 'Content-Type': types[extname(path)] || 'application/octet-stream', 'Cache-Control': cache });
+    res.writeHead(200, {
+        'Content-Type': types[extname(path)] || 'application/octet-stream',
+        'Cache-Control': cache,
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
+    });
     res.end(readFileSync(path));
 }
 
