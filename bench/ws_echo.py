@@ -45,8 +45,9 @@ def masked_frame(payload: bytes, opcode: int, key: bytes) -> bytes:
 class EchoClient(asyncio.Protocol):
     """Handshake, then ping-pong one message at a time; counts completed round trips."""
 
-    def __init__(self, host: str, path: str, payload: bytes, opcode: int, stats: dict, stop_at: float):
-        self.host, self.path = host, path
+    def __init__(self, host: str, path: str, origin: str | None, payload: bytes, opcode: int, stats: dict,
+                 stop_at: float):
+        self.host, self.path, self.origin = host, path, origin
         self.key = os.urandom(4)
         self.frame = masked_frame(payload, opcode, self.key)
         self.expected = len(payload)
@@ -67,7 +68,8 @@ class EchoClient(asyncio.Protocol):
         self.accept = base64.b64encode(hashlib.sha1(nonce + GUID).digest())
         transport.write(b"GET " + self.path.encode() + b" HTTP/1.1\r\nHost: " + self.host.encode() +
                         b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + nonce +
-                        b"\r\nSec-WebSocket-Version: 13\r\nOrigin: http://" + self.host.encode() + b"\r\n\r\n")
+                        b"\r\nSec-WebSocket-Version: 13\r\n" +
+                        (b"Origin: " + self.origin.encode() + b"\r\n" if self.origin else b"") + b"\r\n")
 
     def data_received(self, data):
         self.buffer += data
@@ -155,7 +157,7 @@ def percentile(sorted_values, q):
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-async def run(url: str, connections: int, seconds: float, size: int, binary: bool) -> dict:
+async def run(url: str, connections: int, seconds: float, size: int, binary: bool, origin: str | None) -> dict:
     parts = urlsplit(url)
     if parts.scheme != "ws":
         raise SystemExit("only ws:// (loopback benchmarking)")
@@ -172,7 +174,8 @@ async def run(url: str, connections: int, seconds: float, size: int, binary: boo
     for _ in range(connections):
         try:
             _, proto = await asyncio.wait_for(loop.create_connection(
-                lambda: EchoClient(hostport, path, payload, 0x2 if binary else 0x1, stats, stop_at), host, port), 5)
+                lambda: EchoClient(hostport, path, origin, payload, 0x2 if binary else 0x1, stats, stop_at),
+                host, port), 5)
             clients.append(proto)
         except (OSError, asyncio.TimeoutError) as error:
             stats["errors"].append(f"connect: {error}")
@@ -202,9 +205,11 @@ def main(argv) -> int:
     p.add_argument("-d", "--duration", type=float, default=10.0, help="seconds (default 10)")
     p.add_argument("-s", "--size", type=int, default=32, help="message bytes (default 32)")
     p.add_argument("--binary", action="store_true", help="binary frames instead of UTF-8 text")
+    p.add_argument("--origin", help="send this Origin header (default: none, like a non-browser client; "
+                   "a browser would send the page's origin, which servers check against CSWSH)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args(argv)
-    result = asyncio.run(run(args.url, args.connections, args.duration, args.size, args.binary))
+    result = asyncio.run(run(args.url, args.connections, args.duration, args.size, args.binary, args.origin))
     if args.json:
         print(json.dumps(result))
     else:

@@ -20,6 +20,7 @@ def parse_args(argv):
     p.add_argument("-c", "--connections", type=int, default=64, help="WebSocket connections (default 64)")
     p.add_argument("-s", "--size", type=int, default=32, help="message bytes (default 32)")
     p.add_argument("--binary", action="store_true", help="binary frames instead of text")
+    p.add_argument("--origin", help="Origin header for the handshake (default none; see ws_echo.py --help)")
     p.add_argument("--servers", default="piloto,hummingbird,uvicorn", help="comma list")
     p.add_argument("--no-build", action="store_true", help="build neither piloto nor the Hummingbird peer")
     p.add_argument("--piloto", type=Path, default=S.REPO / ".build" / "release" / "piloto")
@@ -31,7 +32,8 @@ def parse_args(argv):
 def echo_load(port: int, args) -> dict:
     argv = ["taskset", "-c", S.CLIENT_CPU, sys.executable, str(S.BENCH / "ws_echo.py"),
             f"ws://127.0.0.1:{port}/ws/echo", "-c", str(args.connections), "-d", str(args.duration),
-            "-s", str(args.size), "--json"] + (["--binary"] if args.binary else [])
+            "-s", str(args.size), "--json"] + (["--binary"] if args.binary else []) + \
+        (["--origin", args.origin] if args.origin else [])
     try:
         done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               timeout=args.duration + 60)
