@@ -142,6 +142,22 @@ def bench_server(spec, args, logdir, vendor_path) -> dict:
     return out
 
 
+def respec(spec, work):
+    """The same server on a fresh port (a restart on the old one could meet its TIME_WAIT sockets)."""
+    port = S.free_port()
+    if spec.name == "nginx":
+        return S.nginx_spec(work)
+    argv = list(spec.argv)
+    if spec.name == "uvicorn":
+        argv[argv.index("--port") + 1] = str(port)
+    elif spec.name == "hummingbird":
+        argv[1] = str(port)
+    elif spec.name == "piloto":
+        argv[argv.index("--port") + 1] = str(port)
+    return S.Spec(spec.name, argv, port, {**spec.env, "PORT": str(port)} if spec.name == "piloto" else spec.env,
+                  spec.cwd, spec.health_path, spec.note)
+
+
 def merge_rounds(rounds: list[dict]) -> dict:
     """Medians over rounds for rates and latencies, sums for errors, the max for peak RSS."""
     if not rounds:
@@ -313,6 +329,7 @@ def main(argv) -> int:
                 continue
             S.log(f"{server}: load ({args.duration} per scenario, {args.connections} connections, "
                   f"round {index + 1}/{max(1, args.rounds)})")
+            specs[server] = respec(specs[server], work) if index > 0 else specs[server]
             one = bench_server(specs[server], args, work, vendor_path)
             if one["started"]:
                 rounds[server].append(one)
@@ -324,16 +341,7 @@ def main(argv) -> int:
     runs = {s: [] for s in live}
     for _ in range(args.cold_runs):
         for server in live:
-            specs[server].port = S.free_port()
-            if server == "nginx":
-                specs[server] = S.nginx_spec(work)
-            elif server == "uvicorn":
-                specs[server].argv[specs[server].argv.index("--port") + 1] = str(specs[server].port)
-            elif server == "hummingbird":
-                specs[server].argv[1] = str(specs[server].port)
-            elif server == "piloto":
-                specs[server].argv[-1] = str(specs[server].port)
-                specs[server].env["PORT"] = str(specs[server].port)
+            specs[server] = respec(specs[server], work)
             elapsed = S.cold_start(specs[server], work)
             if elapsed is not None:
                 runs[server].append(elapsed * 1000)
