@@ -36,10 +36,10 @@ def parse_args(argv):
     p.add_argument("--rounds", type=int, default=1,
                    help="repeat the load phase N times, servers alternating; medians reported (default 1)")
     p.add_argument("--cold-runs", type=int, default=5, help="cold starts per server, median reported (default 5)")
-    p.add_argument("--servers", default="piloto,nginx,hummingbird,uvicorn",
-                   help="comma list (default piloto,nginx,hummingbird,uvicorn)")
+    p.add_argument("--servers", default="piloto,nginx,hummingbird,flyingfox,uvicorn",
+                   help="comma list (default piloto,nginx,hummingbird,flyingfox,uvicorn)")
     p.add_argument("--no-build", action="store_true",
-                   help="do not run `swift build -c release` for piloto (nor build a missing Hummingbird peer)")
+                   help="do not run `swift build -c release` for piloto (nor build a missing Swift peer)")
     p.add_argument("--rebuild-frontend", action="store_true", help="run `npm run build` even if dist exists")
     p.add_argument("--piloto", type=Path, default=S.REPO / ".build" / "release" / "piloto", help="piloto binary")
     p.add_argument("--config", type=Path, default=S.REPO / "piloto.yaml", help="piloto.yaml to serve")
@@ -150,7 +150,7 @@ def respec(spec, work):
     argv = list(spec.argv)
     if spec.name == "uvicorn":
         argv[argv.index("--port") + 1] = str(port)
-    elif spec.name == "hummingbird":
+    elif spec.name in S.SWIFT_PEERS:
         argv[1] = str(port)
     elif spec.name == "piloto":
         argv[argv.index("--port") + 1] = str(port)
@@ -316,8 +316,9 @@ def main(argv) -> int:
             S.log(f"piloto: failed to start ({args.piloto} does not exist)")
     if "nginx" in order:
         specs["nginx"] = S.nginx_spec(work)
-    if "hummingbird" in order and (spec := S.hummingbird_spec(build=not args.no_build, dist=S.DIST)):
-        specs["hummingbird"] = spec
+    for name in S.SWIFT_PEERS:
+        if name in order and (spec := S.swift_peer_spec(name, build=not args.no_build, dist=S.DIST)):
+            specs[name] = spec
     if "uvicorn" in order and (spec := S.uvicorn_spec()):
         specs["uvicorn"] = spec
 

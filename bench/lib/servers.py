@@ -308,24 +308,30 @@ def piloto_spec(binary: Path, config: Path) -> Spec:
                 if binary.is_relative_to(REPO) else str(binary))
 
 
-HUMMINGBIRD = BENCH / "peers" / "hummingbird-ws" / ".build" / "release" / "hummingbird-ws"
+SWIFT_PEERS = {
+    # name: (package folder, executable, label)
+    "hummingbird": (BENCH / "peers" / "hummingbird-ws", "hummingbird-ws", "Hummingbird 2 + hummingbird-websocket"),
+    "flyingfox": (BENCH / "peers" / "flyingfox-peer", "flyingfox-peer", "FlyingFox"),
+}
 
 
-def hummingbird_spec(build: bool, dist: Path | None = None) -> Spec | None:
-    """The Hummingbird 2 peer; built once (several minutes) when missing, unless `build` is False."""
-    if build and not HUMMINGBIRD.is_file():
-        log("building the Hummingbird peer (several minutes, once)")
-        code, out = run(["nice", "-n", "10", "swift", "build", "-c", "release", "--package-path",
-                         str(HUMMINGBIRD.parents[2])], timeout=3600)
+def swift_peer_spec(name: str, build: bool, dist: Path | None = None) -> Spec | None:
+    """A Swift peer (`<binary> <port> [dist]`); built once when missing (minutes), unless `build` is False."""
+    folder, executable, label = SWIFT_PEERS[name]
+    binary = folder / ".build" / "release" / executable
+    if build and not binary.is_file():
+        log(f"building the {name} peer (swift build -c release --package-path {folder.relative_to(REPO)}; "
+            "minutes, once)")
+        code, out = run(["nice", "-n", "10", "swift", "build", "-c", "release", "--package-path", str(folder)],
+                        timeout=3600)
         if code != 0:
-            log(f"hummingbird: build failed ({code}):\n{out}")
-    if not HUMMINGBIRD.is_file():
-        log(f"hummingbird: {HUMMINGBIRD} not built (swift build -c release --package-path "
-            "bench/peers/hummingbird-ws); skipped")
+            log(f"{name}: build failed ({code}):\n{out}")
+    if not binary.is_file():
+        log(f"{name}: {binary.relative_to(REPO)} is not built "
+            f"(swift build -c release --package-path {folder.relative_to(REPO)}); skipped")
         return None
     port = free_port()
-    return Spec("hummingbird", [str(HUMMINGBIRD), str(port)] + ([str(dist)] if dist else []), port,
-                note="Hummingbird 2 + hummingbird-websocket")
+    return Spec(name, [str(binary), str(port)] + ([str(dist)] if dist else []), port, note=label)
 
 
 def _version(argv) -> str:

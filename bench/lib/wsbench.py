@@ -21,8 +21,9 @@ def parse_args(argv):
     p.add_argument("-s", "--size", type=int, default=32, help="message bytes (default 32)")
     p.add_argument("--binary", action="store_true", help="binary frames instead of text")
     p.add_argument("--origin", help="Origin header for the handshake (default none; see ws_echo.py --help)")
-    p.add_argument("--servers", default="piloto,hummingbird,uvicorn", help="comma list")
-    p.add_argument("--no-build", action="store_true", help="build neither piloto nor the Hummingbird peer")
+    p.add_argument("--servers", default="piloto,hummingbird,flyingfox,uvicorn",
+                   help="comma list (default piloto,hummingbird,flyingfox,uvicorn)")
+    p.add_argument("--no-build", action="store_true", help="build neither piloto nor a missing Swift peer")
     p.add_argument("--piloto", type=Path, default=S.REPO / ".build" / "release" / "piloto")
     p.add_argument("--config", type=Path, default=S.REPO / "piloto.yaml")
     p.add_argument("--json", type=Path, help="results file (default bench/results/ws-<time>.json)")
@@ -62,8 +63,9 @@ def main(argv) -> int:
             specs["piloto"] = S.piloto_spec(args.piloto.resolve(), args.config.resolve())
         else:
             S.log(f"piloto: failed to start ({args.piloto} does not exist)")
-    if "hummingbird" in order and (spec := S.hummingbird_spec(build=not args.no_build)):
-        specs["hummingbird"] = spec
+    for name in S.SWIFT_PEERS:
+        if name in order and (spec := S.swift_peer_spec(name, build=not args.no_build)):
+            specs[name] = spec
     if "uvicorn" in order and (spec := S.uvicorn_spec()):
         specs["uvicorn"] = spec
 
