@@ -324,8 +324,10 @@
             }
             state.socket = socket;
             setStatus('conectando a /ws/' + channel + '…');
+            var opened = false;
             socket.addEventListener('open', function () {
                 if (state.socket !== socket) return;
+                opened = true;
                 state.reconnects = 0;
                 setStatus('conectado a /ws/' + channel, 'open');
                 addLine('Conectado ao canal "' + channel + '".', 'system');
@@ -342,9 +344,25 @@
                 var reason = event.code === 1001 ? 'servidor reiniciando' :
                     event.code === 1008 ? 'acesso negado (faça login)' :
                     event.code === 1006 ? 'conexão perdida' : 'código ' + event.code;
-                addLine('Desconectado (' + reason + ').', 'system');
-                if (event.code === 1008) return;
-                scheduleReconnect();
+                if (event.code === 1008) {
+                    addLine('Desconectado (' + reason + ').', 'system');
+                    return;
+                }
+                if (opened) {
+                    addLine('Desconectado (' + reason + ').', 'system');
+                    scheduleReconnect();
+                    return;
+                }
+                // The handshake itself failed: the browser hides the HTTP status (1006), so ask the
+                // API whether the reason is a missing session before retrying in a loop.
+                api('GET', '/api/auth/me').then(function (result) {
+                    if (result.status === 401 || result.status === 403) {
+                        addLine('Este canal exige login. Entre e volte ao atendimento.', 'system');
+                        return;
+                    }
+                    addLine('Não foi possível conectar (' + reason + ').', 'system');
+                    scheduleReconnect();
+                });
             });
         }
 

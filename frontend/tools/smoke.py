@@ -11,6 +11,7 @@ Checks, with the same Content-Security-Policy as production on the dev server:
   1. every route renders (/, /login, /dashboard/clientes/42, /atendimento, an unknown path),
   2. the login form logs in against the mock API, the header shows the user, logout works,
   3. /atendimento?canal=echo connects over WebSocket, a message typed in the send box comes back,
+     and a channel refused without a session asks for login instead of retrying,
   4. with an API that answers HTML (a static server's fallback), the page shows an error, not a crash,
   5. no uncaught exception and no CSP violation anywhere.
 """
@@ -176,6 +177,11 @@ def main() -> int:
             page.wait_for("[...document.querySelectorAll('.messages li')].some(li => "
                           "!li.classList.contains('mine') && li.textContent.includes('anônimo: olá, cliente'))")
 
+        def channel_needs_login():
+            # The dev server has no WebSockets and nobody is logged in: say so, do not retry in a loop.
+            page.goto(dev + "/atendimento?canal=vendas")
+            page.wait_for("document.querySelector('.messages').textContent.includes('exige login')")
+
         def non_json_api():
             # The FastAPI peer answers /api/auth/me with index.html (its SPA fallback).
             page.goto(py + "/")
@@ -185,6 +191,7 @@ def main() -> int:
         check("every route renders", routes)
         check("login, reload, logout", login_logout)
         check("attendance echoes over WebSocket", websocket_echo)
+        check("a channel refused without a session asks for login", channel_needs_login)
         check("an HTML answer from the API shows an error", non_json_api)
         if page.problems:
             failures.append("problems")
