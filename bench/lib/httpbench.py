@@ -1,4 +1,4 @@
-"""bench/run: piloto against nginx (and FastAPI/uvicorn) on the same files, in one run.
+"""bench/run: piloto against nginx (and Hummingbird 2, FlyingFox, FastAPI/uvicorn) on the same files, in one run.
 
 See bench/README.md. Each server runs alone, pinned to CPU 0; wrk runs pinned to CPU 1.
 """

@@ -1,4 +1,4 @@
-"""bench/ws_run: WebSocket echo round trips/s, piloto against Hummingbird 2 and FastAPI/uvicorn.
+"""bench/ws_run: WebSocket echo round trips/s, piloto against Hummingbird 2, FlyingFox and FastAPI/uvicorn.
 
 Each server runs alone pinned to CPU 0 and serves /ws/echo; bench/ws_echo.py runs pinned to CPU 1.
 A server that does not start (or has no /ws/echo yet) is skipped and said so.
