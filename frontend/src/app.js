@@ -1,0 +1,487 @@
+// Piloto de Vendas — demo SPA served by `piloto serve`.
+//
+// One origin for everything (PRODUCT.md): the SPA at /, the API at /api/*, WebSockets at /ws/*.
+// So every request here is same-origin, cookies are the server's HttpOnly session cookie, and
+// there is no CORS and no token in JavaScript. No framework and no inline script or style: the
+// server's Content-Security-Policy is `default-src 'self'`.
+(function () {
+    'use strict';
+
+    var REQUEST_TIMEOUT_MS = 8000;
+    /// Cloud Run closes every WebSocket at the request timeout (and on redeploys), so the client
+    /// reconnects by itself, backing off up to this delay, and gives up after MAX_RECONNECTS.
+    var RECONNECT_MAX_DELAY_MS = 15000;
+    var MAX_RECONNECTS = 20;
+    var MAX_MESSAGES_SHOWN = 300;
+
+    var view = document.getElementById('view');
+    var banner = document.getElementById('banner');
+    var state = { user: null, socket: null, socketClosedByUs: false, reconnectTimer: 0, reconnects: 0 };
+
+    // ---------------------------------------------------------------- small DOM helpers
+
+    /// h('div', {class: 'card'}, child, 'text', ...) — builds elements without innerHTML, so no
+    /// server or user string is ever parsed as HTML.
+    function h(tag, attrs) {
+        var el = document.createElement(tag);
+        if (attrs) {
+            Object.keys(attrs).forEach(function (key) {
+                var value = attrs[key];
+                if (value === null || value === undefined || value === false) return;
+                if (key.slice(0, 2) === 'on' && typeof value === 'function') {
+                    el.addEventListener(key.slice(2), value);
+                } else if (value === true) {
+                    el.setAttribute(key, '');
+                } else {
+                    el.setAttribute(key, String(value));
+                }
+            });
+        }
+        for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+        return el;
+    }
+
+    function append(parent, child) {
+        if (child === null || child === undefined || child === false) return;
+        if (Array.isArray(child)) { child.forEach(function (c) { append(parent, c); }); return; }
+        parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+    }
+
+    function render(title) {
+        document.title = title ? title + ' · Piloto de Vendas' : 'Piloto de Vendas';
+        view.textContent = '';
+        for (var i = 1; i < arguments.length; i++) append(view, arguments[i]);
+        view.focus({ preventScroll: true });
+    }
+
+    function showBanner(text, kind) {
+        banner.textContent = text;
+        banner.className = 'banner' + (kind === 'info' ? ' info' : '');
+        banner.hidden = false;
+    }
+
+    function hideBanner() { banner.hidden = true; }
+
+    function timeLabel(date) {
+        return date.toLocaleTimeString('pt-BR', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    }
+
+    // ---------------------------------------------------------------- API (same origin)
+
+    /// fetch with a timeout and one error shape: resolves {ok, status, data} and never throws, so
+    /// a missing or restarting server shows a message instead of breaking the page.
+    function api(method, path, body) {
+        var controller = typeof AbortController === 'function' ? new AbortController() : null;
+        var timer = controller ? setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS) : 0;
+        var init = {
+            method: method,
+            credentials: 'same-origin',
+            headers: { 'Accept': 'application/json' },
+            signal: controller ? controller.signal : undefined,
+        };
+        if (body !== undefined) {
+            init.headers['Content-Type'] = 'application/json';
+            init.body = JSON.stringify(body);
+        }
+        return fetch(path, init).then(function (response) {
+            var isJSON = /^application\/(.+\+)?json\b/i.test(response.headers.get('Content-Type') || '');
+            return response.text().then(function (text) {
+                var data = null;
+                if (isJSON) {
+                    try { data = text ? JSON.parse(text) : null; } catch (e) { isJSON = false; }
+                }
+                // A 200 that is not JSON is not our API (say, a static server's index.html fallback).
+                if (response.ok && !isJSON && text) {
+                    return { ok: false, status: response.status, data: null,
+                        error: 'resposta inesperada (não é JSON) de ' + path };
+                }
+                return { ok: response.ok, status: response.status, data: data };
+            });
+        }).catch(function (error) {
+            var aborted = error && error.name === 'AbortError';
+            return {
+                ok: false, status: 0, data: null,
+                error: aborted ? 'o servidor não respondeu a tempo' : 'sem conexão com o servidor',
+            };
+        }).finally(function () { if (timer) clearTimeout(timer); });
+    }
+
+    function describeFailure(result) {
+        if (result.error) return result.error;
+        var message = result.data && (result.data.error || result.data.message);
+        return 'HTTP ' + result.status + (message ? ': ' + message : '');
+    }
+
+    function refreshUser() {
+        return api('GET', '/api/auth/me').then(function (result) {
+            var data = result.data || {};
+            var login = data.login || (data.user && (data.user.login || data.user)) || data.name;
+            if (result.ok && typeof login === 'string') {
+                state.user = login;
+                hideBanner();
+            } else {
+                state.user = null;
+                if (result.status === 0) showBanner('Servidor indisponível: ' + result.error + '.');
+                else if (result.status !== 401 && result.status !== 403) {
+                    showBanner('Não foi possível verificar a sessão (' + describeFailure(result) + ').', 'info');
+                }
+            }
+            renderWho();
+        });
+    }
+
+    function renderWho() {
+        document.getElementById('who-name').textContent = state.user ? 'Conectado como ' + state.user : 'Não conectado';
+        document.getElementById('login-link').hidden = Boolean(state.user);
+        document.getElementById('logout').hidden = !state.user;
+    }
+
+    function logout() {
+        api('POST', '/api/auth/logout').then(function (result) {
+            if (!result.ok && result.status !== 401) {
+                showBanner('Falha ao sair: ' + describeFailure(result) + '.');
+                return;
+            }
+            state.user = null;
+            closeSocket();
+            renderWho();
+            navigate('/login');
+        });
+    }
+
+    // ---------------------------------------------------------------- views
+
+    function homeView() {
+        var vendor = window.PilotoVendor;
+        var top = vendor ? vendor.top(8) : [];
+        render('Início',
+            h('section', { class: 'card' },
+                h('h1', null, 'Bem-vindo ao Piloto de Vendas'),
+                h('p', { class: 'muted' },
+                    'Tela de atendimento em tempo real da equipe comercial. Esta página é servida pelo ',
+                    h('code', null, 'piloto serve'), ' a partir de ', h('code', null, 'frontend/dist'), '.'),
+                h('div', { class: 'grid' },
+                    h('a', { href: '/atendimento', 'data-link': true }, 'Abrir o atendimento →'),
+                    h('a', { href: state.user ? '/dashboard/clientes/42' : '/login', 'data-link': true },
+                        state.user ? 'Ver cliente 42 →' : 'Entrar →'),
+                    h('a', { href: '/api/dashboard' }, 'Painel de operações →'))),
+            h('section', { class: 'card' },
+                h('h2', null, 'Maiores clientes'),
+                vendor ? clientTable(top) : h('p', { class: 'error' }, 'Catálogo de clientes indisponível.')));
+    }
+
+    function clientTable(rows) {
+        return h('table', { class: 'clients' },
+            h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'Cliente'), h('th', null, 'Cidade'),
+                h('th', null, 'Vendedor'), h('th', null, 'Faturamento/mês'))),
+            h('tbody', null, rows.map(function (c) {
+                return h('tr', null,
+                    h('td', null, String(c.id)),
+                    h('td', null, h('a', { href: '/dashboard/clientes/' + c.id, 'data-link': true }, c.nome)),
+                    h('td', null, c.cidade + '/' + c.uf),
+                    h('td', null, c.vendedor),
+                    h('td', { class: 'num' }, window.PilotoVendor.brl(c.faturamentoMensal)));
+            })));
+    }
+
+    function loginView() {
+        var error = h('p', { class: 'error', role: 'status' });
+        var submit = h('button', { type: 'submit' }, 'Entrar');
+        var form = h('form', { class: 'stack', novalidate: true },
+            h('label', null, 'Login', h('input', { name: 'login', autocomplete: 'username', required: true })),
+            h('label', null, 'Senha',
+                h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+            submit, error);
+        form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var login = form.elements.login.value.trim();
+            var password = form.elements.password.value;
+            if (!login || !password) { error.textContent = 'Informe login e senha.'; return; }
+            submit.disabled = true;
+            error.textContent = '';
+            api('POST', '/api/auth/login', { login: login, password: password }).then(function (result) {
+                submit.disabled = false;
+                if (result.ok) {
+                    form.elements.password.value = '';
+                    refreshUser().then(function () { navigate(nextAfterLogin()); });
+                } else if (result.status === 401 || result.status === 403) {
+                    error.textContent = 'Login ou senha inválidos.';
+                } else if (result.status === 429) {
+                    error.textContent = 'Muitas tentativas. Aguarde um pouco e tente de novo.';
+                } else {
+                    error.textContent = 'Falha ao entrar: ' + describeFailure(result) + '.';
+                }
+            });
+        });
+        render('Entrar',
+            h('section', { class: 'card' },
+                h('h1', null, 'Entrar'),
+                state.user ? h('p', { class: 'muted' }, 'Você já está conectado como ' + state.user + '.') : null,
+                form));
+        form.elements.login.focus();
+    }
+
+    function nextAfterLogin() {
+        var next = new URLSearchParams(location.search).get('next');
+        // Only same-site paths: never let ?next= send the user to another origin.
+        return next && next.charAt(0) === '/' && next.charAt(1) !== '/' ? next : '/atendimento';
+    }
+
+    function clientView(params) {
+        var id = Number(params.id);
+        var vendor = window.PilotoVendor;
+        var client = vendor && Number.isInteger(id) ? vendor.client(id) : null;
+        if (!client) {
+            render('Cliente não encontrado',
+                h('section', { class: 'card' },
+                    h('h1', null, 'Cliente ' + params.id + ' não encontrado'),
+                    h('p', null, h('a', { href: '/', 'data-link': true }, 'Voltar ao início'))));
+            return;
+        }
+        render(client.nome,
+            h('section', { class: 'card' },
+                h('p', { class: 'muted' }, 'Cliente #' + client.id + ' · ' + client.segmento),
+                h('h1', null, client.nome),
+                h('dl', { class: 'kv' },
+                    h('dt', null, 'CNPJ'), h('dd', null, client.cnpj + (vendor.cnpjOk(client.cnpj) ? '' : ' (inválido)')),
+                    h('dt', null, 'Cidade'), h('dd', null, client.cidade + '/' + client.uf),
+                    h('dt', null, 'Telefone'), h('dd', null, client.telefone),
+                    h('dt', null, 'Vendedor'), h('dd', null, client.vendedor),
+                    h('dt', null, 'Etapa'), h('dd', null, client.etapa),
+                    h('dt', null, 'Faturamento mensal'), h('dd', null, vendor.brl(client.faturamentoMensal)),
+                    h('dt', null, 'Último contato'), h('dd', null, client.ultimoContato))),
+            h('section', { class: 'card' },
+                h('a', { href: '/atendimento?canal=cliente-' + client.id, 'data-link': true },
+                    'Abrir atendimento deste cliente →')));
+    }
+
+    // ---------------------------------------------------------------- attendance (WebSocket)
+
+    /// Channel names become a path segment of /ws/<channel>: keep them to a safe alphabet.
+    function cleanChannel(name) {
+        var cleaned = String(name || '').toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 64);
+        return cleaned || 'vendas';
+    }
+
+    function socketURL(channel) {
+        var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+        return scheme + '//' + location.host + '/ws/' + encodeURIComponent(channel);
+    }
+
+    function closeSocket() {
+        clearTimeout(state.reconnectTimer);
+        state.reconnectTimer = 0;
+        if (state.socket) {
+            state.socketClosedByUs = true;
+            try { state.socket.close(1000, 'bye'); } catch (e) { /* already closed */ }
+            state.socket = null;
+        }
+    }
+
+    function attendanceView() {
+        var channel = cleanChannel(new URLSearchParams(location.search).get('canal'));
+        var status = h('span', { class: 'status', role: 'status' }, 'desconectado');
+        var list = h('ul', { class: 'messages', 'aria-live': 'polite' });
+        var input = h('input', { name: 'message', placeholder: 'Escreva uma mensagem…', autocomplete: 'off',
+            maxlength: 2000 });
+        var send = h('button', { type: 'submit', disabled: true }, 'Enviar');
+        var channelInput = h('input', { name: 'channel', value: channel, size: 18 });
+
+        function addLine(text, kind, when) {
+            var item = h('li', { class: kind || '' }, h('time', null, timeLabel(when || new Date())), text);
+            list.appendChild(item);
+            while (list.children.length > MAX_MESSAGES_SHOWN) list.removeChild(list.firstChild);
+            list.scrollTop = list.scrollHeight;
+        }
+
+        function setStatus(text, cls) {
+            status.textContent = text;
+            status.className = 'status' + (cls ? ' ' + cls : '');
+            send.disabled = cls !== 'open';
+        }
+
+        function describeMessage(data) {
+            if (typeof data !== 'string') return '[mensagem binária]';
+            try {
+                var parsed = JSON.parse(data);
+                if (parsed && typeof parsed.text === 'string') {
+                    return (parsed.from ? parsed.from + ': ' : '') + parsed.text;
+                }
+            } catch (e) { /* plain text */ }
+            return data;
+        }
+
+        function connect() {
+            closeSocket();
+            state.socketClosedByUs = false;
+            var socket;
+            try {
+                socket = new WebSocket(socketURL(channel));
+            } catch (e) {
+                setStatus('erro', 'closed');
+                addLine('Não foi possível abrir o WebSocket: ' + e.message, 'system');
+                return;
+            }
+            state.socket = socket;
+            setStatus('conectando a /ws/' + channel + '…');
+            var opened = false;
+            socket.addEventListener('open', function () {
+                if (state.socket !== socket) return;
+                opened = true;
+                state.reconnects = 0;
+                setStatus('conectado a /ws/' + channel, 'open');
+                addLine('Conectado ao canal "' + channel + '".', 'system');
+            });
+            socket.addEventListener('message', function (event) {
+                if (state.socket !== socket) return;
+                addLine(describeMessage(event.data));
+            });
+            socket.addEventListener('close', function (event) {
+                if (state.socket !== socket && state.socket !== null) return;
+                state.socket = null;
+                setStatus('desconectado', 'closed');
+                if (state.socketClosedByUs) return;
+                var reason = event.code === 1001 ? 'servidor reiniciando' :
+                    event.code === 1008 ? 'acesso negado (faça login)' :
+                    event.code === 1006 ? 'conexão perdida' : 'código ' + event.code;
+                if (event.code === 1008) {
+                    addLine('Desconectado (' + reason + ').', 'system');
+                    return;
+                }
+                if (opened) {
+                    addLine('Desconectado (' + reason + ').', 'system');
+                    scheduleReconnect();
+                    return;
+                }
+                // The handshake itself failed: the browser hides the HTTP status (1006), so ask the
+                // API whether the reason is a missing session before retrying in a loop.
+                api('GET', '/api/auth/me').then(function (result) {
+                    if (result.status === 401 || result.status === 403) {
+                        addLine('Este canal exige login. Entre e volte ao atendimento.', 'system');
+                        return;
+                    }
+                    addLine('Não foi possível conectar (' + reason + ').', 'system');
+                    scheduleReconnect();
+                });
+            });
+        }
+
+        function scheduleReconnect() {
+            if (state.reconnects >= MAX_RECONNECTS) {
+                addLine('Desisti de reconectar. Use o botão "Conectar".', 'system');
+                return;
+            }
+            var delay = Math.min(RECONNECT_MAX_DELAY_MS, 500 * Math.pow(2, state.reconnects));
+            // Jitter, so a redeploy does not bring every client back in the same millisecond.
+            delay = Math.round(delay * (0.5 + Math.random() / 2));
+            state.reconnects += 1;
+            addLine('Reconectando em ' + (delay / 1000).toFixed(1).replace('.', ',') + ' s…', 'system');
+            state.reconnectTimer = setTimeout(connect, delay);
+        }
+
+        var sendForm = h('form', { class: 'sendbox' }, input, send);
+        sendForm.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var text = input.value.trim();
+            if (!text || !state.socket || state.socket.readyState !== WebSocket.OPEN) return;
+            state.socket.send(JSON.stringify({ from: state.user || 'anônimo', text: text, at: new Date().toISOString() }));
+            addLine('Você: ' + text, 'mine');
+            input.value = '';
+            input.focus();
+        });
+
+        var channelForm = h('form', { class: 'toolbar' },
+            h('label', null, 'Canal', channelInput),
+            h('button', { type: 'submit', class: 'secondary' }, 'Conectar'));
+        channelForm.addEventListener('submit', function (event) {
+            event.preventDefault();
+            channel = cleanChannel(channelInput.value);
+            channelInput.value = channel;
+            history.replaceState(null, '', '/atendimento?canal=' + encodeURIComponent(channel));
+            state.reconnects = 0;
+            connect();
+        });
+
+        render('Atendimento',
+            h('section', { class: 'card' },
+                h('h1', null, 'Atendimento'),
+                h('p', { class: 'muted' },
+                    'Mensagens em tempo real do canal, por WebSocket. Os canais exigem login; o canal ',
+                    h('code', null, 'echo'), ' não, e devolve cada mensagem enviada.'),
+                channelForm, status, list, sendForm));
+        connect();
+    }
+
+    function notFoundView() {
+        render('Página não encontrada',
+            h('section', { class: 'card' },
+                h('h1', null, 'Página não encontrada'),
+                h('p', null, 'O endereço ', h('code', null, location.pathname), ' não existe. ',
+                    h('a', { href: '/', 'data-link': true }, 'Voltar ao início'))));
+    }
+
+    // ---------------------------------------------------------------- router (history.pushState)
+
+    var routes = [
+        { pattern: /^\/$/, view: homeView },
+        { pattern: /^\/login\/?$/, view: loginView },
+        { pattern: /^\/dashboard\/clientes\/([^/]+)\/?$/, view: clientView, params: ['id'] },
+        { pattern: /^\/atendimento\/?$/, view: attendanceView },
+    ];
+
+    function route() {
+        var path = location.pathname;
+        if (path !== '/atendimento' && path !== '/atendimento/') closeSocket();
+        markCurrentLink(path);
+        for (var i = 0; i < routes.length; i++) {
+            var match = routes[i].pattern.exec(path);
+            if (!match) continue;
+            var params = {};
+            (routes[i].params || []).forEach(function (name, index) {
+                params[name] = decodeURIComponent(match[index + 1]);
+            });
+            try {
+                routes[i].view(params);
+            } catch (error) {
+                render('Erro', h('section', { class: 'card' }, h('h1', null, 'Algo deu errado'),
+                    h('p', { class: 'error' }, String(error && error.message || error))));
+            }
+            return;
+        }
+        notFoundView();
+    }
+
+    function markCurrentLink(path) {
+        var links = document.querySelectorAll('.nav a');
+        for (var i = 0; i < links.length; i++) {
+            if (links[i].getAttribute('href') === path) links[i].setAttribute('aria-current', 'page');
+            else links[i].removeAttribute('aria-current');
+        }
+    }
+
+    function navigate(path) {
+        if (path !== location.pathname + location.search) history.pushState(null, '', path);
+        route();
+    }
+
+    /// Only links marked data-link stay in the SPA; /api/dashboard and /api/health are real pages
+    /// served by the server, so the browser follows them normally.
+    document.addEventListener('click', function (event) {
+        if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+            event.shiftKey || event.altKey) return;
+        var link = event.target.closest && event.target.closest('a[data-link]');
+        if (!link || link.origin !== location.origin) return;
+        event.preventDefault();
+        navigate(link.pathname + link.search);
+    });
+
+    window.addEventListener('popstate', route);
+    document.getElementById('logout').addEventListener('click', logout);
+
+    if (!window.PilotoVendor) showBanner('O pacote vendor não carregou; algumas telas ficarão vazias.', 'info');
+    route();
+    refreshUser().then(function () {
+        // Re-render views whose content depends on who is logged in.
+        if (location.pathname === '/' || (location.pathname === '/login' && state.user)) route();
+    });
+})();
