@@ -43,7 +43,9 @@ let package = Package(
         .executableTarget(
             name: "fuzz-websocket", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/WebSocket"),
 
-        .testTarget(name: "ConfigTests", dependencies: ["PilotoConfig"], path: "Tests/ConfigTests", swiftSettings: strictSettings),
+        .testTarget(
+            name: "ConfigTests", dependencies: ["PilotoConfig"], path: "Tests/ConfigTests", exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",
             swiftSettings: strictSettings),
