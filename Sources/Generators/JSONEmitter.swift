@@ -1,3 +1,4 @@
+import PilotoConfig
 /// An ordered JSON value for the alert policies.
 ///
 /// Objects are arrays of pairs (fixed key order in every process) and numbers are exact decimal
@@ -53,24 +54,5 @@ package enum JSONEmitter {
 
     /// RFC 8259 §7: escape `"`, `\` and control characters; everything else (including `/` and
     /// non-ASCII) is written as is, so the escaping never depends on a Foundation version.
-    package static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: false)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    package static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }

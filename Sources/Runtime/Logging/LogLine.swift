@@ -1,3 +1,4 @@
+import PilotoConfig
 /// A JSON value for log lines, with keys kept in insertion order (deterministic output).
 package indirect enum JSONValue: Sendable, Equatable {
     case string(String)
@@ -32,26 +33,7 @@ package indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// RFC 8259 §7: quote, backslash and control characters escaped.
-    package static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    package static func escape(_ s: String, into out: inout String) { JSONString.append(s, to: &out) }
 }
 
 /// Cloud Logging severities (LogSeverity enum names).
