@@ -4,3 +4,17 @@
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <netinet/tcp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// The number of CPUs in this thread's affinity mask (taskset, cpusets), or 0 when unknown.
+// sched_getaffinity(2) needs _GNU_SOURCE, which Swift's Glibc module is not built with, so this
+// goes through syscall(2) directly.
+static inline int piloto_affinity_cpu_count(void) {
+    unsigned long mask[16] = {0};
+    long bytes = syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask);
+    if (bytes <= 0) return 0;
+    int count = 0;
+    for (long i = 0; i < bytes / (long)sizeof(unsigned long); i++) count += __builtin_popcountl(mask[i]);
+    return count;
+}

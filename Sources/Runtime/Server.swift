@@ -42,22 +42,35 @@ package final class Server: Sendable {
     /// - Parameters:
     ///   - port: the effective port (`PORT` and `--port` already applied); 0 picks a free one.
     ///   - responders: handlers for websocket/auth/dashboard/proxy routes, keyed by route path.
-    package init(
+    package convenience init(
         config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger,
         responders: [String: any Responder] = [:]
+    ) throws(ServerError) {
+        try self.init(config: config, host: host, port: port, logger: logger, makeResponders: { _ in responders })
+    }
+
+    /// - Parameter makeResponders: builds the custom route handlers from the server's shared parts
+    ///   (state, metrics, logger, delivery to upgraded connections), keyed by route path.
+    package init(
+        config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger,
+        makeResponders: (ServerLink) -> [String: any Responder]
     ) throws(ServerError) {
         self.config = config
         self.host = host
         self.port = port
         self.logger = logger
         let configured = config.server.workers
-        workers = configured > 0 ? configured : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        workers = configured > 0 ? configured : CPUAffinity.usableCPUs()
+        let state = ServerState()
+        let metrics = MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: workers)
+        let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger)
         do {
             router = try Router(
-                config: config, state: ServerState(), loopCount: workers, logger: logger, responders: responders)
+                config: config, state: state, metrics: metrics, logger: logger, responders: makeResponders(link))
         } catch {
             throw .router(error)
         }
+        link.attach(self)
     }
 
     /// Binds and starts the loops; returns once the server is listening.

@@ -51,6 +51,8 @@ package final class MetricsRegistry: Sendable {
     package let acceptedConnections = Atomic<Int>(0)
     /// Times a connection stopped taking requests because its client was not reading its responses.
     package let backpressurePauses = Atomic<Int>(0)
+    /// Open WebSockets and the mean duration of closed ones (the dashboard shows both).
+    package let webSockets = WebSocketGauge()
 
     package init(routePatterns: [String], loopCount: Int) {
         routeLabels = routePatterns + ["unmatched"]

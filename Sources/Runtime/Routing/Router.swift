@@ -45,8 +45,8 @@ package final class Router: Sendable {
     /// - Parameter responders: handlers for routes the runtime does not implement itself (websocket,
     ///   auth, dashboard, proxy), keyed by route path; built-in handlers cannot be replaced.
     package init(
-        config: PilotoConfig, state: ServerState, loopCount: Int, logger: Logger?,
-        responders: [String: any Responder] = [:]
+        config: PilotoConfig, state: ServerState, metrics: MetricsRegistry? = nil, loopCount: Int = 1,
+        logger: Logger?, responders: [String: any Responder] = [:]
     ) throws(RouterError) {
         let extra = config.server.headers.map { ($0.name, $0.value) }
         var entries: [Entry] = []
@@ -83,7 +83,7 @@ package final class Router: Sendable {
             .notFound, headers: [("Content-Type", "application/json")],
             body: { if case .bytes(let b) = notFoundBody.body { b } else { [] } }(), extraHeaders: extra)
         self.logger = logger
-        metrics = MetricsRegistry(routePatterns: entries.map(\.route.path), loopCount: loopCount)
+        self.metrics = metrics ?? MetricsRegistry(routePatterns: entries.map(\.route.path), loopCount: loopCount)
     }
 
     private static func load(

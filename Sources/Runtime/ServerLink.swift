@@ -1,0 +1,34 @@
+import PilotoConfig
+import Synchronization
+
+/// What custom responders (WebSocket channels, auth, dashboard) may use from the server that hosts
+/// them. It exists before the server does, because responders are built first and handed to the
+/// router: `deliver` and `closeConnection` are no-ops until the server is attached in its `init`.
+package final class ServerLink: Sendable {
+    package let config: PilotoConfig
+    package let state: ServerState
+    package let metrics: MetricsRegistry
+    package let logger: Logger
+    private let server = Mutex<WeakServer>(WeakServer())
+
+    private struct WeakServer { weak var value: Server? }
+
+    init(config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger) {
+        self.config = config
+        self.state = state
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func attach(_ value: Server) { server.withLock { $0.value = value } }
+
+    /// Hands bytes to an upgraded connection on its own loop (`UpgradedConnection.delivered`).
+    package func deliver(_ payload: [UInt8], to handle: ConnectionHandle) {
+        server.withLock { $0.value }?.deliver(payload, to: handle)
+    }
+
+    /// Closes a connection after its pending output, from any thread.
+    package func closeConnection(_ handle: ConnectionHandle) {
+        server.withLock { $0.value }?.closeConnection(handle)
+    }
+}
