@@ -50,6 +50,7 @@ package final class Router: Sendable {
     ) throws(RouterError) {
         let extra = config.server.headers.map { ($0.name, $0.value) }
         var entries: [Entry] = []
+        let bodies = LoadedBodies()
         for route in config.routes {
             let handler: Handler
             switch route.handler {
@@ -60,11 +61,11 @@ package final class Router: Sendable {
                 handler = .metrics(allowRemote: options.allowRemote)
             case .staticFiles(let options):
                 handler = .files(
-                    try Self.load(route, options.root, cache: options.cache, index: nil, extra: extra, config: config),
+                    try Self.load(route, options.root, cache: options.cache, index: nil, extra: extra, config: config, bodies: bodies),
                     prefix: route.path, spaIndex: nil)
             case .spa(let options):
                 handler = .files(
-                    try Self.load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config),
+                    try Self.load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config, bodies: bodies),
                     prefix: route.path, spaIndex: options.index)
             case .auth, .dashboard, .websocket, .proxy:
                 if let responder = responders[route.path] {
@@ -88,10 +89,11 @@ package final class Router: Sendable {
 
     private static func load(
         _ route: Route, _ root: ConfigPath, cache: CachePolicy, index: String?, extra: [(String, String)],
-        config: PilotoConfig
+        config: PilotoConfig, bodies: LoadedBodies
     ) throws(RouterError) -> StaticFileStore {
         do {
-            return try StaticFileStore(root: root.resolved, cache: cache, indexName: index, extraHeaders: extra)
+            return try StaticFileStore(
+                root: root.resolved, cache: cache, indexName: index, extraHeaders: extra, bodies: bodies)
         } catch .rootMissing {
             throw .staticRootMissing(route: route.path, root: root.asWritten, hint: buildHint(config))
         } catch {
