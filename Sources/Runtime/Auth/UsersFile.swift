@@ -23,9 +23,11 @@ package struct UsersFile: Sendable, Equatable {
     package static func parse(_ text: String) -> UsersFile {
         var result = UsersFile()
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on LF bytes, not Characters: Swift treats CRLF as one Character, which would
+        // glue a CRLF-terminated line to the next.
+        for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.trimmingOWS().trimmingCR()
+            let line = String(decoding: rawLine, as: UTF8.self).trimmingCR()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let colon = line.firstIndex(of: ":") else {
                 result.problems.append(Problem(line: lineNumber, message: "expected 'login:hash'"))
@@ -59,9 +61,11 @@ package struct UsersFile: Sendable, Equatable {
 }
 
 extension String {
+    /// Trims spaces, tabs and CRs at both ends.
     fileprivate func trimmingCR() -> String {
-        var text = self
-        while text.hasSuffix("\r") { text.removeLast() }
-        return text.trimmingOWS()
+        var bytes = Substring(self).utf8[...]
+        while let first = bytes.first, first == 0x20 || first == 0x09 || first == 0x0D { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0D { bytes = bytes.dropLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
