@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
@@ -189,6 +191,27 @@ struct AuthServerTests {
         #expect(try server.login("ana", "senha-ana", headers: [("X-Forwarded-For", "10.2.0.50")])?.status == 200)
         for index in 0..<2 { _ = try server.login("ana", "wrong", headers: [("X-Forwarded-For", "10.2.1.\(index)")]) }
         #expect(try server.login("ana", "senha-ana", headers: [("X-Forwarded-For", "10.2.0.51")])?.status == 200)
+    }
+
+    @Test func headMe_hasNoBody() throws {
+        let (server, _) = try start()
+        let id = try #require(cookieValue(try server.login("ana", "senha-ana")?.headers["set-cookie"]))
+        let head = try #require(try server.request("HEAD", "/api/auth/me", headers: [("Cookie", "session_id=\(id)")]))
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.raw.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test func parallelGuesses_cannotOutrunTheLimit() throws {
+        let (server, _) = try start(failureLimit: 3)
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 12) { _ in
+            let status = (try? server.login("ana", "wrong"))??.status ?? 0
+            statuses.withLock { $0.append(status) }
+        }
+        let all = statuses.withLock { $0 }
+        #expect(all.filter { $0 == 401 }.count == 3)
+        #expect(all.filter { $0 == 429 }.count == 9)
     }
 
     @Test func usersFileEdit_newUserLogsInWithoutRestart() throws {

@@ -30,7 +30,8 @@ final class UsersFileFixture {
 }
 
 /// A server on 127.0.0.1:0 whose `/api/auth` route is a real `AuthResponder`.
-final class AuthServer {
+/// `@unchecked`: every property is an immutable `let`; each request opens its own connection.
+final class AuthServer: @unchecked Sendable {
     let server: Server
     let port: Int
     let logs = CapturingSink()

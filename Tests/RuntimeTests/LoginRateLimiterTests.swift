@@ -39,3 +39,18 @@ struct LoginRateLimiterTests {
         #expect(limiter.retryAfterSeconds("key0") == nil)
     }
 }
+
+extension LoginRateLimiterTests {
+    @Test func forgive_takesBackOneFailure() {
+        let limiter = LoginRateLimiter(limit: 2, clock: ManualWallClock())
+        limiter.recordFailure("k")
+        limiter.recordFailure("k")
+        #expect(limiter.retryAfterSeconds("k") != nil)
+        limiter.forgive("k")
+        #expect(limiter.retryAfterSeconds("k") == nil)
+        limiter.forgive("k")
+        #expect(limiter.trackedKeys == 0)
+        limiter.forgive("never-seen")
+        #expect(limiter.trackedKeys == 0)
+    }
+}

@@ -23,18 +23,23 @@ extension AuthResponder {
         // and a new id issued.
         let previous = gate.sessionID(in: request)
         let promise = ResponsePromise()
+        // Counted as a failure *before* hashing and forgiven on success: otherwise many parallel
+        // guesses would all pass the check above while the first ones are still being hashed.
+        byAddress.recordFailure(address)
+        byLogin.recordFailure(login)
         let accepted = pool.submit { [self] in
             guard checkPassword(credentials) else {
-                byAddress.recordFailure(address)
-                byLogin.recordFailure(login)
                 logger?.log(.notice, "login failed", fields: [("address", .string(address)), ("login", .string(login))])
                 promise.complete(AuthGate.unauthorized("wrong login or password"))
                 return
             }
+            byAddress.forgive(address)
             byLogin.reset(login)
             startSession(login: login, replacing: previous, promise: promise)
         }
         guard accepted else {
+            byAddress.forgive(address)
+            byLogin.forgive(login)
             var response = HTTPError(.serviceUnavailable, "too many logins in progress").response
             response.headers.add("Retry-After", "1")
             return .response(response)

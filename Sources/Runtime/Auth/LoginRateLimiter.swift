@@ -57,6 +57,17 @@ package final class LoginRateLimiter: Sendable {
         }
     }
 
+    /// Takes back one failure recorded for `key` in its current window (an attempt counted in
+    /// advance that turned out to succeed).
+    package func forgive(_ key: String) {
+        let now = clock.nowUnixMilliseconds()
+        entries.withLock { table in
+            guard var entry = table[key], now < entry.windowStart + windowMilliseconds else { return }
+            entry.failures -= 1
+            table[key] = entry.failures > 0 ? entry : nil
+        }
+    }
+
     /// Forgets `key` (a successful login clears its login's count).
     package func reset(_ key: String) {
         entries.withLock { _ = $0.removeValue(forKey: key) }
