@@ -29,6 +29,9 @@ enum AuthWiring {
         let config = link.config
         let authRoutes = config.routes.filter { $0.handler == .auth }
         guard let store, !authRoutes.isEmpty else { return [:] }
+        if config.sessions.usersFile == nil {
+            link.logger.log(.warning, "sessions.users_file is not set: every login will fail")
+        }
         let users = UserDirectory(path: config.sessions.usersFile?.resolved, logger: link.logger)
         users.startWatching(intervalMilliseconds: 2000)
         users.reloadOnSIGHUP()
