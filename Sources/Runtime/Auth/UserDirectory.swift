@@ -48,6 +48,9 @@ package final class UserDirectory: Sendable {
         state.withLock { $0.users = UsersFile(hashes: users) }
     }
 
+    /// A resumed Dispatch source outlives its last reference until cancelled.
+    deinit { stop() }
+
     /// The stored hash for `login`, or nil.
     package func hash(for login: String) -> String? { state.withLock { $0.users.hashes[login] } }
 
