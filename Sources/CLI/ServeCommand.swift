@@ -55,8 +55,13 @@ enum ServeCommand {
         }
 
         let server: Server
+        let sessionStore = AuthWiring.makeSessionStore(config: config, logger: logger)
         do {
-            server = try Server(config: config, port: port, logger: logger)
+            server = try Server(
+                config: config, port: port, logger: logger, devMode: parsed.switches.contains("--dev"),
+                makeResponders: { link in
+                    AuthWiring.responders(link: link, store: sessionStore, environment: environment)
+                })
         } catch {
             logger.log(.error, "boot failed: \(error.message)")
             logger.close()
