@@ -32,6 +32,9 @@ package final class Server: Sendable {
     private let workers: Int
     private let runtime = Mutex<Runtime?>(nil)
     private let group = DispatchGroup()
+    /// Held for the server's lifetime: responders may keep only a weak reference to it, and
+    /// deliveries through a freed link would be dropped silently. (The link points back weakly.)
+    package let link: ServerLink
 
     private struct Runtime {
         var listener: Int32
@@ -66,6 +69,7 @@ package final class Server: Sendable {
         let state = ServerState()
         let metrics = MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: workers)
         let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger)
+        self.link = link
         do {
             router = try Router(
                 config: config, state: state, metrics: metrics, logger: logger, responders: makeResponders(link),
