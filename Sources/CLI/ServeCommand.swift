@@ -56,7 +56,9 @@ enum ServeCommand {
 
         let server: Server
         do {
-            server = try Server(config: config, port: port, logger: logger)
+            server = try Server(config: config, port: port, logger: logger, makeResponders: { link in
+                DashboardWiring.responders(link: link, sessions: nil)  // nil until the auth helper's store is wired here
+            })
         } catch {
             logger.log(.error, "boot failed: \(error.message)")
             logger.close()
