@@ -44,10 +44,13 @@ final class DashboardServer {
     let server: Server
     let port: Int
 
-    init(site: SiteFixture, store: any SessionStore, triggers: Triggers? = nil) throws {
+    init(
+        site: SiteFixture, store: any SessionStore, triggers: Triggers? = nil,
+        headers: [HeaderField] = [HeaderField(name: "X-Content-Type-Options", value: "nosniff")]
+    ) throws {
         var routes = site.routes()
         routes.insert(Route(path: Self.prefix, handler: .dashboard, authRequired: true), at: 1)
-        var config = PilotoConfig.fixture(routes: routes)
+        var config = PilotoConfig.fixture(routes: routes, headers: headers)
         if let triggers { config.monitoring.triggers = triggers }
         server = try Server(
             config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink()),
