@@ -66,7 +66,8 @@ package enum DashboardPage {
             <article class="card"><h2>Latency (ms)</h2>
               <p class="big"><span id="lat-p99" data-metric="latency_ms.p99">–</span> <small>p99</small></p>
               <p class="sub">p50 <span id="lat-p50" data-metric="latency_ms.p50">–</span> ·
-              p95 <span id="lat-p95" data-metric="latency_ms.p95">–</span></p>
+              p95 <span id="lat-p95" data-metric="latency_ms.p95">–</span> ·
+              <span class="key p99">p99</span> <span class="key p50">p50</span></p>
               <svg class="spark" id="chart-latency" viewBox="0 0 300 60" preserveAspectRatio="none"></svg></article>
             <article class="card"><h2>Errors</h2>
               <p class="big"><span id="err-5xx" data-metric="requests.server_error_percent">–</span> <small>% 5xx</small></p>

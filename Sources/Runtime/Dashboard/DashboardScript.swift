@@ -42,6 +42,11 @@ package enum DashboardScript {
             let max = 0;
             series.forEach(s => s.forEach(v => { if (v > max) max = v; }));
             if (max <= 0) max = 1;
+            const base = document.createElementNS(SVG, "line");
+            base.setAttribute("class", "base");
+            base.setAttribute("x1", "0"); base.setAttribute("x2", "300");
+            base.setAttribute("y1", "58"); base.setAttribute("y2", "58");
+            svg.appendChild(base);
             series.forEach((s, index) => {
               const line = document.createElementNS(SVG, "polyline");
               const step = 300 / (HISTORY - 1), start = HISTORY - s.length;
@@ -120,14 +125,23 @@ package enum DashboardScript {
             document.getElementById("status").textContent = text;
           }
 
+          // One poll at a time, each with a timeout: a slow server never piles requests up.
+          let inFlight = false;
           async function poll() {
+            if (inFlight) return;
+            inFlight = true;
+            const controller = new AbortController();
+            const timer = setTimeout(() => controller.abort(), PERIOD_MS * 2);
             try {
-              const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+              const response = await fetch(url, { credentials: "same-origin", cache: "no-store", signal: controller.signal });
               if (response.status === 401) { status("unauthorized", "session expired: log in again at /"); return; }
               if (!response.ok) { status("error", "metrics answered " + response.status + "; retrying"); return; }
               render(await response.json());
             } catch (error) {
               status("error", "cannot reach the server; retrying");
+            } finally {
+              clearTimeout(timer);
+              inFlight = false;
             }
           }
 

@@ -23,6 +23,10 @@ package enum DashboardStyle {
         .spark { width: 100%; height: 60px; margin-top: .4rem; }
         .spark polyline { fill: none; stroke: var(--line); stroke-width: 2; vector-effect: non-scaling-stroke; }
         .spark polyline.second { stroke: #f59e0b; }
+        .spark line.base { stroke: #334155; stroke-width: 1; vector-effect: non-scaling-stroke; }
+        .key::before { content: ""; display: inline-block; width: .8em; height: 2px; margin-right: .2em;
+          vertical-align: middle; background: var(--line); }
+        .key.p50::before { background: #f59e0b; }
         table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
         th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #334155; font-size: .9rem; }
         th { color: var(--muted); font-weight: 600; }
