@@ -130,3 +130,57 @@ struct DashboardUnitTests {
         #expect(reading.memoryPercentOfLimit(config) == 50)
     }
 }
+
+/// The metrics document and the page template as pure functions.
+struct DashboardDocumentTests {
+    static func reading(draining: Bool = false) -> DashboardReading {
+        let registry = MetricsRegistry(routePatterns: ["/api", "/"], loopCount: 2)
+        registry.loops[0].record(route: 0, country: "US", status: 200, nanos: 3_000_000)
+        registry.loops[1].record(route: 0, country: "BR", status: 503, nanos: 7_000_000)
+        registry.loops[1].record(route: 1, country: nil, status: 404, nanos: 300_000)
+        return DashboardReading(
+            metrics: registry.snapshot(), webSockets: .init(active: 2, finished: 4, meanDurationMilliseconds: 90_500),
+            rates: .init(windowNanos: 10_000_000_000, requestsPerSecond: 0.3, cpuCores: 0.05), residentBytes: 64 << 20,
+            uptimeNanos: 125_000_000_000, draining: draining, unixMilliseconds: 1_700_000_000_000)
+    }
+
+    @Test func sameReading_sameBytes_andFiguresAsDocumented() throws {
+        let config = PilotoConfig.fixture(routes: [])
+        let text = DashboardDocument.render(Self.reading(), config: config)
+        #expect(text == DashboardDocument.render(Self.reading(), config: config))
+        #expect(text.hasPrefix(#"{"generated_at_unix_ms":1700000000000,"service":"demo","region":"southamerica-east1","uptime_seconds":125,"draining":false,"requests":{"total":3,"per_second":0.30,"window_seconds":10.0,"server_errors":1,"client_errors":1,"server_error_percent":33.33,"client_error_percent":33.33}"#))
+        #expect(text.contains(#""websockets":{"active":2,"finished":4,"mean_duration_seconds":90.5}"#))
+        #expect(text.contains(#""connections":{"active":0,"accepted":0,"concurrent_users":2}"#))
+        #expect(text.contains(#""cpu_cores_used":0.050,"cpu_limit_cores":1.000,"cpu_percent_of_limit":5.00"#))
+        #expect(text.contains(#""rss_bytes":67108864,"memory_limit_bytes":536870912,"memory_percent_of_limit":12.50"#))
+        // Routes in config order then `unmatched`; an empty histogram has null quantiles.
+        #expect(text.contains(#"{"route":"unmatched","requests":0,"server_errors":0,"client_errors":0,"latency_ms":{"count":0,"p50":null,"p95":null,"p99":null}}"#))
+        #expect(text.contains(#""countries":[{"country":"BR","requests":1,"#))
+        #expect(DashboardDocument.render(Self.reading(draining: true), config: config).contains(#""draining":true"#))
+        _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    @Test func targets_underThePrefix_includingARootMount() {
+        let config = PilotoConfig.fixture(routes: [])
+        let store = StubSessionStore()
+        let metrics = MetricsRegistry(routePatterns: [], loopCount: 1)
+        let mounted = DashboardResponder(prefix: "/ops", config: config, metrics: metrics, state: ServerState(), sessions: store)
+        #expect(mounted.target(for: "/ops") == .page)
+        #expect(mounted.target(for: "/ops/") == .page)
+        #expect(mounted.target(for: "/ops/metrics") == .metrics)
+        #expect(mounted.target(for: "/ops/dashboard.js") == .script)
+        #expect(mounted.target(for: "/ops/dashboard.css") == .style)
+        #expect(mounted.target(for: "/ops/metrics/x") == nil)
+        #expect(mounted.target(for: "/other/metrics") == nil)
+        let root = DashboardResponder(prefix: "/", config: config, metrics: metrics, state: ServerState(), sessions: store)
+        #expect(root.target(for: "/") == .page)
+        #expect(root.target(for: "/metrics") == .metrics)
+        #expect(DashboardPage.html(prefix: "/").contains(#"data-metrics-url="/metrics""#))
+    }
+
+    @Test func page_escapesThePrefix() {
+        let html = DashboardPage.html(prefix: "/a\"b<c>&'")
+        #expect(html.contains(#"data-metrics-url="/a&quot;b&lt;c&gt;&amp;&#39;/metrics""#))
+        #expect(!html.contains("{{BASE}}"))
+    }
+}
