@@ -203,7 +203,7 @@
                 submit.disabled = false;
                 if (result.ok) {
                     form.elements.password.value = '';
-                    refreshUser().then(function () { navigate(nextAfterLogin()); });
+                    refreshUser().then(function () { go(nextAfterLogin()); });
                 } else if (result.status === 401 || result.status === 403) {
                     error.textContent = 'Login ou senha inválidos.';
                 } else if (result.status === 429) {
@@ -219,6 +219,13 @@
                 state.user ? h('p', { class: 'muted' }, 'Você já está conectado como ' + state.user + '.') : null,
                 form));
         form.elements.login.focus();
+    }
+
+    /// After login, ?next= may name a page the server renders itself (the ops dashboard under
+    /// /api/dashboard): load those for real instead of routing them inside the SPA.
+    function go(path) {
+        if (/^\/(api|ws)(\/|$)/.test(path)) location.assign(path);
+        else navigate(path);
     }
 
     function nextAfterLogin() {
