@@ -82,7 +82,8 @@ package struct CloudRunCostEstimate: Sendable, Equatable {
 
     /// One sentence for the dashboard, so nobody mistakes the figure for a bill.
     package static let assumptions =
-        "Estimate from Cloud Run list prices (USD, no free tier, no egress/Redis/LB): instances = ceil(concurrent users / "
+        "Estimate from Cloud Run list prices (USD, no free tier, no egress/Redis/LB): "
+        + "instances = ceil(concurrent users / "
         + "concurrency) within [max(min,1), max]; request-based billing counts busy time (req/s x mean latency, 1 with "
         + "WebSockets open) plus $0.40 per million requests; 30-day month."
 }

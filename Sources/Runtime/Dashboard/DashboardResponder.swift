@@ -74,8 +74,9 @@ package final class DashboardResponder: Responder {
 
     /// The target for a request path under `prefix`, nil for anything else (404).
     func target(for path: String) -> Target? {
-        let relative = prefix == "/" ? String(path.dropFirst()) : String(path.dropFirst(prefix.count).drop(while: { $0 == "/" }))
         guard prefix == "/" || path.hasPrefix(prefix) else { return nil }
+        let rest = prefix == "/" ? path.dropFirst() : path.dropFirst(prefix.count).drop(while: { $0 == "/" })
+        let relative = String(rest)
         switch relative {
         case "": return .page
         case "metrics": return .metrics
@@ -126,7 +127,8 @@ package final class DashboardResponder: Responder {
         var headers = HTTPHeaders()
         headers.add("Content-Type", "text/html; charset=utf-8")
         headers.add("Cache-Control", "no-store")
-        return HTTPResponse(status: .unauthorized, headers: headers, body: .bytes(Array(DashboardPage.loginRequired.utf8)))
+        let body = Array(DashboardPage.loginRequired.utf8)
+        return HTTPResponse(status: .unauthorized, headers: headers, body: .bytes(body))
     }
 
     /// 503 + Retry-After (RFC 9110 §10.2.3): the session store is down, not the session.

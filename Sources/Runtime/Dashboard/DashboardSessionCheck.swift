@@ -28,7 +28,8 @@ package struct DashboardSessionCheck: Sendable {
 
     /// Calls `completion` exactly once, possibly synchronously, possibly on another thread.
     package func check(_ headers: HTTPHeaders, completion: @escaping @Sendable (Verdict) -> Void) {
-        guard let id = CookieHeader.value(named: cookieName, in: headers), !id.isEmpty, id.utf8.count <= Self.maxIdLength
+        guard let id = CookieHeader.value(named: cookieName, in: headers), !id.isEmpty,
+              id.utf8.count <= Self.maxIdLength
         else {
             completion(.denied)
             return
