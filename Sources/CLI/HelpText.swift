@@ -95,8 +95,11 @@ enum HelpText {
             Usage: piloto passwd LOGIN
 
             Print a users_file line (login:crypt-hash) for LOGIN, for sessions.users_file.
+            The password is read from stdin (one line; not echoed on a terminal), never
+            from the arguments, and hashed with yescrypt ($y$) by the system libcrypt:
+              printf '%s\n' "$PASSWORD" | piloto passwd ana >> users.txt
 
-            Exit codes: 0 success, 2 usage error.
+            Exit codes: 0 success, 1 hashing failed, 2 usage error or empty password.
 
             """),
         ("help", """

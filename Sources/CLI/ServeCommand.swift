@@ -55,10 +55,14 @@ enum ServeCommand {
         }
 
         let server: Server
+        let sessionStore = AuthWiring.makeSessionStore(config: config, logger: logger)
         do {
-            server = try Server(config: config, port: port, logger: logger, makeResponders: { link in
-                DashboardWiring.responders(link: link, sessions: nil)  // nil until the auth helper's store is wired here
-            })
+            server = try Server(
+                config: config, port: port, logger: logger, devMode: parsed.switches.contains("--dev"),
+                makeResponders: { link in
+                    AuthWiring.responders(link: link, store: sessionStore, environment: environment)
+                        .merging(DashboardWiring.responders(link: link, sessions: sessionStore)) { first, _ in first }
+                })
         } catch {
             logger.log(.error, "boot failed: \(error.message)")
             logger.close()

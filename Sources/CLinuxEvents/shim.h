@@ -1,9 +1,11 @@
-// epoll, eventfd and timerfd are not exported by Swift's Glibc module; this header-only
+// epoll, eventfd, timerfd and getrandom are not exported by Swift's Glibc module; this header-only
 // module exposes them from the system C library (no third-party code).
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
+#include <sys/random.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,4 +19,12 @@ static inline int piloto_affinity_cpu_count(void) {
     int count = 0;
     for (long i = 0; i < bytes / (long)sizeof(unsigned long); i++) count += __builtin_popcountl(mask[i]);
     return count;
+}
+
+// An anonymous in-memory file (memfd_create(2), close-on-exec), or -1. Large static bodies are
+// mirrored into one at boot so they can go out with sendfile(2): the kernel then references the
+// pages instead of copying every response from user memory. Through syscall(2) for the same
+// _GNU_SOURCE reason as above.
+static inline int piloto_memfd_create(const char *name) {
+    return (int)syscall(SYS_memfd_create, name, 1u /* MFD_CLOEXEC */);
 }

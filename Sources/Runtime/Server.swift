@@ -44,15 +44,17 @@ package final class Server: Sendable {
     ///   - responders: handlers for websocket/auth/dashboard/proxy routes, keyed by route path.
     package convenience init(
         config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger,
-        responders: [String: any Responder] = [:]
+        responders: [String: any Responder] = [:], devMode: Bool = false
     ) throws(ServerError) {
-        try self.init(config: config, host: host, port: port, logger: logger, makeResponders: { _ in responders })
+        try self.init(
+            config: config, host: host, port: port, logger: logger, devMode: devMode, makeResponders: { _ in responders })
     }
 
     /// - Parameter makeResponders: builds the custom route handlers from the server's shared parts
     ///   (state, metrics, logger, delivery to upgraded connections), keyed by route path.
+    /// - Parameter devMode: `serve --dev` (CSRF also accepts loopback `http` origins).
     package init(
-        config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger,
+        config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger, devMode: Bool = false,
         makeResponders: (ServerLink) -> [String: any Responder]
     ) throws(ServerError) {
         self.config = config
@@ -66,7 +68,8 @@ package final class Server: Sendable {
         let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger)
         do {
             router = try Router(
-                config: config, state: state, metrics: metrics, logger: logger, responders: makeResponders(link))
+                config: config, state: state, metrics: metrics, logger: logger, responders: makeResponders(link),
+                devMode: devMode)
         } catch {
             throw .router(error)
         }

@@ -17,7 +17,7 @@ struct OutputQueueTests {
         var calls = 0
         while !queue.isEmpty && calls < 10_000 {
             calls += 1
-            let n = queue.flush { iovs in
+            let n = queue.flush { iovs, _ in
                 var budget = step
                 var written = 0
                 for iov in iovs where budget > 0 {
@@ -40,7 +40,76 @@ struct OutputQueueTests {
     @Test func failure_returnsNil() {
         var queue = OutputQueue()
         queue.append([1, 2, 3])
-        #expect(queue.flush { _ in -1 } == nil)
+        #expect(queue.flush { _, _ in -1 } == nil)
+    }
+}
+
+struct OutputQueueSendfileTests {
+    /// Big mirrored bodies leave through `sendFile` from the memfd, heads through `write` with
+    /// `more` set just before a file segment, and partial progress on either side resumes exactly.
+    @Test(arguments: [1, 999, 4096, 70_000])
+    func fileSegments_interleaveWithWrites(_ step: Int) throws {
+        let body = (0..<(OutputQueue.sendfileThreshold * 3)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let shared = SharedBytes(body, mirrorInFile: true)
+        #expect(shared.fileDescriptor >= 0)
+        var queue = OutputQueue()
+        queue.append(Array("head1\r\n".utf8))
+        queue.append(shared: shared, range: 0..<body.count)
+        queue.append(Array("head2\r\n".utf8))
+        queue.append(shared: shared, range: 100..<(100 + OutputQueue.sendfileThreshold))
+        let expected = Array("head1\r\n".utf8) + body + Array("head2\r\n".utf8)
+            + body[100..<(100 + OutputQueue.sendfileThreshold)]
+        var received: [UInt8] = []
+        var moreFlags: [Bool] = []
+        var fileCalls = 0
+        var calls = 0
+        while !queue.isEmpty && calls < 100_000 {
+            calls += 1
+            let n = queue.flush(
+                { iovs, more in
+                    moreFlags.append(more)
+                    var budget = step
+                    var written = 0
+                    for iov in iovs where budget > 0 {
+                        let take = min(budget, iov.iov_len)
+                        if let base = iov.iov_base { received += UnsafeRawBufferPointer(start: base, count: take) }
+                        budget -= take
+                        written += take
+                    }
+                    return written
+                },
+                sendFile: { fd, offset, count in
+                    fileCalls += 1
+                    if fileCalls % 3 == 0 { return 0 }  // "would block" now and then
+                    var chunk = [UInt8](repeating: 0, count: min(step, count))
+                    let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+                    guard n > 0 else { return -1 }
+                    received += chunk[0..<n]
+                    return n
+                })
+            #expect(n != nil)
+        }
+        #expect(received == expected)
+        #expect(fileCalls > 0)
+        #expect(moreFlags.first == true)  // head1 is held back for the body that follows
+    }
+
+    /// Without a `sendFile` function (tests, fallbacks) the same bytes go out from memory.
+    @Test func withoutSendFile_fileSegmentsAreWrittenFromMemory() {
+        let body = [UInt8](repeating: 0x5A, count: OutputQueue.sendfileThreshold)
+        var queue = OutputQueue()
+        queue.append(shared: SharedBytes(body, mirrorInFile: true), range: 0..<body.count)
+        var out: [UInt8] = []
+        _ = queue.flush { iovs, more in
+            #expect(!more)
+            var n = 0
+            for iov in iovs {
+                if let base = iov.iov_base { out += UnsafeRawBufferPointer(start: base, count: iov.iov_len) }
+                n += iov.iov_len
+            }
+            return n
+        }
+        #expect(out == body)
     }
 }
 

@@ -51,4 +51,30 @@ struct RequestTargetTests {
             #expect(!path.split(separator: "/").contains(".."))
         }
     }
+
+    /// The one-pass fast path agrees with the full algorithm on every target it accepts (random
+    /// targets from an alphabet rich in the characters that matter: `/ . % ? # *` and non-ASCII).
+    @Test func fastPath_agreesWithFullAlgorithm() throws {
+        let alphabet: [String] = ["/", ".", "..", "%2e", "%", "?", "#", "a", "b", "-", "é", "*", "=", "&", "x.js", "%20"]
+        var generator = SystemRandomNumberGenerator()
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var target = "/"
+            for _ in 0..<Int.random(in: 0...8, using: &generator) {
+                target += alphabet[Int.random(in: 0..<alphabet.count, using: &generator)]
+            }
+            guard let fast = RequestTarget.originFormFastPath(target) else { continue }
+            accepted += 1
+            var slow = Substring(target)
+            var query: String?
+            if let q = slow.firstIndex(of: "?") {
+                query = String(slow[slow.index(after: q)...])
+                slow = slow[..<q]
+            }
+            let full = RequestTarget(path: RequestTarget.removeDotSegments(try RequestTarget.percentDecode(slow)), query: query)
+            #expect(fast == full, "\(target)")
+        }
+        #expect(accepted > 1000)
+    }
 }
+

@@ -126,7 +126,7 @@ struct ServerLimitsTests {
             HTTPResponse(status: .ok, headers: headers), includeBody: true, close: false,
             date: DateHeader(epochSeconds: 0), into: &queue)
         var out: [UInt8] = []
-        _ = queue.flush { iovs in
+        _ = queue.flush { iovs, _ in
             var n = 0
             for iov in iovs {
                 if let base = iov.iov_base { out += UnsafeRawBufferPointer(start: base, count: iov.iov_len) }

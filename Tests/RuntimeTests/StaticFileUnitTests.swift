@@ -50,6 +50,33 @@ struct StaticFileUnitTests {
         #expect(a.paths.contains("/assets/app-1a2b.js"))
     }
 
+    /// Two stores over overlapping roots (the SPA root contains /assets) hold each file once.
+    @Test func overlappingRoots_shareBodies() throws {
+        let site = try SiteFixture()
+        let bodies = LoadedBodies()
+        let spa = try StaticFileStore(root: site.root, cache: .noCache, indexName: "index.html", extraHeaders: [], bodies: bodies)
+        let assets = try StaticFileStore(root: site.root + "/assets", cache: .immutable, indexName: nil, extraHeaders: [], bodies: bodies)
+        let fromSPA = try #require(spa.file(at: "/assets/app-1a2b.js"))
+        let fromAssets = try #require(assets.file(at: "/app-1a2b.js"))
+        #expect(fromSPA.identity.body === fromAssets.identity.body)
+        #expect(fromSPA.identity.etag == fromAssets.identity.etag)
+        #expect(fromSPA.cacheControl != fromAssets.cacheControl)
+    }
+
+    /// Any one-byte change, at any position (word-sized body or tail), changes the hash.
+    @Test func contentHash_seesEveryByte() {
+        let base = (0..<37).map { UInt8($0) }
+        let reference = ContentHash.hex(base)
+        #expect(reference.count == 32)
+        for index in base.indices {
+            var changed = base
+            changed[index] ^= 0x01
+            #expect(ContentHash.hex(changed) != reference, "byte \(index)")
+        }
+        #expect(ContentHash.hex(base + [0]) != reference)
+        #expect(ContentHash.hex(base[...]) == reference)
+    }
+
     @Test func mediaTypes() {
         #expect(MediaTypes.contentType(forPath: "/a/b.JS") == "text/javascript; charset=utf-8")
         #expect(MediaTypes.contentType(forPath: "/x.woff2") == "font/woff2")

@@ -41,7 +41,7 @@ def parse_args(argv):
     p.add_argument("--no-build", action="store_true",
                    help="do not run `swift build -c release` for piloto (nor build a missing Swift peer)")
     p.add_argument("--rebuild-frontend", action="store_true", help="run `npm run build` even if dist exists")
-    p.add_argument("--piloto", type=Path, default=S.REPO / ".build" / "release" / "piloto", help="piloto binary")
+    p.add_argument("--piloto", type=Path, default=S.PILOTO_BINARY, help="piloto binary")
     p.add_argument("--config", type=Path, default=S.REPO / "piloto.yaml", help="piloto.yaml to serve")
     p.add_argument("--json", type=Path, help="results file (default bench/results/http-<time>.json)")
     return p.parse_args(argv)
@@ -142,11 +142,11 @@ def bench_server(spec, args, logdir, vendor_path) -> dict:
     return out
 
 
-def respec(spec, work):
+def respec(spec, work, config):
     """The same server on a fresh port (a restart on the old one could meet its TIME_WAIT sockets)."""
     port = S.free_port()
     if spec.name == "nginx":
-        return S.nginx_spec(work)
+        return S.nginx_spec(work, config)
     argv = list(spec.argv)
     if spec.name == "uvicorn":
         argv[argv.index("--port") + 1] = str(port)
@@ -306,8 +306,8 @@ def main(argv) -> int:
     specs = {}
     if "piloto" in order:
         if not args.no_build:
-            S.log("building piloto: swift build -c release (use --no-build to skip)")
-            code, out = S.run(["nice", "-n", "5", "swift", "build", "-c", "release", "--product", "piloto"])
+            S.log("building piloto as the image does: " + " ".join(S.PILOTO_BUILD) + " (use --no-build to skip)")
+            code, out = S.run(["nice", "-n", "5", *S.PILOTO_BUILD])
             if code != 0:
                 S.log(f"piloto: build failed ({code}):\n{out}")
         if args.piloto.is_file():
@@ -315,7 +315,7 @@ def main(argv) -> int:
         else:
             S.log(f"piloto: failed to start ({args.piloto} does not exist)")
     if "nginx" in order:
-        specs["nginx"] = S.nginx_spec(work)
+        specs["nginx"] = S.nginx_spec(work, args.config.resolve())
     for name in S.SWIFT_PEERS:
         if name in order and (spec := S.swift_peer_spec(name, build=not args.no_build, dist=S.DIST)):
             specs[name] = spec
@@ -330,7 +330,7 @@ def main(argv) -> int:
                 continue
             S.log(f"{server}: load ({args.duration} per scenario, {args.connections} connections, "
                   f"round {index + 1}/{max(1, args.rounds)})")
-            specs[server] = respec(specs[server], work) if index > 0 else specs[server]
+            specs[server] = respec(specs[server], work, args.config.resolve()) if index > 0 else specs[server]
             one = bench_server(specs[server], args, work, vendor_path)
             if one["started"]:
                 rounds[server].append(one)
@@ -342,7 +342,7 @@ def main(argv) -> int:
     runs = {s: [] for s in live}
     for _ in range(args.cold_runs):
         for server in live:
-            specs[server] = respec(specs[server], work)
+            specs[server] = respec(specs[server], work, args.config.resolve())
             elapsed = S.cold_start(specs[server], work)
             if elapsed is not None:
                 runs[server].append(elapsed * 1000)

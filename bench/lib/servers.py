@@ -4,6 +4,7 @@ Every process is started by us in its own session, remembered, and killed by its
 process group, which only holds what it spawned) when the harness exits, however it exits.
 """
 
+import json
 import atexit
 import glob
 import http.client
@@ -233,8 +234,35 @@ def peak_rss_kib(pid: int) -> int | None:
     return total or None
 
 
-def nginx_spec(workdir: Path) -> Spec:
-    """nginx as a static-site peer: one worker, try_files SPA fallback, gzip_static, open_file_cache."""
+# piloto is measured as the container ships it (out/Dockerfile): a release build with the Swift
+# runtime linked statically, which is what makes its cold start small (no dynamic loading of
+# Foundation). A separate scratch path keeps it from fighting the dev build's flags.
+PILOTO_BUILD = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "piloto",
+                "--scratch-path", str(REPO / ".build" / "static")]
+PILOTO_BINARY = REPO / ".build" / "static" / "release" / "piloto"
+
+
+def config_headers(config: Path | None) -> list[tuple[str, str]]:
+    """`server.headers` of the piloto config (in file order), so nginx sends the same bytes piloto
+    does: a peer that skips the security headers would win on response size, not on speed."""
+    if config is None or not config.exists():
+        return []
+    try:
+        import yaml  # PyYAML; .ci/run installs it
+    except ImportError:
+        log("nginx: PyYAML missing, so nginx will not send piloto's server.headers (pip install PyYAML)")
+        return []
+    data = yaml.safe_load(config.read_text()) or {}
+    headers = ((data.get("server") or {}).get("headers")) or {}
+    return [(str(k), str(v)) for k, v in headers.items()]
+
+
+def nginx_spec(workdir: Path, config: Path | None = None) -> Spec:
+    """nginx as a static-site peer: one worker, try_files SPA fallback, gzip_static, open_file_cache,
+    and piloto's `server.headers` on every response (add_header in each location, because a
+    location's add_header replaces the server's)."""
+    extra = "".join(
+        f"            add_header {name} {json.dumps(value)} always;\n" for name, value in config_headers(config))
     port = free_port()
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (workdir / "nginx" / sub).mkdir(parents=True, exist_ok=True)
@@ -269,15 +297,16 @@ http {{
             # No `expires max`: it would add a second, different Cache-Control (and an Expires)
             # header; piloto sends exactly this one.
             add_header Cache-Control "public, max-age=31536000, immutable";
-            try_files $uri =404;
+{extra}            try_files $uri =404;
         }}
         location = /api/health {{
             default_type application/json;
-            return 200 '{{"status":"ok"}}';
+            add_header Cache-Control "no-store" always;
+{extra}            return 200 '{{"status":"ok"}}';
         }}
         location / {{
             add_header Cache-Control "no-cache";
-            try_files $uri $uri/ /index.html;
+{extra}            try_files $uri $uri/ /index.html;
         }}
     }}
 }}

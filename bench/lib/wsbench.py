@@ -24,7 +24,7 @@ def parse_args(argv):
     p.add_argument("--servers", default="piloto,hummingbird,flyingfox,uvicorn",
                    help="comma list (default piloto,hummingbird,flyingfox,uvicorn)")
     p.add_argument("--no-build", action="store_true", help="build neither piloto nor a missing Swift peer")
-    p.add_argument("--piloto", type=Path, default=S.REPO / ".build" / "release" / "piloto")
+    p.add_argument("--piloto", type=Path, default=S.PILOTO_BINARY)
     p.add_argument("--config", type=Path, default=S.REPO / "piloto.yaml")
     p.add_argument("--json", type=Path, help="results file (default bench/results/ws-<time>.json)")
     return p.parse_args(argv)
@@ -55,8 +55,8 @@ def main(argv) -> int:
     specs = {}
     if "piloto" in order:
         if not args.no_build:
-            S.log("building piloto: swift build -c release (use --no-build to skip)")
-            code, out = S.run(["nice", "-n", "5", "swift", "build", "-c", "release", "--product", "piloto"])
+            S.log("building piloto as the image does: " + " ".join(S.PILOTO_BUILD) + " (use --no-build to skip)")
+            code, out = S.run(["nice", "-n", "5", *S.PILOTO_BUILD])
             if code != 0:
                 S.log(f"piloto: build failed ({code}):\n{out}")
         if args.piloto.is_file():

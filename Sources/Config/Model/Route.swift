@@ -14,11 +14,15 @@ package struct Route: Sendable, Equatable {
 
     /// True when `requestPath` falls under this route's prefix on a segment boundary
     /// (`/api` matches `/api` and `/api/x`, not `/apix`).
+    /// Compares UTF-8 bytes: paths are normalized before routing, and `String.hasPrefix` would pay
+    /// for Unicode canonical equivalence on every request.
     package func matches(_ requestPath: String) -> Bool {
-        if path == "/" { return requestPath.hasPrefix("/") }
-        guard requestPath.hasPrefix(path) else { return false }
-        let rest = requestPath.dropFirst(path.count)
-        return rest.isEmpty || rest.hasPrefix("/")
+        let request = requestPath.utf8
+        let prefix = path.utf8
+        if prefix.count == 1 && prefix.first == UInt8(ascii: "/") { return request.first == UInt8(ascii: "/") }
+        guard request.starts(with: prefix) else { return false }
+        let rest = request.dropFirst(prefix.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "/")
     }
 }
 

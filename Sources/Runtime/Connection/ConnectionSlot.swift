@@ -11,6 +11,9 @@ final class ConnectionSlot {
     /// Requests are not pulled while output is backed up; reading resumes once it drains.
     var readPaused = false
     var peerClosed = false
+    /// epoll reported the peer's FIN (EPOLLRDHUP/EPOLLHUP): read on to the 0-byte read even after a
+    /// short read, because edge-triggered epoll will not report it again.
+    var hangupReported = false
     /// Last time the kernel took bytes from `output` (slow-reader timeout).
     var lastWriteProgress: Int64
     /// Set after a `101`: bytes go to the upgraded protocol instead of the HTTP state machine.

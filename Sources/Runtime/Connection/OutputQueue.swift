@@ -9,7 +9,19 @@ package struct OutputQueue: Sendable {
     private enum Segment: Sendable {
         case local(start: Int, count: Int)
         case shared(SharedBytes, offset: Int, count: Int)
+        /// Sent with `sendfile(2)` from the bytes' memfd mirror (same bytes as `.shared`).
+        case file(SharedBytes, offset: Int, count: Int)
+
+        var count: Int {
+            switch self {
+            case .local(_, let c), .shared(_, _, let c), .file(_, _, let c): c
+            }
+        }
     }
+
+    /// Bodies at least this big go out with `sendfile` when they have a memfd mirror: below it, the
+    /// second syscall costs more than the copy it saves.
+    package static let sendfileThreshold = 16 * 1024
 
     private var local: [UInt8] = []
     private var segments: [Segment] = []
@@ -41,7 +53,11 @@ package struct OutputQueue: Sendable {
             append(shared[range])
             return
         }
-        segments.append(.shared(shared, offset: range.lowerBound, count: range.count))
+        if shared.fileDescriptor >= 0 && range.count >= Self.sendfileThreshold {
+            segments.append(.file(shared, offset: range.lowerBound, count: range.count))
+        } else {
+            segments.append(.shared(shared, offset: range.lowerBound, count: range.count))
+        }
         pendingBytes += range.count
     }
 
@@ -54,31 +70,25 @@ package struct OutputQueue: Sendable {
         }
     }
 
-    /// Writes as much as `write` accepts. `write` gets the iovecs and returns the bytes written, 0 when
-    /// the socket would block, or a negative number on error (returned as nil).
-    /// - Returns: bytes written, or nil when `write` failed.
-    package mutating func flush(maxSegments: Int = 64, _ write: (UnsafeBufferPointer<iovec>) -> Int) -> Int? {
+    /// Writes as much as the socket accepts.
+    /// - Parameters:
+    ///   - write: gets the iovecs and whether more bytes follow at once (so the head of a response
+    ///     whose body goes by `sendFile` can be held back with `MSG_MORE` and leave in one packet);
+    ///     returns the bytes written, 0 when the socket would block, or a negative number on error.
+    ///   - sendFile: `(fd, offset, count)` → bytes sent, 0, or negative, like `write`; nil sends file
+    ///     segments from memory with `write` instead.
+    /// - Returns: bytes written, or nil when a write failed.
+    package mutating func flush(
+        maxSegments: Int = 64, _ write: (UnsafeBufferPointer<iovec>, _ more: Bool) -> Int,
+        sendFile: ((Int32, Int, Int) -> Int)? = nil
+    ) -> Int? {
         var total = 0
         while pendingBytes > 0 {
-            let written: Int = local.withUnsafeMutableBytes { localBytes in
-                withUnsafeTemporaryAllocation(of: iovec.self, capacity: maxSegments) { iovs in
-                    var n = 0
-                    var index = first
-                    while index < segments.count && n < maxSegments {
-                        let skip = index == first ? firstWritten : 0
-                        switch segments[index] {
-                        case .local(let start, let count):
-                            iovs[n] = iovec(iov_base: localBytes.baseAddress.map { $0 + start + skip }, iov_len: count - skip)
-                        case .shared(let storage, let offset, let count):
-                            iovs[n] = iovec(
-                                iov_base: UnsafeMutableRawPointer(mutating: storage.pointer + offset + skip),
-                                iov_len: count - skip)
-                        }
-                        n += 1
-                        index += 1
-                    }
-                    return write(UnsafeBufferPointer(rebasing: iovs[0..<n]))
-                }
+            let written: Int
+            if let sendFile, case .file(let storage, let offset, let count) = segments[first] {
+                written = sendFile(storage.fileDescriptor, offset + firstWritten, count - firstWritten)
+            } else {
+                written = writeMemory(maxSegments: maxSegments, stopAtFiles: sendFile != nil, write)
             }
             if written < 0 { return nil }
             if written == 0 { break }
@@ -88,15 +98,50 @@ package struct OutputQueue: Sendable {
         return total
     }
 
+    /// Writes the memory segments from `first` on (up to the next file segment when those go by
+    /// `sendfile`) with one vectored write.
+    private func writeMemory(
+        maxSegments: Int, stopAtFiles: Bool, _ write: (UnsafeBufferPointer<iovec>, _ more: Bool) -> Int
+    ) -> Int {
+        local.withUnsafeBytes { localBytes in
+            withUnsafeTemporaryAllocation(of: iovec.self, capacity: maxSegments) { iovs in
+                var n = 0
+                var index = first
+                var more = false
+                while index < segments.count && n < maxSegments {
+                    let skip = index == first ? firstWritten : 0
+                    switch segments[index] {
+                    case .local(let start, let count):
+                        iovs[n] = iovec(
+                            iov_base: UnsafeMutableRawPointer(mutating: localBytes.baseAddress.map { $0 + start + skip }),
+                            iov_len: count - skip)
+                    case .shared(let storage, let offset, let count):
+                        iovs[n] = iovec(
+                            iov_base: UnsafeMutableRawPointer(mutating: storage.pointer + offset + skip),
+                            iov_len: count - skip)
+                    case .file(let storage, let offset, let count):
+                        if stopAtFiles {
+                            more = true
+                            break
+                        }
+                        iovs[n] = iovec(
+                            iov_base: UnsafeMutableRawPointer(mutating: storage.pointer + offset + skip),
+                            iov_len: count - skip)
+                    }
+                    if more { break }
+                    n += 1
+                    index += 1
+                }
+                return write(UnsafeBufferPointer(rebasing: iovs[0..<n]), more)
+            }
+        }
+    }
+
     private mutating func consume(_ count: Int) {
         var left = count
         pendingBytes -= count
         while left > 0 && first < segments.count {
-            let size: Int
-            switch segments[first] {
-            case .local(_, let c): size = c
-            case .shared(_, _, let c): size = c
-            }
+            let size = segments[first].count
             let remaining = size - firstWritten
             if left >= remaining {
                 left -= remaining

@@ -34,8 +34,10 @@ package struct HTTPStatus: Sendable, Equatable, Hashable {
     package static let requestTimeout = HTTPStatus(408)
     package static let contentTooLarge = HTTPStatus(413)
     package static let uriTooLong = HTTPStatus(414)
+    package static let unsupportedMediaType = HTTPStatus(415)
     package static let rangeNotSatisfiable = HTTPStatus(416)
     package static let expectationFailed = HTTPStatus(417)
+    package static let tooManyRequests = HTTPStatus(429)
     package static let headerFieldsTooLarge = HTTPStatus(431)
     package static let internalServerError = HTTPStatus(500)
     package static let notImplemented = HTTPStatus(501)
@@ -59,9 +61,11 @@ package struct HTTPStatus: Sendable, Equatable, Hashable {
         case 408: "Request Timeout"
         case 413: "Content Too Large"
         case 414: "URI Too Long"
+        case 415: "Unsupported Media Type"
         case 416: "Range Not Satisfiable"
         case 417: "Expectation Failed"
         case 426: "Upgrade Required"
+        case 429: "Too Many Requests"
         case 431: "Request Header Fields Too Large"
         case 500: "Internal Server Error"
         case 501: "Not Implemented"

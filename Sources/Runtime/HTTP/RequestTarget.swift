@@ -28,6 +28,7 @@ package struct RequestTarget: Sendable, Equatable {
 
     /// Normalizes `target` as sent in the request line.
     package static func parse(_ target: String) throws(RequestTargetError) -> RequestTarget {
+        if let common = originFormFastPath(target) { return common }
         var raw = Substring(target)
         if raw == "*" { return RequestTarget(path: "*", query: nil) }  // RFC 9112 §3.2.4 asterisk-form
         if !raw.hasPrefix("/") {
@@ -59,6 +60,30 @@ package struct RequestTarget: Sendable, Equatable {
         if !needsNormalization(rawPath) { return RequestTarget(path: String(rawPath), query: query) }
         let decoded = try percentDecode(rawPath)
         return RequestTarget(path: removeDotSegments(decoded), query: query)
+    }
+
+    /// The usual request (`/path?query`, nothing to decode, no dot segment, no fragment) in one pass
+    /// over the bytes; nil sends everything else through the full algorithm. Character-wise String
+    /// scanning was 5% of a small request's CPU.
+    static func originFormFastPath(_ target: String) -> RequestTarget? {
+        let utf8 = target.utf8
+        guard utf8.first == 0x2F else { return nil }
+        var previous: UInt8 = 0
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 0x3F {  // `?`: the rest is the query, kept raw
+                let rest = utf8[utf8.index(after: index)...]
+                guard !rest.contains(0x23) else { return nil }
+                return RequestTarget(path: String(target[..<index]), query: String(Substring(rest)))
+            }
+            if byte == 0x25 || byte == 0x23 || (byte == 0x2E && previous == 0x2F) || byte < 0x21 || byte >= 0x7F {
+                return nil
+            }
+            previous = byte
+            utf8.formIndex(after: &index)
+        }
+        return RequestTarget(path: target, query: nil)
     }
 
     /// True when the path has a `%`, a segment starting with `.`, or any byte outside visible ASCII

@@ -15,6 +15,7 @@ extension EventLoop {
         if flags & EPOLLOUT.rawValue != 0 && !slot.output.isEmpty {
             guard flush(slot, now: now) else { return }
         }
+        if flags & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 { slot.hangupReported = true }
         if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 || slot.readPaused {
             readAndProcess(slot, now: now)
         }
@@ -44,6 +45,9 @@ extension EventLoop {
                 break
             }
             let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[0..<n])
+            // A short read drained the socket: stop here instead of paying one more read(2) for
+            // EAGAIN on every request (as nginx does). New bytes raise a new edge-triggered event.
+            let drained = n < readBuffer.count && !slot.hangupReported
             if let upgraded = slot.upgraded {
                 guard apply(upgraded.received(bytes, now: now, output: &slot.output), to: slot) else { return }
                 if slot.output.pendingBytes >= Self.outputHighWater {
@@ -57,6 +61,7 @@ extension EventLoop {
                 slot.http.received(bytes, now: now)
                 process(slot, now: now)
             }
+            if drained { break }
         }
         _ = flush(slot, now: now)
     }
@@ -220,7 +225,10 @@ extension EventLoop {
         guard isCurrent(slot) else { return false }
         if !slot.output.isEmpty {
             let fd = slot.fd
-            guard let written = slot.output.flush({ Socket.writev(fd, $0) }) else {
+            let written = slot.output.flush(
+                { Socket.writev(fd, $0, more: $1) },
+                sendFile: { Socket.sendFile(fd, from: $0, offset: $1, count: $2) })
+            guard let written else {
                 closeConnection(slot)
                 return false
             }

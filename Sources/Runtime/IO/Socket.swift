@@ -91,12 +91,29 @@ package enum Socket {
 
     /// One vectored send; MSG_NOSIGNAL so a closed peer never raises SIGPIPE.
     /// - Returns: bytes written, 0 when the socket would block, -1 when the connection is gone.
-    package static func writev(_ fd: Int32, _ iovs: UnsafeBufferPointer<iovec>) -> Int {
+    /// - Parameter more: more bytes follow at once (`MSG_MORE`: the kernel holds a partial packet).
+    package static func writev(_ fd: Int32, _ iovs: UnsafeBufferPointer<iovec>, more: Bool = false) -> Int {
         var message = msghdr()
         message.msg_iov = UnsafeMutablePointer(mutating: iovs.baseAddress)
         message.msg_iovlen = iovs.count
+        let flags = Int32(MSG_NOSIGNAL) | (more ? Int32(MSG_MORE) : 0)
         while true {
-            let n = sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+            let n = sendmsg(fd, &message, flags)
+            if n >= 0 { return n }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return 0
+            default: return -1
+            }
+        }
+    }
+
+    /// `sendfile(2)` from `file` at `offset`: bytes sent, 0 when the socket would block, -1 on error.
+    /// The socket has `SIGPIPE` ignored process-wide (sendfile takes no `MSG_NOSIGNAL`).
+    package static func sendFile(_ fd: Int32, from file: Int32, offset: Int, count: Int) -> Int {
+        var position = off_t(offset)
+        while true {
+            let n = Glibc.sendfile(fd, file, &position, count)
             if n >= 0 { return n }
             switch errno {
             case EINTR: continue

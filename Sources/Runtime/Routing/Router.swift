@@ -30,6 +30,8 @@ package final class Router: Sendable {
     struct Entry: Sendable {
         let route: Route
         let handler: Handler
+        /// Unsafe methods need a same-origin `Origin`/`Sec-Fetch-Site` (`CSRFPolicy`).
+        let csrfProtected: Bool
     }
 
     let entries: [Entry]
@@ -38,18 +40,21 @@ package final class Router: Sendable {
     package let logger: Logger?
     private let health: HealthResponder
     private let notFound: PrebuiltResponse
+    private let csrf: CSRFPolicy
 
     /// Route patterns in order, for metric labels.
     package var patterns: [String] { entries.map(\.route.path) }
 
     /// - Parameter responders: handlers for routes the runtime does not implement itself (websocket,
     ///   auth, dashboard, proxy), keyed by route path; built-in handlers cannot be replaced.
+    /// - Parameter devMode: `serve --dev`; also accepts loopback `http` origins (`CSRFPolicy`).
     package init(
         config: PilotoConfig, state: ServerState, metrics: MetricsRegistry? = nil, loopCount: Int = 1,
-        logger: Logger?, responders: [String: any Responder] = [:]
+        logger: Logger?, responders: [String: any Responder] = [:], devMode: Bool = false
     ) throws(RouterError) {
         let extra = config.server.headers.map { ($0.name, $0.value) }
         var entries: [Entry] = []
+        let bodies = LoadedBodies()
         for route in config.routes {
             let handler: Handler
             switch route.handler {
@@ -60,11 +65,11 @@ package final class Router: Sendable {
                 handler = .metrics(allowRemote: options.allowRemote)
             case .staticFiles(let options):
                 handler = .files(
-                    try Self.load(route, options.root, cache: options.cache, index: nil, extra: extra, config: config),
+                    try Self.load(route, options.root, cache: options.cache, index: nil, extra: extra, config: config, bodies: bodies),
                     prefix: route.path, spaIndex: nil)
             case .spa(let options):
                 handler = .files(
-                    try Self.load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config),
+                    try Self.load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config, bodies: bodies),
                     prefix: route.path, spaIndex: options.index)
             case .auth, .dashboard, .websocket, .proxy:
                 if let responder = responders[route.path] {
@@ -73,10 +78,11 @@ package final class Router: Sendable {
                     handler = .notImplemented(route.handler.keyword)
                 }
             }
-            entries.append(Entry(route: route, handler: handler))
+            entries.append(Entry(route: route, handler: handler, csrfProtected: CSRFPolicy.protects(routePath: route.path)))
         }
         self.entries = entries
         self.state = state
+        csrf = CSRFPolicy(serviceOrigin: config.service.origin, devMode: devMode)
         health = HealthResponder(extraHeaders: extra)
         let notFoundBody = HTTPError(.notFound).response
         notFound = .fixed(
@@ -88,10 +94,11 @@ package final class Router: Sendable {
 
     private static func load(
         _ route: Route, _ root: ConfigPath, cache: CachePolicy, index: String?, extra: [(String, String)],
-        config: PilotoConfig
+        config: PilotoConfig, bodies: LoadedBodies
     ) throws(RouterError) -> StaticFileStore {
         do {
-            return try StaticFileStore(root: root.resolved, cache: cache, indexName: index, extraHeaders: extra)
+            return try StaticFileStore(
+                root: root.resolved, cache: cache, indexName: index, extraHeaders: extra, bodies: bodies)
         } catch .rootMissing {
             throw .staticRootMissing(route: route.path, root: root.asWritten, hint: buildHint(config))
         } catch {
@@ -119,6 +126,10 @@ package final class Router: Sendable {
         guard route < entries.count else { return .prebuilt(notFound, includeBody: includeBody) }
         let isRead = request.method == "GET" || request.method == "HEAD"
         let entry = entries[route]
+        if entry.csrfProtected && !isRead && !CSRFPolicy.isSafe(request.method), let reason = csrf.refusal(request) {
+            logger?.log(.warning, "csrf: \(reason)", fields: [("path", .string(request.path)), ("method", .string(request.method))])
+            return .response(HTTPError(.forbidden, reason).response)
+        }
         if entry.route.authRequired {
             // Sessions live outside this module: a route that needs them is answered by its custom
             // responder, which checks the cookie. Without one, fail closed rather than serve publicly.

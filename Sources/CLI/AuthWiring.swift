@@ -1,0 +1,48 @@
+import PilotoConfig
+import PilotoRuntime
+
+/// Sessions and auth for `piloto serve`: the session store `sessions.store` asks for, and an
+/// `AuthResponder` for every `handler: auth` route. Kept apart from `ServeCommand` so other wiring
+/// (WebSockets, Redis) merges cleanly.
+enum AuthWiring {
+    /// The configured session store, or nil when it cannot be built in this build.
+    static func makeSessionStore(config: PilotoConfig, logger: Logger) -> (any SessionStore)? {
+        switch config.sessions.store {
+        case .memory:
+            return MemorySessionStore(
+                ttlMilliseconds: config.sessions.ttl.milliseconds, maxSessions: config.sessions.maxSessions)
+        case .redis:
+            // REDIS-STORE: the Redis helper builds its `SessionStore` here from `config.sessions.redisURL`.
+            logger.log(.error, "sessions.store: redis is not available in this build; auth routes answer 501")
+            return nil
+        }
+    }
+
+    /// One `AuthResponder` per auth route, sharing the store, the users file and the rate limits'
+    /// hashing pool. The users file is polled every 2 s and re-read on SIGHUP.
+    ///
+    /// `trustForwardedFor`: on Cloud Run (`K_SERVICE` is set) the socket peer is Google's front
+    /// end, so per-address login limits use the last `X-Forwarded-For` hop (`ClientAddressPolicy`).
+    static func responders(
+        link: ServerLink, store: (any SessionStore)?, environment: [String: String]
+    ) -> [String: any Responder] {
+        let config = link.config
+        let authRoutes = config.routes.filter { $0.handler == .auth }
+        guard let store, !authRoutes.isEmpty else { return [:] }
+        if config.sessions.usersFile == nil {
+            link.logger.log(.warning, "sessions.users_file is not set: every login will fail")
+        }
+        let users = UserDirectory(path: config.sessions.usersFile?.resolved, logger: link.logger)
+        users.startWatching(intervalMilliseconds: 2000)
+        users.reloadOnSIGHUP()
+        let pool = HashingPool()
+        let addresses = ClientAddressPolicy(trustForwardedFor: environment["K_SERVICE"] != nil)
+        var responders: [String: any Responder] = [:]
+        for route in authRoutes {
+            responders[route.path] = AuthResponder(
+                prefix: route.path, store: store, users: users, cookie: config.cookies.session, addresses: addresses,
+                pool: pool, logger: link.logger)
+        }
+        return responders
+    }
+}

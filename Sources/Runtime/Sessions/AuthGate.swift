@@ -1,0 +1,67 @@
+/// Finds the session behind a request's cookie, for any handler that needs a logged-in user
+/// (auth's `/me`, WebSocket channels with `auth: required`, the dashboard).
+///
+/// The answer comes through a callback because the store may be remote (Redis); with the memory
+/// store it arrives before `check` returns. A denial is a ready `RouteResponse`:
+/// - no cookie, a malformed id, unknown or expired → 401;
+/// - store unreachable → 503 with `Retry-After` (RFC 9110 §10.2.3), never a false 401 that would
+///   make a client drop a perfectly good session.
+package struct AuthGate: Sendable {
+    package enum Outcome: Sendable {
+        case session(Session)
+        case denied(RouteResponse)
+    }
+
+    package let store: any SessionStore
+    package let cookieName: String
+    /// Seconds a client should wait before retrying when the store is down.
+    package let retryAfterSeconds: Int
+
+    package init(store: any SessionStore, cookieName: String, retryAfterSeconds: Int = 5) {
+        self.store = store
+        self.cookieName = cookieName
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    /// The session id the request carries, if it is well formed.
+    package func sessionID(in request: HTTPRequest) -> String? {
+        guard let value = CookieHeader.value(named: cookieName, in: request.headers), SessionID.isWellFormed(value) else {
+            return nil
+        }
+        return value
+    }
+
+    /// Looks the request's session up; `completion` may run on another thread.
+    package func check(_ request: HTTPRequest, completion: @escaping @Sendable (Outcome) -> Void) {
+        guard let id = sessionID(in: request) else { return completion(.denied(Self.unauthorized())) }
+        let retry = retryAfterSeconds
+        store.find(id: id) { result in
+            switch result {
+            case .success(let session?): completion(.session(session))
+            case .success(nil): completion(.denied(Self.unauthorized()))
+            case .failure(let error): completion(.denied(Self.storeFailure(error, retryAfterSeconds: retry)))
+            }
+        }
+    }
+
+    /// 401 with `WWW-Authenticate`-free JSON: the scheme is a cookie, not HTTP authentication, so
+    /// there is no challenge to send (RFC 9110 §15.5.2 asks for one; browsers ignore unknown ones).
+    package static func unauthorized(_ message: String = "not logged in") -> RouteResponse {
+        var response = HTTPError(.unauthorized, message).response
+        response.headers.add("Cache-Control", "no-store")
+        return .response(response)
+    }
+
+    /// 503 + `Retry-After` for a store that is down or full.
+    package static func storeFailure(_ error: SessionStoreError, retryAfterSeconds: Int) -> RouteResponse {
+        let message: String
+        switch error {
+        case .unavailable: message = "sessions are temporarily unavailable"
+        case .full: message = "too many active sessions"
+        }
+        var response = HTTPError(.serviceUnavailable, message).response
+        response.headers.add("Retry-After", String(retryAfterSeconds))
+        response.headers.add("Cache-Control", "no-store")
+        return .response(response)
+    }
+}

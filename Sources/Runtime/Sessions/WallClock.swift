@@ -1,0 +1,30 @@
+import Glibc
+import Synchronization
+
+/// Unix milliseconds for session timestamps (`Session.createdAt`/`expiresAt` are wall-clock, so a
+/// Redis store shared by several instances agrees on them). Injected so tests move time by hand.
+package protocol WallClock: Sendable {
+    func nowUnixMilliseconds() -> Int64
+}
+
+/// CLOCK_REALTIME.
+package struct SystemWallClock: WallClock {
+    package init() {}
+
+    package func nowUnixMilliseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// A clock that only moves when told to (tests of expiry and rate-limit windows).
+package final class ManualWallClock: WallClock {
+    private let now: Atomic<Int64>
+
+    package init(_ start: Int64 = 1_700_000_000_000) { now = Atomic(start) }
+
+    package func nowUnixMilliseconds() -> Int64 { now.load(ordering: .acquiring) }
+
+    package func advance(milliseconds: Int64) { now.add(milliseconds, ordering: .acquiringAndReleasing) }
+}
