@@ -61,6 +61,7 @@ enum ServeCommand {
                 config: config, port: port, logger: logger, devMode: parsed.switches.contains("--dev"),
                 makeResponders: { link in
                     AuthWiring.responders(link: link, store: sessionStore, environment: environment)
+                        .merging(DashboardWiring.responders(link: link, sessions: sessionStore)) { first, _ in first }
                 })
         } catch {
             logger.log(.error, "boot failed: \(error.message)")

@@ -203,7 +203,7 @@
                 submit.disabled = false;
                 if (result.ok) {
                     form.elements.password.value = '';
-                    refreshUser().then(function () { navigate(nextAfterLogin()); });
+                    refreshUser().then(function () { go(nextAfterLogin()); });
                 } else if (result.status === 401 || result.status === 403) {
                     error.textContent = 'Login ou senha inválidos.';
                 } else if (result.status === 429) {
@@ -219,6 +219,13 @@
                 state.user ? h('p', { class: 'muted' }, 'Você já está conectado como ' + state.user + '.') : null,
                 form));
         form.elements.login.focus();
+    }
+
+    /// After login, ?next= may name a page the server renders itself (the ops dashboard under
+    /// /api/dashboard): load those for real instead of routing them inside the SPA.
+    function go(path) {
+        if (/^\/(api|ws)(\/|$)/.test(path)) location.assign(path);
+        else navigate(path);
     }
 
     function nextAfterLogin() {
@@ -281,6 +288,7 @@
     function attendanceView() {
         var channel = cleanChannel(new URLSearchParams(location.search).get('canal'));
         var status = h('span', { class: 'status', role: 'status' }, 'desconectado');
+        var members = h('span', { class: 'members', id: 'members' });
         var list = h('ul', { class: 'messages', 'aria-live': 'polite' });
         var input = h('input', { name: 'message', placeholder: 'Escreva uma mensagem…', autocomplete: 'off',
             maxlength: 2000 });
@@ -292,6 +300,7 @@
             list.appendChild(item);
             while (list.children.length > MAX_MESSAGES_SHOWN) list.removeChild(list.firstChild);
             list.scrollTop = list.scrollHeight;
+            return item;
         }
 
         function setStatus(text, cls) {
@@ -300,15 +309,63 @@
             send.disabled = cls !== 'open';
         }
 
-        function describeMessage(data) {
-            if (typeof data !== 'string') return '[mensagem binária]';
-            try {
-                var parsed = JSON.parse(data);
-                if (parsed && typeof parsed.text === 'string') {
-                    return (parsed.from ? parsed.from + ': ' : '') + parsed.text;
+        /// What the server sends on a channel (the WebSocket helper's envelope):
+        ///   {"type":"message","channel","from","at","data"}   data = the sender's text as sent
+        ///   {"type":"join"|"leave","channel","from","at","members"}
+        /// `from` comes from the server's session, so it is the one shown. Anything else (the echo
+        /// route, an older server, a binary frame) is shown as it is, never dropped silently.
+        function parseIncoming(raw) {
+            if (typeof raw !== 'string') return { kind: 'other', text: '[mensagem binária]' };
+            var parsed = null;
+            try { parsed = JSON.parse(raw); } catch (e) { /* plain text */ }
+            if (parsed && typeof parsed === 'object' && typeof parsed.type === 'string') {
+                var when = typeof parsed.at === 'string' ? new Date(parsed.at) : new Date();
+                if (isNaN(when.getTime())) when = new Date();
+                var from = typeof parsed.from === 'string' ? parsed.from : '?';
+                if (parsed.type === 'message') {
+                    return { kind: 'message', from: from, text: messageText(parsed.data), at: when };
                 }
+                if (parsed.type === 'join' || parsed.type === 'leave') {
+                    return { kind: parsed.type, from: from, at: when,
+                        members: typeof parsed.members === 'number' ? parsed.members : null };
+                }
+            }
+            if (parsed && typeof parsed === 'object' && typeof parsed.text === 'string') {
+                return { kind: 'other', text: (parsed.from ? parsed.from + ': ' : '') + parsed.text };
+            }
+            return { kind: 'other', text: raw };
+        }
+
+        /// The text inside a message's `data`: what this page sends is JSON {text}, other clients
+        /// may send plain text or JSON of their own.
+        function messageText(data) {
+            if (typeof data !== 'string') return data === undefined ? '' : JSON.stringify(data);
+            try {
+                var inner = JSON.parse(data);
+                if (inner && typeof inner.text === 'string') return inner.text;
             } catch (e) { /* plain text */ }
             return data;
+        }
+
+        function showIncoming(raw) {
+            var m = parseIncoming(raw);
+            if (m.kind === 'message') {
+                var mine = Boolean(state.user) && m.from === state.user;
+                var item = addLine((mine ? 'Você' : m.from) + ': ' + m.text, mine ? 'mine' : 'other', m.at);
+                item.setAttribute('data-type', 'message');
+                item.setAttribute('data-from', m.from);
+            } else if (m.kind === 'join' || m.kind === 'leave') {
+                var verb = m.kind === 'join' ? ' entrou no canal' : ' saiu do canal';
+                var line = addLine(m.from + verb + '.', 'system', m.at);
+                line.setAttribute('data-type', m.kind);
+                line.setAttribute('data-from', m.from);
+                if (m.members !== null) {
+                    members.textContent = m.members + (m.members === 1 ? ' pessoa' : ' pessoas') + ' no canal';
+                    members.setAttribute('data-members', String(m.members));
+                }
+            } else {
+                addLine(m.text, 'other');
+            }
         }
 
         function connect() {
@@ -334,7 +391,7 @@
             });
             socket.addEventListener('message', function (event) {
                 if (state.socket !== socket) return;
-                addLine(describeMessage(event.data));
+                showIncoming(event.data);
             });
             socket.addEventListener('close', function (event) {
                 if (state.socket !== socket && state.socket !== null) return;
@@ -384,8 +441,9 @@
             event.preventDefault();
             var text = input.value.trim();
             if (!text || !state.socket || state.socket.readyState !== WebSocket.OPEN) return;
+            // The server sends every message back to its sender too (with the server's `from` and
+            // `at`): that copy is the one shown, so a message appears once, when it was accepted.
             state.socket.send(JSON.stringify({ from: state.user || 'anônimo', text: text, at: new Date().toISOString() }));
-            addLine('Você: ' + text, 'mine');
             input.value = '';
             input.focus();
         });
@@ -408,7 +466,9 @@
                 h('p', { class: 'muted' },
                     'Mensagens em tempo real do canal, por WebSocket. Os canais exigem login; o canal ',
                     h('code', null, 'echo'), ' não, e devolve cada mensagem enviada.'),
-                channelForm, status, list, sendForm));
+                channelForm, h('p', { class: 'presence' }, status, ' ', members), list, sendForm,
+                h('p', { class: 'muted' }, 'Operação: ', h('a', { href: '/api/dashboard' }, 'painel de métricas'),
+                    ' (latência por país, WebSockets ativos, gatilhos de reavaliação).')));
         connect();
     }
 

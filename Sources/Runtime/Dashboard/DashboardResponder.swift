@@ -1,0 +1,141 @@
+import Foundation
+import PilotoConfig
+
+/// `handler: dashboard` (issue 5): under the route's path `<p>`,
+/// - `GET <p>` and `GET <p>/` → the dashboard page (HTML),
+/// - `GET <p>/dashboard.js`, `GET <p>/dashboard.css` → its script and style, separate responses
+///   because the example's CSP (`default-src 'self'`) forbids inline scripts and styles,
+/// - `GET <p>/metrics` → the figures as JSON (`DashboardDocument`), polled by the page every 2 s.
+///
+/// HEAD is answered like GET without the body; other methods get 405 with `Allow`. Every answer
+/// needs a live session (the route is `auth: required`): no session → 401 (an HTML page with a
+/// link to `/` for the page itself, JSON otherwise); the store unavailable → 503 with
+/// `Retry-After`. The page's assets are behind the session too: simpler to reason about than a
+/// public exception, and a logged-out browser has nothing to draw anyway.
+package final class DashboardResponder: Responder {
+    /// What a path under the route asks for.
+    enum Target: Equatable {
+        case page, metrics, script, style
+    }
+
+    package let prefix: String
+    private let config: PilotoConfig
+    private let metrics: MetricsRegistry
+    private let state: ServerState
+    private let sessionCheck: DashboardSessionCheck
+    private let sampler: UsageSampler
+    private let bootNanos: Int64
+    private let page: [UInt8]
+
+    /// Seconds a client should wait before retrying when the session store is down.
+    static let retryAfterSeconds = "5"
+
+    /// - Parameters:
+    ///   - prefix: the route's path (`/api/dashboard`).
+    ///   - sessions: where the session cookie is looked up.
+    package init(
+        prefix: String, config: PilotoConfig, metrics: MetricsRegistry, state: ServerState, sessions: any SessionStore
+    ) {
+        let now = SystemClock.nowNanoseconds()
+        self.prefix = prefix
+        self.config = config
+        self.metrics = metrics
+        self.state = state
+        sessionCheck = DashboardSessionCheck(
+            cookieName: config.cookies.session.name, sessions: sessions,
+            nowMilliseconds: { Int64(Date().timeIntervalSince1970 * 1000) })
+        bootNanos = now
+        sampler = UsageSampler(boot: UsageSample(atNanos: now, requests: 0, cpuNanos: ProcessUsage.cpuNanoseconds()))
+        page = Array(DashboardPage.html(prefix: prefix).utf8)
+    }
+
+    /// Built from the server's shared parts (the `makeResponders` closure of `Server`).
+    package convenience init(link: ServerLink, prefix: String, sessions: any SessionStore) {
+        self.init(prefix: prefix, config: link.config, metrics: link.metrics, state: link.state, sessions: sessions)
+    }
+
+    package func respond(to request: HTTPRequest) -> RouteResponse {
+        guard let target = target(for: request.path) else { return .response(HTTPError(.notFound).response) }
+        guard request.method == "GET" || request.method == "HEAD" else {
+            var response = HTTPError(.methodNotAllowed).response
+            response.headers.add("Allow", "GET, HEAD")  // RFC 9110 §15.5.6: 405 lists the allowed methods
+            return .response(response)
+        }
+        let promise = ResponsePromise()
+        sessionCheck.check(request.headers) { [self] verdict in
+            switch verdict {
+            case .allowed: promise.complete(.response(serve(target)))
+            case .denied: promise.complete(.response(Self.unauthorized(target)))
+            case .unavailable: promise.complete(.response(Self.unavailable()))
+            }
+        }
+        return .deferred(promise)
+    }
+
+    /// The target for a request path under `prefix`, nil for anything else (404).
+    func target(for path: String) -> Target? {
+        guard prefix == "/" || path.hasPrefix(prefix) else { return nil }
+        let rest = prefix == "/" ? path.dropFirst() : path.dropFirst(prefix.count).drop(while: { $0 == "/" })
+        let relative = String(rest)
+        switch relative {
+        case "": return .page
+        case "metrics": return .metrics
+        case "dashboard.js": return .script
+        case "dashboard.css": return .style
+        default: return nil
+        }
+    }
+
+    private func serve(_ target: Target) -> HTTPResponse {
+        switch target {
+        case .page: return Self.body(page, type: "text/html; charset=utf-8", cache: "no-cache")
+        case .script: return Self.body(DashboardScript.bytes, type: "text/javascript; charset=utf-8", cache: "no-cache")
+        case .style: return Self.body(DashboardStyle.bytes, type: "text/css; charset=utf-8", cache: "no-cache")
+        case .metrics:
+            return Self.body(Array(DashboardDocument.render(reading(), config: config).utf8),
+                             type: "application/json", cache: "no-store")
+        }
+    }
+
+    /// Reads the live server: merged metrics, WebSockets, process usage, and a rate sample.
+    func reading() -> DashboardReading {
+        let snapshot = metrics.snapshot()
+        let now = SystemClock.nowNanoseconds()
+        let total = snapshot.routes.reduce(Int64(0)) { $0 + $1.requests }
+        let rates = sampler.record(UsageSample(atNanos: now, requests: total, cpuNanos: ProcessUsage.cpuNanoseconds()))
+        return DashboardReading(
+            metrics: snapshot, webSockets: metrics.webSockets.snapshot(), rates: rates,
+            residentBytes: ProcessUsage.residentBytes(), uptimeNanos: now - bootNanos, draining: state.draining,
+            unixMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    private static func body(_ bytes: [UInt8], type: String, cache: String) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", type)
+        headers.add("Cache-Control", cache)
+        return HTTPResponse(status: .ok, headers: headers, body: .bytes(bytes))
+    }
+
+    /// 401: for the page, a small HTML page pointing to the app's login at `/` (a person is
+    /// reading it); for the JSON and assets, the API's usual JSON error (a script is).
+    static func unauthorized(_ target: Target) -> HTTPResponse {
+        guard target == .page else {
+            var response = HTTPError(.unauthorized, "login required").response
+            response.headers.add("Cache-Control", "no-store")
+            return response
+        }
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "text/html; charset=utf-8")
+        headers.add("Cache-Control", "no-store")
+        let body = Array(DashboardPage.loginRequired.utf8)
+        return HTTPResponse(status: .unauthorized, headers: headers, body: .bytes(body))
+    }
+
+    /// 503 + Retry-After (RFC 9110 §10.2.3): the session store is down, not the session.
+    static func unavailable() -> HTTPResponse {
+        var response = HTTPError(.serviceUnavailable, "session store unavailable").response
+        response.headers.add("Retry-After", retryAfterSeconds)
+        response.headers.add("Cache-Control", "no-store")
+        return response
+    }
+}

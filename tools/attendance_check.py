@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Headless-Chromium check of the demo attendance screen against the real `piloto serve`.
+
+    npm --prefix frontend run build
+    python3 tools/attendance_check.py [--piloto PATH] [--chromium PATH]
+
+Needs the merged server (auth + WebSocket channels + dashboard) and the built SPA in frontend/dist.
+Starts `piloto serve --dev` with a temp config (the SPA, auth, `/ws` channels with `auth: required`,
+the dashboard, CSP `default-src 'self'`) and two users, `ana` and `bruno` (yescrypt hashes made with
+libcrypt). Then, in two isolated browser contexts (two salespeople, two cookie jars):
+  1. each logs in through the login form and lands on /atendimento, joined to channel `vendas`,
+  2. the header shows who is logged in,
+  3. ana sees bruno join (members count 2), bruno's message reaches ana in real time with the
+     server's `from`, and ana's own message comes back marked as hers,
+  4. the dashboard link opens the metrics page for a logged-in user and shows 1+ WebSocket,
+  5. logout ends the session (the header says not logged in),
+  6. no uncaught exception and no CSP violation.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboard_check import Page, default_piloto, free_port, wait_http, yescrypt  # noqa: E402
+
+from websockets.sync.client import connect  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write_config(directory: Path, passwords: dict) -> Path:
+    users = "".join(f"{login}:{yescrypt(password)}\n" for login, password in passwords.items())
+    (directory / "users.txt").write_text(users)
+    dist = REPO / "frontend" / "dist"
+    config = directory / "piloto.yaml"
+    config.write_text(f"""service:
+  name: attendance-check
+  domain: app.example.com
+  image: southamerica-east1-docker.pkg.dev/demo/piloto/app:check
+server:
+  port: 8080
+  headers:
+    Content-Security-Policy: "default-src 'self'"
+cookies:
+  session:
+    name: session_id
+    secure: false
+sessions:
+  store: memory
+  users_file: users.txt
+routes:
+  - path: /api/health
+    handler: health
+  - path: /api/auth
+    handler: auth
+  - path: /api/dashboard
+    handler: dashboard
+    auth: required
+  - path: /ws
+    handler: websocket
+    mode: channels
+    auth: required
+  - path: /assets
+    handler: static
+    root: {dist / 'assets'}
+    cache: immutable
+  - path: /
+    handler: spa
+    root: {dist}
+""")
+    return config
+
+
+class Browser:
+    """The browser-level DevTools connection: isolated contexts and their pages."""
+
+    def __init__(self, port: int):
+        version = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version"))
+        self.port = port
+        self.stack = contextlib.ExitStack()
+        self.ws = self.stack.enter_context(connect(version["webSocketDebuggerUrl"], max_size=None))
+        self.next_id = 0
+
+    def call(self, method: str, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv(timeout=30))
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def new_page(self) -> Page:
+        context = self.call("Target.createBrowserContext")["browserContextId"]
+        target = self.call("Target.createTarget", url="about:blank", browserContextId=context)["targetId"]
+        return Page(f"ws://127.0.0.1:{self.port}/devtools/page/{target}")
+
+
+def log_in(page: Page, base: str, login: str, password: str) -> None:
+    page.call("Page.navigate", url=base + "/login")
+    page.wait_for("document.querySelector('form.stack') !== null")
+    page.js("""(() => { const f = document.querySelector('form.stack');
+        f.elements.login.value = %s; f.elements.password.value = %s; f.requestSubmit(); })()"""
+            % (json.dumps(login), json.dumps(password)))
+    page.wait_for("location.pathname === '/atendimento'")
+    page.wait_for("document.getElementById('who-name').textContent.includes(%s)" % json.dumps(login))
+    page.wait_for("document.querySelector('.status') && document.querySelector('.status').classList.contains('open')")
+
+
+def send(page: Page, text: str) -> None:
+    page.js("""(() => { const f = document.querySelector('form.sendbox');
+        f.elements.message.value = %s; f.requestSubmit(); })()""" % json.dumps(text))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--piloto", default=default_piloto())
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    if not (REPO / "frontend" / "dist" / "index.html").exists():
+        print("build the SPA first: npm --prefix frontend run build", file=sys.stderr)
+        return 2
+    passwords = {"ana": "senha-da-ana-1", "bruno": "senha-do-bruno-2"}
+    site = Path(tempfile.mkdtemp(prefix="attendance-check-"))
+    config = write_config(site, passwords)
+    port, cdp_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{port}"
+    started: list[subprocess.Popen] = []
+    failures: list[str] = []
+
+    def check(name, fn):
+        try:
+            fn()
+            print(f"ok    {name}")
+        except Exception as error:  # noqa: BLE001 - report and go on
+            failures.append(name)
+            print(f"FAIL  {name}: {error}")
+
+    try:
+        started.append(subprocess.Popen(
+            [args.piloto, "serve", "--dev", "--config", str(config), "--port", str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        wait_http(base + "/api/health", started[0])
+        profile = tempfile.mkdtemp(prefix="attendance-chromium-")
+        started.append(subprocess.Popen(
+            [args.chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
+             f"--remote-debugging-port={cdp_port}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        wait_http(f"http://127.0.0.1:{cdp_port}/json/version", started[1])
+        browser = Browser(cdp_port)
+        ana, bruno = browser.new_page(), browser.new_page()
+
+        check("ana logs in and joins vendas", lambda: log_in(ana, base, "ana", passwords["ana"]))
+        check("bruno logs in and joins vendas", lambda: log_in(bruno, base, "bruno", passwords["bruno"]))
+        check("ana sees bruno join (2 in the channel)", lambda: ana.wait_for(
+            "document.querySelector('li[data-type=join][data-from=bruno]') !== null && "
+            "document.getElementById('members').getAttribute('data-members') === '2'"))
+
+        def message_flow():
+            send(bruno, "cliente 42 fechou!")
+            ana.wait_for("[...document.querySelectorAll('li[data-type=message][data-from=bruno]')]"
+                         ".some(li => li.classList.contains('other') && li.textContent.includes('bruno: cliente 42 fechou!'))")
+            send(ana, "parabéns")
+            ana.wait_for("[...document.querySelectorAll('li.mine[data-from=ana]')].some(li => "
+                         "li.textContent.includes('Você: parabéns'))")
+            bruno.wait_for("[...document.querySelectorAll('li[data-from=ana]')].some(li => "
+                           "li.textContent.includes('ana: parabéns'))")
+        check("messages reach the other salesperson in real time", message_flow)
+
+        def dashboard():
+            ana.call("Page.navigate", url=base + "/api/dashboard")
+            ana.wait_for("document.body && document.body.getAttribute('data-state') === 'ready'")
+            ana.wait_for("Number(document.getElementById('ws-active').textContent) >= 1")
+        check("the dashboard opens for a logged-in user and counts the WebSocket", dashboard)
+
+        def logout():
+            bruno.js("document.getElementById('logout').click()")
+            bruno.wait_for("location.pathname === '/login' && "
+                           "document.getElementById('who-name').textContent.includes('Não conectado')")
+            bruno.call("Page.navigate", url=base + "/api/dashboard")
+            bruno.wait_for("document.getElementById('login-link') !== null && document.title === 'Login required'")
+        check("logout ends the session (dashboard asks to log in)", logout)
+
+        problems = ana.problems + bruno.problems
+        if problems:
+            failures.append("problems")
+            print("FAIL  no exceptions or CSP violations:\n  " + "\n  ".join(problems))
+        else:
+            print("ok    no exceptions or CSP violations")
+    except Exception as error:  # noqa: BLE001
+        failures.append(str(error))
+        print(f"FAIL  setup: {error}")
+    finally:
+        for proc in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)
+    print("attendance check: " + ("all passed" if not failures else f"{len(failures)} failed"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
