@@ -1,0 +1,54 @@
+/// Why a Redis command did not get a normal reply. Callers map every case to
+/// `SessionStoreError.unavailable` (→ 503 + Retry-After); the text is for logs.
+package enum RedisError: Error, Sendable, Equatable {
+    /// No usable connection: connect refused or timed out, AUTH/SELECT rejected, connection lost,
+    /// or the client is in back-off after such a failure (commands fail fast instead of queueing).
+    case connectionFailed(String)
+    /// No reply within the per-command timeout; the connection is recycled.
+    case timeout
+    /// The server answered with an error reply (`-ERR …`, `-WRONGTYPE …`).
+    case server(String)
+    /// The server sent bytes that are not valid RESP2; the connection is recycled.
+    case `protocol`(RESPError)
+    /// `close()` was called on the client.
+    case closed
+
+    package var message: String {
+        switch self {
+        case .connectionFailed(let reason): "redis connection failed: \(reason)"
+        case .timeout: "redis command timed out"
+        case .server(let text): "redis error: \(text)"
+        case .protocol(let error): "redis protocol error: \(error)"
+        case .closed: "redis client closed"
+        }
+    }
+}
+
+/// Where a client's connection is, for readiness and logs.
+package enum RedisConnectionState: Sendable, Equatable {
+    /// Connecting or running the AUTH/SELECT/PING handshake.
+    case connecting
+    /// Handshake done; commands are being sent.
+    case connected
+    /// Waiting to reconnect after a failure (the reason is the last failure).
+    case disconnected(String)
+    case closed
+}
+
+/// Timeouts and back-off; the defaults suit Memorystore in the same region (sub-millisecond RTT).
+package struct RedisClientOptions: Sendable {
+    /// Bound on a TCP connect.
+    package var connectTimeoutMilliseconds: Int64 = 1000
+    /// Bound on each command's reply, measured from when it was written.
+    package var commandTimeoutMilliseconds: Int64 = 1000
+    /// First reconnect delay; doubles per consecutive failure up to `maxBackoffMilliseconds`.
+    package var initialBackoffMilliseconds: Int64 = 50
+    package var maxBackoffMilliseconds: Int64 = 2000
+    /// Commands submitted while connecting wait at most this many; more fail at once.
+    package var maxQueuedWhileConnecting = 10_000
+    /// Subscriber connections send PING this often so a silent network failure is noticed.
+    package var subscriberPingIntervalMilliseconds: Int64 = 5000
+    package var limits = RESPLimits()
+
+    package init() {}
+}
