@@ -472,6 +472,6 @@ final class RedisConnection: @unchecked Sendable {
         phase = .idle(reconnectAt: now + backoff.nextDelay())
         publish(.disconnected(reason))
         for completion in inFlight { completion(.failure(failure)) }
-        for completion in queued { completion(.failure(.connectionFailed(reason))) }
+        for completion in queued { completion(.failure(failure)) }
     }
 }

@@ -125,8 +125,8 @@ package enum RedisURLError: Error, Sendable, Equatable {
     package var message: String {
         switch self {
         case .tlsNotSupported:
-            "rediss:// (TLS) is not supported; use a VPC connector or Direct VPC egress to Memorystore without "
-                + "in-transit encryption (redis://), or put a TLS-terminating proxy next to the service"
+            "rediss://: TLS is not supported; use a VPC connector or Direct VPC egress to Memorystore without "
+                + "in-transit encryption (redis://), or a TLS-terminating proxy beside the service"
         case .unsupportedScheme:
             "redis URL must start with redis:// (redis://[user:pass@]host:port/db)"
         case .unsupportedOption:
