@@ -5,15 +5,15 @@ import PilotoConfig
 /// Written with the shared RFC 8259 escaper so the bytes are stable; read with a strict little
 /// decoder that accepts exactly what we write (in any key order) and nothing else, so a value
 /// planted by something else in the same Redis reads as "no session" instead of a wrong one.
-enum RedisSessionRecord {
-    static func encode(_ session: Session) -> [UInt8] {
+package enum RedisSessionRecord {
+    package static func encode(_ session: Session) -> [UInt8] {
         var text = "{\"login\":"
         JSONString.append(session.login, to: &text)
         text += ",\"created_at\":\(session.createdAt),\"expires_at\":\(session.expiresAt)}"
         return Array(text.utf8)
     }
 
-    static func decode(_ bytes: [UInt8], id: String) -> Session? {
+    package static func decode(_ bytes: [UInt8], id: String) -> Session? {
         guard let object = JSONLite.object(bytes) else { return nil }
         guard case .string(let login)? = object["login"], case .number(let created)? = object["created_at"],
             case .number(let expires)? = object["expires_at"]
