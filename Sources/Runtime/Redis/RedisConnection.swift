@@ -134,7 +134,12 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     private func publish(_ state: RedisConnectionState) {
-        shared.withLock { if $0.state != .closed { $0.state = state } }
+        let changed = shared.withLock { shared -> Bool in
+            guard shared.state != .closed, shared.state != state else { return false }
+            shared.state = state
+            return true
+        }
+        if changed { options.onStateChange?(state) }
     }
 
     // MARK: loop

@@ -49,6 +49,8 @@ package struct RedisClientOptions: Sendable {
     /// Subscriber connections send PING this often so a silent network failure is noticed.
     package var subscriberPingIntervalMilliseconds: Int64 = 5000
     package var limits = RESPLimits()
+    /// Called on the client's thread after each state change (logging; must not block).
+    package var onStateChange: (@Sendable (RedisConnectionState) -> Void)?
 
     package init() {}
 }
