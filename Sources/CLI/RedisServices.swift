@@ -18,6 +18,7 @@ struct RedisServices: Sendable {
 
     /// Stops both connections (after the server has drained).
     func close() {
+        bus.close()
         client.close()
     }
 }

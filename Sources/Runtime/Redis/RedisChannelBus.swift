@@ -48,7 +48,10 @@ package final class RedisChannelBus: ChannelBus {
         subscriberBox.withLock { $0 = subscriber }
     }
 
-    deinit { subscriberBox.withLock { $0?.close() } }
+    deinit { close() }
+
+    /// Closes the subscriber connection (the command client belongs to the caller).
+    package func close() { subscriberBox.withLock { $0?.close() } }
 
     package var stats: Stats { state.withLock { $0.stats } }
     /// The subscriber connection is up (readiness may report it).

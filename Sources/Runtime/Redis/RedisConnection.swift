@@ -70,6 +70,7 @@ final class RedisConnection: @unchecked Sendable {
     private var lastFailure = "not connected yet"
     private var wireChannels: Set<String> = []
     private var lastReadAt: Int64 = 0
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
     private var nextPingAt: Int64 = 0
 
     /// - Parameter handler: non-nil makes this a subscriber connection (pub/sub messages go there).
@@ -97,6 +98,7 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     deinit {
+        readBuffer.deallocate()
         close(wakeFd)
         close(epfd)
     }
@@ -266,7 +268,11 @@ final class RedisConnection: @unchecked Sendable {
         case .ready:
             enqueue(submission.bytes, completion: submission.completion, label: "command", now: now)
         case .connecting, .handshaking:
-            if waiting.count < options.maxQueuedWhileConnecting {
+            // During an outage (a reconnect attempt after a failure) fail fast like in back-off;
+            // only the very first connect, at boot, holds commands until it completes.
+            if backoff.attempt > 0 {
+                submission.completion(.failure(.connectionFailed(lastFailure)))
+            } else if waiting.count < options.maxQueuedWhileConnecting {
                 waiting.append((submission, now + options.commandTimeoutMilliseconds + options.connectTimeoutMilliseconds))
             } else {
                 submission.completion(.failure(.connectionFailed("too many commands queued while connecting")))
@@ -312,15 +318,14 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     private func readAvailable(now: Int64) {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         var total = 0
         // Bounded: at most 64 reads (1 MiB) per wake-up, so one busy connection cannot starve timers.
         for _ in 0..<64 {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = read(fd, readBuffer.baseAddress, readBuffer.count)
             if n > 0 {
-                parser.append(chunk[0..<n])
+                parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
                 total += n
-                if n < chunk.count { break }
+                if n < readBuffer.count { break }
                 continue
             }
             if n == 0 {
@@ -397,8 +402,9 @@ final class RedisConnection: @unchecked Sendable {
         guard fd >= 0, outputOffset < output.count else { return }
         if case .connecting = phase { return }
         while outputOffset < output.count {
-            let n = output.withUnsafeBytes { buffer in
-                send(fd, buffer.baseAddress! + outputOffset, buffer.count - outputOffset, Int32(MSG_NOSIGNAL))
+            let n = output.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return send(fd, base + outputOffset, buffer.count - outputOffset, Int32(MSG_NOSIGNAL))
             }
             if n > 0 {
                 outputOffset += n
