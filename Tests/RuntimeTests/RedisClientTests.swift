@@ -119,6 +119,32 @@ import Testing
         #expect(await client.send(["GET", "k"]) == .success(.bulkString(nil)))
     }
 
+    @Test func aFrozenRedisTimesOutAndTheClientRecoversWhenItResumes() async throws {
+        let redis = try RedisServerProcess()
+        defer { redis.resume() }
+        let client = try RedisClient(url: redis.url, options: .fast)
+        defer { client.close() }
+        #expect(await client.send(["PING"]) == .success(.simpleString("PONG")))
+        redis.pause()
+        #expect(await client.send(["PING"]) == .failure(.timeout))
+        #expect(!client.isConnected)
+        redis.resume()
+        #expect(await eventually { await client.send(["PING"]) == .success(.simpleString("PONG")) })
+    }
+
+    @Test func aFrozenRedisIsNoticedOnTheSubscriberConnectionByPing() async throws {
+        let redis = try RedisServerProcess()
+        defer { redis.resume() }
+        let subscriber = try RedisSubscriber(url: redis.url, options: .fast) { _, _ in }
+        defer { subscriber.close() }
+        #expect(await eventually { subscriber.isConnected })
+        redis.pause()
+        // No command is in flight: only the periodic PING can tell the link is dead.
+        #expect(await eventually { !subscriber.isConnected })
+        redis.resume()
+        #expect(await eventually { subscriber.isConnected })
+    }
+
     @Test func connectionRefusedIsAConnectionFailure() async throws {
         let port = try freePort()  // nothing listens there
         let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: port), options: .fast)
@@ -145,6 +171,28 @@ import Testing
             Issue.record("expected a failure")
             return
         }
+    }
+
+    @Test func garbageFromTheServerIsAProtocolError() async throws {
+        // A fake server that answers anything with bytes that are not RESP.
+        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        defer { close(listener) }
+        let port = try #require(Socket.boundPort(listener))
+        let served = Collected<Int32>()
+        Thread.detachNewThread {
+            var pollFd = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            guard poll(&pollFd, 1, 10_000) == 1, let accepted = try? Socket.accept(listener) else { return }
+            served.append(accepted.fd)
+            let garbage = Array("!garbage\r\n".utf8)
+            _ = garbage.withUnsafeBytes { send(accepted.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: port), options: .fast)
+        defer {
+            client.close()
+            for fd in served.all { close(fd) }
+        }
+        #expect(await client.send(["PING"]) == .failure(.protocol(.invalidTypeByte(UInt8(ascii: "!")))))
+        #expect(!client.isConnected)
     }
 
     @Test func closeFailsPendingAndLaterCommands() async throws {

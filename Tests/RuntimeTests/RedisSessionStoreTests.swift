@@ -44,6 +44,7 @@ import Testing
             return
         }
         #expect(left > 0 && left <= 60_000)
+        try await long.destroy(id: kept.id).get()
         let store = RedisSessionStore(client: client, ttlMilliseconds: 150)
         let session = try await store.create(login: "u").get()
         #expect(await eventually { (try? await store.find(id: session.id).get()) == .some(nil) })
@@ -63,6 +64,7 @@ import Testing
         let id = RedisRandom.hex(byteCount: 32)
         _ = await client.send(["SET", RedisSessionStore.keyPrefix + id, "not json", "PX", "60000"])
         #expect(try await store.find(id: id).get() == nil)
+        _ = await client.send(["DEL", RedisSessionStore.keyPrefix + id])
     }
 
     @Test func unreachableRedisIsUnavailableAndDegraded() async throws {

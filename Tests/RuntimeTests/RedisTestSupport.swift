@@ -47,6 +47,16 @@ final class RedisServerProcess: @unchecked Sendable {
         self.process = nil
     }
 
+    /// SIGSTOP: the kernel still completes TCP handshakes and buffers requests, but nothing is
+    /// answered — a hung Redis.
+    func pause() {
+        if let process { Glibc.kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    func resume() {
+        if let process { Glibc.kill(process.processIdentifier, SIGCONT) }
+    }
+
     static let binary: String = {
         for candidate in ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
         where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
@@ -122,6 +132,7 @@ extension RedisClientOptions {
         options.commandTimeoutMilliseconds = 300
         options.initialBackoffMilliseconds = 20
         options.maxBackoffMilliseconds = 200
+        options.subscriberPingIntervalMilliseconds = 200
         return options
     }
 }
