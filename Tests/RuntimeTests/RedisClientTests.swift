@@ -24,6 +24,43 @@ import Testing
         _ = await client.send(["DEL", key])
     }
 
+    @Test func concurrentSubmittersEachGetTheirOwnReplies() async throws {
+        let redis = try TestRedis()
+        let client = try RedisClient(url: redis.url)
+        defer { client.close() }
+        let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for i in 0..<250 {
+                        let text = "w\(worker)-\(i)"
+                        if await client.send(["ECHO", text]) != .success(.bulkString(Array(text.utf8))) { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func largeValuesCrossPartialReadsAndWrites() async throws {
+        let redis = try TestRedis()
+        var options = RedisClientOptions()
+        options.commandTimeoutMilliseconds = 30_000  // a bound for a loaded CI machine, not a measurement
+        let client = try RedisClient(url: redis.url, options: options)
+        defer { client.close() }
+        let key = uniqueName("large")
+        // 4 MiB: more than the socket buffers, so writes hit EAGAIN and reads arrive in pieces.
+        let value = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        let set = await withCheckedContinuation { c in
+            client.send([Array("SET".utf8), Array(key.utf8), value]) { c.resume(returning: $0) }
+        }
+        #expect(set == .success(.simpleString("OK")))
+        #expect(await client.send(["GET", key]) == .success(.bulkString(value)))
+        #expect(await client.send(["DEL", key]) == .success(.integer(1)))
+    }
+
     @Test func binarySafeRoundTripAndServerErrors() async throws {
         let redis = try TestRedis()
         let client = try RedisClient(url: redis.url)
