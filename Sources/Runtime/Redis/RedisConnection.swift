@@ -34,14 +34,14 @@ final class RedisConnection: @unchecked Sendable {
         var state: RedisConnectionState = .connecting
     }
 
-    private enum Phase {
+    enum Phase {
         case idle(reconnectAt: Int64)
         case connecting(deadline: Int64)
         case handshaking
         case ready
     }
 
-    private struct Pending {
+    struct Pending {
         /// Nil for handshake commands, which the connection checks itself.
         var completion: Completion?
         var deadline: Int64
@@ -50,28 +50,29 @@ final class RedisConnection: @unchecked Sendable {
 
     let url: RedisURL
     let options: RedisClientOptions
-    private let handler: MessageHandler?
+    let handler: MessageHandler?
     private let shared = Mutex(Shared())
-    private let clock = SystemClock()
-    private let epfd: Int32
-    private let wakeFd: Int32
+    let clock = SystemClock()
+    let epfd: Int32
+    let wakeFd: Int32
 
-    // Thread-owned state.
-    private var fd: Int32 = -1
-    private var phase: Phase = .idle(reconnectAt: 0)
-    private var parser: RESPParser
-    private var output: [UInt8] = []
-    private var outputOffset = 0
-    private var watchingWrites = false
-    private var pending: [Pending] = []
-    private var pendingHead = 0
-    private var waiting: [(submission: Submission, deadline: Int64)] = []
-    private var backoff: RedisBackoff
-    private var lastFailure = "not connected yet"
-    private var wireChannels: Set<String> = []
-    private var lastReadAt: Int64 = 0
-    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
-    private var nextPingAt: Int64 = 0
+    // Thread-owned state: only the connection's thread reads or writes these (internal, not
+    // private, because the socket half lives in RedisConnection+Socket.swift).
+    var fd: Int32 = -1
+    var phase: Phase = .idle(reconnectAt: 0)
+    var parser: RESPParser
+    var output: [UInt8] = []
+    var outputOffset = 0
+    var watchingWrites = false
+    var pending: [Pending] = []
+    var pendingHead = 0
+    var waiting: [(submission: Submission, deadline: Int64)] = []
+    var backoff: RedisBackoff
+    var lastFailure = "not connected yet"
+    var wireChannels: Set<String> = []
+    var lastReadAt: Int64 = 0
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+    var nextPingAt: Int64 = 0
 
     /// - Parameter handler: non-nil makes this a subscriber connection (pub/sub messages go there).
     init(url: RedisURL, options: RedisClientOptions, handler: MessageHandler?, name: String) throws(RedisError) {
@@ -130,12 +131,12 @@ final class RedisConnection: @unchecked Sendable {
         wake()
     }
 
-    private func wake() {
+    func wake() {
         var one: UInt64 = 1
         _ = write(wakeFd, &one, 8)
     }
 
-    private func publish(_ state: RedisConnectionState) {
+    func publish(_ state: RedisConnectionState) {
         let changed = shared.withLock { shared -> Bool in
             guard shared.state != .closed, shared.state != state else { return false }
             shared.state = state
@@ -146,7 +147,7 @@ final class RedisConnection: @unchecked Sendable {
 
     // MARK: loop
 
-    private func run() {
+    func run() {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: 8)
         defer { events.deallocate() }
         beginConnect(now: clock.nowMilliseconds())
@@ -181,7 +182,7 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     /// Milliseconds until the earliest deadline (at most 1 s, so nothing is missed for long).
-    private func nextTimeout(now: Int64) -> Int32 {
+    func nextTimeout(now: Int64) -> Int32 {
         var next = now + 1000
         switch phase {
         case .idle(let at): next = min(next, at)
@@ -194,7 +195,7 @@ final class RedisConnection: @unchecked Sendable {
         return Int32(clamping: max(0, next - now))
     }
 
-    private func shutdown(_ submissions: [Submission]) {
+    func shutdown(_ submissions: [Submission]) {
         publish(.closed)
         if fd >= 0 {
             close(fd)
@@ -216,7 +217,7 @@ final class RedisConnection: @unchecked Sendable {
 
     // MARK: connect and handshake
 
-    private func beginConnect(now: Int64) {
+    func beginConnect(now: Int64) {
         publish(.connecting)
         switch RedisSocket.startConnect(host: url.host, port: url.port) {
         case .failure(let error):
@@ -233,7 +234,7 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     /// TCP is up: queue AUTH / SELECT / PING; the connection is ready once all answered.
-    private func startHandshake(now: Int64) {
+    func startHandshake(now: Int64) {
         phase = .handshaking
         lastReadAt = now
         if let password = url.password {
@@ -248,7 +249,7 @@ final class RedisConnection: @unchecked Sendable {
         enqueue(RESPEncoder.command(["PING"]), completion: nil, label: "PING", now: now)
     }
 
-    private func handshakeFinished(now: Int64) {
+    func handshakeFinished(now: Int64) {
         phase = .ready
         backoff.reset()
         lastReadAt = now
@@ -263,7 +264,7 @@ final class RedisConnection: @unchecked Sendable {
 
     // MARK: submissions
 
-    private func accept(_ submission: Submission, now: Int64) {
+    func accept(_ submission: Submission, now: Int64) {
         switch phase {
         case .ready:
             enqueue(submission.bytes, completion: submission.completion, label: "command", now: now)
@@ -282,7 +283,7 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private func enqueue(_ bytes: [UInt8], completion: Completion?, label: String, now: Int64) {
+    func enqueue(_ bytes: [UInt8], completion: Completion?, label: String, now: Int64) {
         output += bytes
         pending.append(Pending(completion: completion, deadline: now + options.commandTimeoutMilliseconds, label: label))
     }
@@ -290,7 +291,7 @@ final class RedisConnection: @unchecked Sendable {
     /// Subscriber: reconcile SUBSCRIBE/UNSUBSCRIBE on the wire with the wanted set (sorted, so the
     /// wire order is deterministic). Pub/sub replies are not tracked as pending: Redis pushes one
     /// confirmation per channel, which `dispatch` ignores.
-    private func syncChannels(now: Int64) {
+    func syncChannels(now: Int64) {
         guard handler != nil, case .ready = phase else { return }
         let wanted = shared.withLock { $0.channels }
         let add = wanted.subtracting(wireChannels).sorted()
@@ -300,140 +301,9 @@ final class RedisConnection: @unchecked Sendable {
         wireChannels = wanted
     }
 
-    // MARK: socket events
-
-    private func handleSocket(flags: UInt32, now: Int64) {
-        if case .connecting = phase {
-            guard flags & (EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 else { return }
-            if let code = RedisSocket.pendingError(fd) {
-                fail(reason: "connect \(url.host):\(url.port): \(RedisSocket.describe(code))", now: now)
-                return
-            }
-            startHandshake(now: now)
-            return
-        }
-        if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
-            readAvailable(now: now)
-        }
-    }
-
-    private func readAvailable(now: Int64) {
-        var total = 0
-        // Bounded: at most 64 reads (1 MiB) per wake-up, so one busy connection cannot starve timers.
-        for _ in 0..<64 {
-            let n = read(fd, readBuffer.baseAddress, readBuffer.count)
-            if n > 0 {
-                parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
-                total += n
-                if n < readBuffer.count { break }
-                continue
-            }
-            if n == 0 {
-                drainParsed(now: now)
-                if fd >= 0 { fail(reason: "connection closed by server", now: now) }
-                return
-            }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { break }
-            let code = errno
-            drainParsed(now: now)
-            if fd >= 0 { fail(reason: "read: \(RedisSocket.describe(code))", now: now) }
-            return
-        }
-        if total > 0 { lastReadAt = now }
-        drainParsed(now: now)
-    }
-
-    private func drainParsed(now: Int64) {
-        while fd >= 0 {
-            let value: RESPValue?
-            do {
-                value = try parser.next()
-            } catch {
-                fail(reason: "protocol error: \(error)", error: .protocol(error), now: now)
-                return
-            }
-            guard let value else { return }
-            dispatch(value, now: now)
-        }
-    }
-
-    private func dispatch(_ value: RESPValue, now: Int64) {
-        if pendingHead < pending.count {
-            let entry = pending[pendingHead]
-            pendingHead += 1
-            if pendingHead == pending.count {
-                pending.removeAll(keepingCapacity: true)
-                pendingHead = 0
-            } else if pendingHead > 1024 && pendingHead * 2 > pending.count {
-                pending.removeFirst(pendingHead)
-                pendingHead = 0
-            }
-            guard let completion = entry.completion else {
-                if case .error(let message) = value {
-                    fail(reason: "\(entry.label) failed: \(message)", now: now)
-                } else if case .handshaking = phase, !pending[pendingHead...].contains(where: { $0.completion == nil }) {
-                    handshakeFinished(now: now)
-                }
-                return
-            }
-            if case .error(let message) = value {
-                completion(.failure(.server(message)))
-            } else {
-                completion(.success(value))
-            }
-            return
-        }
-        guard let handler else {
-            fail(reason: "reply without a command", error: .connectionFailed("reply without a command"), now: now)
-            return
-        }
-        // RESP2 pub/sub push: ["message", channel, payload]; confirmations and pongs are ignored.
-        if case .array(let items?) = value, items.count == 3, items[0].text == "message",
-            let channel = items[1].text, case .bulkString(let payload?) = items[2]
-        {
-            handler(channel, payload)
-        }
-    }
-
-    // MARK: writes
-
-    private func flush(now: Int64) {
-        guard fd >= 0, outputOffset < output.count else { return }
-        if case .connecting = phase { return }
-        while outputOffset < output.count {
-            let n = output.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return send(fd, base + outputOffset, buffer.count - outputOffset, Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 {
-                outputOffset += n
-                continue
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
-            fail(reason: "write: \(RedisSocket.describe(errno))", now: now)
-            return
-        }
-        if outputOffset == output.count {
-            output.removeAll(keepingCapacity: output.capacity <= 1 << 20)
-            outputOffset = 0
-        }
-        setWatchingWrites(outputOffset < output.count)
-    }
-
-    private func setWatchingWrites(_ wanted: Bool) {
-        guard wanted != watchingWrites, fd >= 0 else { return }
-        watchingWrites = wanted
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (wanted ? EPOLLOUT.rawValue : 0)
-        event.data.fd = fd
-        epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event)
-    }
-
     // MARK: timers and failure
 
-    private func checkTimers(now: Int64) {
+    func checkTimers(now: Int64) {
         switch phase {
         case .idle(let at):
             if now >= at { beginConnect(now: now) }
@@ -463,7 +333,7 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Closes the socket, fails everything in flight with `error` (or `.connectionFailed(reason)`),
     /// and schedules the next attempt after a jittered back-off.
-    private func fail(reason: String, error: RedisError? = nil, now: Int64) {
+    func fail(reason: String, error: RedisError? = nil, now: Int64) {
         if fd >= 0 {
             close(fd)  // also removes it from the epoll set
             fd = -1
