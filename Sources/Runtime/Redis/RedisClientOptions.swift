@@ -13,7 +13,8 @@ package enum RedisConnectionState: Sendable, Equatable {
 package struct RedisClientOptions: Sendable {
     /// Bound on a TCP connect.
     package var connectTimeoutMilliseconds: Int64 = 1000
-    /// Bound on each command's reply, measured from when it was written.
+    /// Bound on waiting for a reply: from when the command was written or the last bytes arrived,
+    /// whichever is later (a hung Redis is caught; a long pipeline that progresses is not failed).
     package var commandTimeoutMilliseconds: Int64 = 1000
     /// First reconnect delay; doubles per consecutive failure up to `maxBackoffMilliseconds`.
     package var initialBackoffMilliseconds: Int64 = 50

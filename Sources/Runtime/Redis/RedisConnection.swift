@@ -44,7 +44,8 @@ final class RedisConnection: @unchecked Sendable {
     struct Pending {
         /// Nil for handshake commands, which the connection checks itself.
         var completion: Completion?
-        var deadline: Int64
+        /// When it was queued for writing; see `headDeadline`.
+        var sentAt: Int64
         var label: String
     }
 
@@ -189,7 +190,7 @@ final class RedisConnection: @unchecked Sendable {
         case .connecting(let deadline): next = min(next, deadline)
         case .handshaking, .ready: break
         }
-        if pendingHead < pending.count { next = min(next, pending[pendingHead].deadline) }
+        if let deadline = headDeadline { next = min(next, deadline) }
         if let first = waiting.first { next = min(next, first.deadline) }
         if handler != nil, case .ready = phase { next = min(next, nextPingAt) }
         return Int32(clamping: max(0, next - now))
@@ -285,7 +286,16 @@ final class RedisConnection: @unchecked Sendable {
 
     func enqueue(_ bytes: [UInt8], completion: Completion?, label: String, now: Int64) {
         output += bytes
-        pending.append(Pending(completion: completion, deadline: now + options.commandTimeoutMilliseconds, label: label))
+        pending.append(Pending(completion: completion, sentAt: now, label: label))
+    }
+
+    /// When the oldest unanswered command times out: `commandTimeoutMilliseconds` after it was sent
+    /// or after the last bytes arrived, whichever is later. So a Redis that stops answering is caught
+    /// within one timeout, while a long pipeline (or a large reply still streaming in) that keeps
+    /// making progress is not failed for its length.
+    var headDeadline: Int64? {
+        guard pendingHead < pending.count else { return nil }
+        return max(pending[pendingHead].sentAt, lastReadAt) + options.commandTimeoutMilliseconds
     }
 
     /// Subscriber: reconcile SUBSCRIBE/UNSUBSCRIBE on the wire with the wanted set (sorted, so the
@@ -310,7 +320,7 @@ final class RedisConnection: @unchecked Sendable {
         case .connecting(let deadline):
             if now >= deadline { fail(reason: "connect \(url.host):\(url.port): timed out", now: now) }
         case .handshaking, .ready:
-            if pendingHead < pending.count, now >= pending[pendingHead].deadline {
+            if let deadline = headDeadline, now >= deadline {
                 fail(reason: "\(pending[pendingHead].label) timed out", error: .timeout, now: now)
                 return
             }
