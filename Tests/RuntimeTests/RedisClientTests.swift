@@ -182,6 +182,23 @@ import Testing
         #expect(await eventually { subscriber.isConnected })
     }
 
+    @Test func everyCallbackRunsExactlyOnceWhenRedisDiesMidPipeline() async throws {
+        let redis = try RedisServerProcess()
+        let client = try RedisClient(url: redis.url, options: .fast)
+        defer { client.close() }
+        #expect(await client.send(["PING"]) == .success(.simpleString("PONG")))
+        let calls = Collected<Int>()
+        let total = 20_000
+        for i in 0..<total {
+            client.send(["INCR", "mid-pipeline"]) { _ in calls.append(i) }
+            if i == total / 4 { redis.kill() }
+        }
+        #expect(await eventually { calls.count >= total })
+        let all = calls.all
+        #expect(all.count == total)
+        #expect(Set(all).count == total)  // no callback twice, none lost
+    }
+
     @Test func connectionRefusedIsAConnectionFailure() async throws {
         let port = try freePort()  // nothing listens there
         let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: port), options: .fast)
