@@ -14,7 +14,7 @@ package enum RedisSessionRecord {
     }
 
     package static func decode(_ bytes: [UInt8], id: String) -> Session? {
-        guard let object = JSONLite.object(bytes) else { return nil }
+        guard let object = RedisSessionJSON.object(bytes) else { return nil }
         guard case .string(let login)? = object["login"], case .number(let created)? = object["created_at"],
             case .number(let expires)? = object["expires_at"]
         else { return nil }
@@ -23,7 +23,7 @@ package enum RedisSessionRecord {
 }
 
 /// Just enough JSON (RFC 8259) for a flat object of strings and integers.
-enum JSONLite {
+enum RedisSessionJSON {
     enum Value: Equatable {
         case string(String)
         case number(Int64)
