@@ -44,7 +44,10 @@ import Testing
     @Test func redisStoreBuildsAWorkingSessionStoreAndBus() async throws {
         let port = try freeLoopbackPort()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        process.executableURL = URL(fileURLWithPath: try #require(binary, "redis-server is not installed"))
         process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
