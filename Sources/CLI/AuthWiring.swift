@@ -6,15 +6,18 @@ import PilotoRuntime
 /// (WebSockets, Redis) merges cleanly.
 enum AuthWiring {
     /// The configured session store, or nil when it cannot be built in this build.
-    static func makeSessionStore(config: PilotoConfig, logger: Logger) -> (any SessionStore)? {
+    /// - Parameter redis: the Redis services `RedisServices.make` built for `store: redis`.
+    static func makeSessionStore(config: PilotoConfig, redis: RedisServices?, logger: Logger) -> (any SessionStore)? {
         switch config.sessions.store {
         case .memory:
             return MemorySessionStore(
                 ttlMilliseconds: config.sessions.ttl.milliseconds, maxSessions: config.sessions.maxSessions)
         case .redis:
-            // REDIS-STORE: the Redis helper builds its `SessionStore` here from `config.sessions.redisURL`.
-            logger.log(.error, "sessions.store: redis is not available in this build; auth routes answer 501")
-            return nil
+            guard let redis else {
+                logger.log(.error, "sessions.store: redis has no Redis services; auth routes answer 501")
+                return nil
+            }
+            return redis.sessions
         }
     }
 

@@ -54,13 +54,25 @@ enum ServeCommand {
             logger.log(.warning, "config: \(warning.message)", fields: [("line", .int(Int64(warning.line)))])
         }
 
+        // Redis (sessions.store: redis): its own I/O threads; a Redis that is down at boot only
+        // degrades auth-dependent routes, it does not stop the server.
+        let redis: RedisServices?
+        do {
+            redis = try RedisServices.make(config: config, logger: logger)
+        } catch {
+            logger.log(.error, "boot failed: \(error.message)")
+            logger.close()
+            stderr.write("piloto: \(error.message)\n")
+            return ExitCode.usage
+        }
         let server: Server
-        let sessionStore = AuthWiring.makeSessionStore(config: config, logger: logger)
+        let sessionStore = AuthWiring.makeSessionStore(config: config, redis: redis, logger: logger)
         do {
             server = try Server(
                 config: config, port: port, logger: logger, devMode: parsed.switches.contains("--dev"),
                 makeResponders: { link in
-                    AuthWiring.responders(link: link, store: sessionStore, environment: environment)
+                    redis?.registerHealth(on: link)
+                    return AuthWiring.responders(link: link, store: sessionStore, environment: environment)
                         .merging(DashboardWiring.responders(link: link, sessions: sessionStore)) { first, _ in first }
                 })
         } catch {
@@ -96,6 +108,7 @@ enum ServeCommand {
         logger.log(
             drained ? .info : .warning,
             drained ? "shutdown complete" : "shutdown grace period over: closing remaining connections")
+        redis?.close()
         logger.close()
         withExtendedLifetime(sources) {}
         return ExitCode.success
