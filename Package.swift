@@ -42,6 +42,7 @@ let package = Package(
         .executableTarget(name: "fuzz-http", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/HTTP"),
         .executableTarget(
             name: "fuzz-websocket", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/WebSocket"),
+        .executableTarget(name: "fuzz-redis", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/Redis"),
 
         .testTarget(
             name: "ConfigTests", dependencies: ["PilotoConfig"], path: "Tests/ConfigTests", exclude: ["Fixtures"],

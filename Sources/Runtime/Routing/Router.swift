@@ -145,7 +145,7 @@ package final class Router: Sendable {
             guard isRead else { return methodNotAllowed() }
             return request.path == liveness
                 ? health.liveness(includeBody: includeBody)
-                : health.readiness(draining: state.draining, includeBody: includeBody)
+                : health.readiness(draining: state.draining, degradedReason: state.degradedReason, includeBody: includeBody)
         case .metrics(let allowRemote):
             // Metrics reveal traffic: only loopback (a sidecar or `kubectl port-forward`) unless configured.
             guard allowRemote || request.remote.isLoopback else { return .response(HTTPError(.notFound).response) }

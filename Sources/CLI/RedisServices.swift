@@ -1,0 +1,84 @@
+import PilotoConfig
+import PilotoRuntime
+import Synchronization
+
+/// What `sessions.store: redis` runs on: one command connection (sessions, PUBLISH) and one
+/// subscriber connection (inside the bus), each on its own thread, never on a server loop.
+struct RedisServices: Sendable {
+    let client: RedisClient
+    let sessions: RedisSessionStore
+    let bus: RedisChannelBus
+
+    /// Readiness reports the store's degraded state (200 + reason, see `HealthResponder`). Call it
+    /// from `makeResponders`, where the `ServerLink` exists.
+    func registerHealth(on link: ServerLink) {
+        let sessions = self.sessions
+        link.state.addDegradedSource { sessions.degradedReason }
+    }
+
+    /// Stops both connections (after the server has drained).
+    func close() {
+        bus.close()
+        client.close()
+    }
+}
+
+/// Why the Redis services could not be built; `message` is one line for stderr and the boot log.
+enum RedisServicesError: Error {
+    case url(RedisURLError)
+    case start(RedisError)
+
+    var message: String {
+        switch self {
+        case .url(let error): "sessions.redis_url: \(error.message)"
+        case .start(let error): "redis: \(error.message)"
+        }
+    }
+}
+
+extension RedisServices {
+    /// Nil when `sessions.store` is `memory`. Never waits for Redis: the server boots and serves
+    /// static files while the client connects (and reconnects) in the background.
+    ///
+    /// The session TTL is `sessions.ttl`, fixed at login (the cookie's Max-Age should match).
+    static func make(config: PilotoConfig, logger: Logger) throws(RedisServicesError) -> RedisServices? {
+        guard config.sessions.store == .redis else { return nil }
+        let url: RedisURL
+        do {
+            url = try RedisURL(parsing: config.sessions.redisURL)
+        } catch {
+            throw .url(error)
+        }
+        let redacted = url.redacted
+        var options = RedisClientOptions()
+        // Log transitions between up and down, not every reconnect attempt during an outage.
+        let wasUp = Atomic<Int>(-1)  // -1 unknown, 0 down, 1 up
+        options.onStateChange = { state in
+            switch state {
+            case .connected:
+                if wasUp.exchange(1, ordering: .relaxed) != 1 {
+                    logger.log(.info, "redis connected", fields: [("redis", .string(redacted))])
+                }
+            case .disconnected(let reason):
+                if wasUp.exchange(0, ordering: .relaxed) != 0 {
+                    logger.log(.warning, "redis unavailable: \(reason)", fields: [("redis", .string(redacted))])
+                }
+            case .connecting, .closed:
+                break
+            }
+        }
+        do {
+            let client = try RedisClient(url: url, options: options)
+            var subscriberOptions = RedisClientOptions()
+            subscriberOptions.onStateChange = nil
+            let bus = try RedisChannelBus(client: client, url: url, options: subscriberOptions)
+            let sessions = RedisSessionStore(client: client, ttlMilliseconds: config.sessions.ttl.milliseconds)
+            logger.log(
+                .info, "sessions in redis",
+                fields: [("redis", .string(redacted)), ("ttl_ms", .int(config.sessions.ttl.milliseconds))])
+            return RedisServices(client: client, sessions: sessions, bus: bus)
+        } catch {
+            throw .start(error)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Where a client's connection is, for readiness and logs.
+package enum RedisConnectionState: Sendable, Equatable {
+    /// Connecting or running the AUTH/SELECT/PING handshake.
+    case connecting
+    /// Handshake done; commands are being sent.
+    case connected
+    /// Waiting to reconnect after a failure (the reason is the last failure).
+    case disconnected(String)
+    case closed
+}
+
+/// Timeouts and back-off; the defaults suit Memorystore in the same region (sub-millisecond RTT).
+package struct RedisClientOptions: Sendable {
+    /// Bound on a TCP connect.
+    package var connectTimeoutMilliseconds: Int64 = 1000
+    /// Bound on waiting for a reply: from when the command was written or the last bytes arrived,
+    /// whichever is later (a hung Redis is caught; a long pipeline that progresses is not failed).
+    package var commandTimeoutMilliseconds: Int64 = 1000
+    /// First reconnect delay; doubles per consecutive failure up to `maxBackoffMilliseconds`.
+    package var initialBackoffMilliseconds: Int64 = 50
+    package var maxBackoffMilliseconds: Int64 = 2000
+    /// Commands submitted while connecting wait at most this many; more fail at once.
+    package var maxQueuedWhileConnecting = 10_000
+    /// Subscriber connections send PING this often so a silent network failure is noticed.
+    package var subscriberPingIntervalMilliseconds: Int64 = 5000
+    package var limits = RESPLimits()
+    /// Called on the client's thread after each state change (logging; must not block).
+    package var onStateChange: (@Sendable (RedisConnectionState) -> Void)?
+
+    package init() {}
+}

@@ -1,0 +1,32 @@
+/// The pub/sub side: a dedicated connection (RESP2 puts a connection that has subscribed into a
+/// mode where only (P)SUBSCRIBE/UNSUBSCRIBE/PING are allowed, so commands cannot share it).
+///
+/// `subscribe`/`unsubscribe` edit the set of wanted channels; the connection's thread reconciles it
+/// with what is subscribed on the wire, and after every reconnect subscribes to the whole set
+/// again, so callers never deal with reconnects. Messages (`["message", channel, payload]`) go to
+/// the handler on the client's thread. A PING every few seconds detects a silently dead link.
+package final class RedisSubscriber: Sendable {
+    private let connection: RedisConnection
+
+    package init(
+        url: RedisURL, options: RedisClientOptions = RedisClientOptions(),
+        handler: @escaping @Sendable (_ channel: String, _ payload: [UInt8]) -> Void
+    ) throws(RedisError) {
+        connection = try RedisConnection(url: url, options: options, handler: handler, name: "piloto-redis-sub")
+    }
+
+    deinit { connection.stop() }
+
+    package var state: RedisConnectionState { connection.state }
+    package var isConnected: Bool { state == .connected }
+
+    package func subscribe(_ channel: String) {
+        connection.setChannels { $0.insert(channel) }
+    }
+
+    package func unsubscribe(_ channel: String) {
+        connection.setChannels { $0.remove(channel) }
+    }
+
+    package func close() { connection.stop() }
+}

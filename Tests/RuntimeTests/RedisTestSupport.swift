@@ -1,0 +1,150 @@
+import Foundation
+import Glibc
+import Synchronization
+@testable import PilotoRuntime
+
+/// A real `redis-server` on a free loopback port, owned by one test and killed by PID.
+/// No persistence (`--save '' --appendonly no`), so nothing is written to disk.
+final class RedisServerProcess: @unchecked Sendable {
+    let port: Int
+    let password: String?
+    private var process: Process?
+
+    init(password: String? = nil) throws {
+        port = try freePort()
+        self.password = password
+        try start()
+    }
+
+    deinit { kill() }
+
+    var url: RedisURL { RedisURL(host: "127.0.0.1", port: port, password: password) }
+
+    /// Starts (or restarts, on the same port) and waits until it accepts connections.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+        if let password { arguments += ["--requirepass", password] }
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        // Bounded: 500 × 10 ms.
+        for _ in 0..<500 {
+            if canConnect(port: port) { return }
+            usleep(10_000)
+        }
+        throw RedisTestError.serverDidNotStart
+    }
+
+    /// SIGKILL, like a crashed or preempted Redis; waits for the process to be gone.
+    func kill() {
+        guard let process else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// SIGSTOP: the kernel still completes TCP handshakes and buffers requests, but nothing is
+    /// answered — a hung Redis.
+    func pause() {
+        if let process { Glibc.kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    func resume() {
+        if let process { Glibc.kill(process.processIdentifier, SIGCONT) }
+    }
+
+    static let binary: String = {
+        for candidate in ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        return "redis-server"
+    }()
+}
+
+enum RedisTestError: Error { case serverDidNotStart, noPort }
+
+/// A shared Redis when `PILOTO_TEST_REDIS_URL` is set (CI), else a private one for this test.
+/// Tests using it must use keys and channels unique to the test.
+struct TestRedis {
+    let url: RedisURL
+    let owned: RedisServerProcess?
+
+    init() throws {
+        if let text = ProcessInfo.processInfo.environment["PILOTO_TEST_REDIS_URL"], !text.isEmpty {
+            url = try RedisURL(parsing: text)
+            owned = nil
+        } else {
+            let server = try RedisServerProcess()
+            url = server.url
+            owned = server
+        }
+    }
+}
+
+func freePort() throws -> Int {
+    let fd = try Socket.listen(host: "127.0.0.1", port: 0)
+    defer { close(fd) }
+    guard let port = Socket.boundPort(fd) else { throw RedisTestError.noPort }
+    return port
+}
+
+func canConnect(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
+}
+
+/// Polls `condition` every 20 ms until it holds or `seconds` pass (a bound, not a measurement).
+func eventually(seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(nanoseconds: 20_000_000)
+    }
+    return await condition()
+}
+
+/// A thread-safe list for values collected from callbacks.
+final class Collected<T: Sendable>: Sendable {
+    private let items = Mutex<[T]>([])
+    func append(_ item: T) { items.withLock { $0.append(item) } }
+    var all: [T] { items.withLock { $0 } }
+    var count: Int { items.withLock { $0.count } }
+}
+
+func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.lowercased())" }
+
+extension RedisClientOptions {
+    /// Short bounds so failure tests finish quickly.
+    static var fast: RedisClientOptions {
+        var options = RedisClientOptions()
+        options.connectTimeoutMilliseconds = 500
+        options.commandTimeoutMilliseconds = 300
+        options.initialBackoffMilliseconds = 20
+        options.maxBackoffMilliseconds = 200
+        options.subscriberPingIntervalMilliseconds = 200
+        return options
+    }
+}
+
+extension SessionStore {
+    func create(login: String) async -> Result<Session, SessionStoreError> {
+        await withCheckedContinuation { c in create(login: login) { c.resume(returning: $0) } }
+    }
+    func find(id: String) async -> Result<Session?, SessionStoreError> {
+        await withCheckedContinuation { c in find(id: id) { c.resume(returning: $0) } }
+    }
+    func destroy(id: String) async -> Result<Void, SessionStoreError> {
+        await withCheckedContinuation { c in destroy(id: id) { c.resume(returning: $0) } }
+    }
+}
