@@ -5,11 +5,6 @@ import Testing
 
 /// `piloto passwd` and the auth wiring of `piloto serve`, end to end against the built binary.
 struct AuthCommandTests {
-    private static var binary: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/piloto").path
-    }
-
     private func passwd(_ arguments: [String], input: String?) -> CLIResult {
         let out = Output.capture()
         let err = Output.capture()
@@ -54,9 +49,7 @@ struct AuthCommandTests {
     /// passwd through real stdin → users file → `piloto serve` → login, me, logout; then a user added
     /// to the file can log in after SIGHUP, without a restart.
     @Test func passwdRoundTrip_thenServeLogsIn_andReloadsOnSIGHUP() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "run swift build first")
-        let dir = NSTemporaryDirectory() + "piloto-auth-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try CLIFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
         let line = try runPasswd("ana", password: "senha-da-ana")
@@ -82,19 +75,8 @@ struct AuthCommandTests {
             """
         try yaml.write(toFile: dir + "/piloto.yaml", atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--config", dir + "/piloto.yaml", "--port", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        var seen = ""
-        let port = readUntil(output, &seen) { text in
-            text.range(of: #""port":"#).flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
-        }
-        let boundPort = try #require(port, "no listening line in: \(seen)")
+        let serve = try ServeProcess(config: dir + "/piloto.yaml")
+        let boundPort = try #require(serve.port, "no listening line in: \(serve.seen)")
 
         let login = try #require(post(boundPort, "/api/auth/login", #"{"login":"ana","password":"senha-da-ana"}"#))
         #expect(login.status == 200)
@@ -106,51 +88,27 @@ struct AuthCommandTests {
 
         let second = try runPasswd("bia", password: "senha-da-bia")
         try ("# users\n" + line + second).write(toFile: dir + "/users.txt", atomically: true, encoding: .utf8)
-        kill(process.processIdentifier, SIGHUP)
-        let reloaded = readUntil(output, &seen) { text in
+        kill(serve.process.processIdentifier, SIGHUP)
+        let reloaded = serve.readUntil { text in
             text.components(separatedBy: "\n").contains { $0.contains("users file loaded") && $0.contains(#""users":2"#) }
                 ? true : nil
         }
-        #expect(reloaded == true, "no reload in: \(seen)")
-        #expect(process.isRunning)  // SIGHUP did not kill it
+        #expect(reloaded == true, "no reload in: \(serve.seen)")
+        #expect(serve.process.isRunning)  // SIGHUP did not kill it
         #expect(post(boundPort, "/api/auth/login", #"{"login":"bia","password":"senha-da-bia"}"#)?.status == 200)
 
         let logout = try #require(post(boundPort, "/api/auth/logout", "", cookie: pair))
         #expect(logout.status == 204)
         #expect(get(boundPort, "/api/auth/me", cookie: pair)?.status == 401)
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(serve.terminate() == 0)
     }
 
     // MARK: - helpers
 
     private func runPasswd(_ login: String, password: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["passwd", login]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data((password + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Reads the child's stdout until `found` returns a value (or EOF).
-    private func readUntil<T>(_ pipe: Pipe, _ seen: inout String, _ found: (String) -> T?) -> T? {
-        while true {
-            if let value = found(seen) { return value }
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { return nil }
-            seen += String(decoding: data, as: UTF8.self)
-        }
+        let result = try PilotoBinary.run(["passwd", login], input: password + "\n")
+        #expect(result.status == 0)
+        return result.stdout
     }
 
     private func setCookie(_ head: String) -> String? {

@@ -6,17 +6,10 @@ import Testing
 /// `piloto serve` end to end for the dashboard: the built binary, a users file made by
 /// `piloto passwd`, login through the auth routes, then the dashboard with and without the session.
 struct DashboardServeTests {
-    private static var binary: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/piloto").path
-    }
-
     @Test func dashboardNeedsTheSessionThatLoginGives_andLogoutEndsIt() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "run swift build first")
-        let dir = NSTemporaryDirectory() + "piloto-dashboard-serve-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try CLIFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try run(["passwd", "vendedor"], input: "senha-do-vendedor\n").write(
+        try PilotoBinary.run(["passwd", "vendedor"], input: "senha-do-vendedor\n").stdout.write(
             toFile: dir + "/users.txt", atomically: true, encoding: .utf8)
         let yaml = """
             service:
@@ -38,23 +31,8 @@ struct DashboardServeTests {
             """
         try yaml.write(toFile: dir + "/piloto.yaml", atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--config", dir + "/piloto.yaml", "--port", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        var seen = ""
-        var port: Int?
-        while port == nil {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            seen += String(decoding: data, as: UTF8.self)
-            port = seen.range(of: #""port":"#).flatMap { Int(seen[$0.upperBound...].prefix { $0.isNumber }) }
-        }
-        let bound = try #require(port, "no listening line in: \(seen)")
+        let serve = try ServeProcess(config: dir + "/piloto.yaml")
+        let bound = try #require(serve.port, "no listening line in: \(serve.seen)")
 
         #expect(request(bound, "GET /api/dashboard/metrics")?.status == 401)
         let body = #"{"login":"vendedor","password":"senha-do-vendedor"}"#
@@ -72,9 +50,7 @@ struct DashboardServeTests {
         }
         #expect(request(bound, "POST /api/auth/logout", headers: cookie + "Content-Length: 0\r\n")?.status == 204)
         #expect(request(bound, "GET /api/dashboard/metrics", headers: cookie)?.status == 401)
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(serve.terminate() == 0)
     }
 
     private func request(
@@ -83,22 +59,5 @@ struct DashboardServeTests {
         guard let client = try? Client(port: port) else { return nil }
         client.send("\(line) HTTP/1.1\r\nHost: t\r\n\(headers)\r\n\(body)")
         return client.response()
-    }
-
-    private func run(_ arguments: [String], input: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -4,68 +4,12 @@ import Testing
 /// The built `piloto` binary, run as separate processes: determinism across processes (Swift seeds
 /// hashing per process, so a Dictionary-order bug only shows here) and the repo's own drift check.
 ///
-/// The binary is built by `swift build` before `swift test` (as CI does); the test never builds it.
+/// The binary is found by `PilotoBinary` (built by `swift build` before `swift test`).
 @Suite struct GenerateProcessTests {
-    /// `piloto` next to the test bundle, else under the package's `.build/debug`.
-    static func binary() throws -> String {
-        var candidates: [String] = []
-        if let argv0 = CommandLine.arguments.first {
-            var folder = URL(fileURLWithPath: argv0).deletingLastPathComponent()
-            // argv0 may be inside `pilotoPackageTests.xctest/...`; walk up to the products folder.
-            for _ in 0..<4 {
-                candidates.append(folder.appendingPathComponent("piloto").path)
-                folder = folder.deletingLastPathComponent()
-            }
-        }
-        candidates.append(CLIFixtures.repoRoot + "/.build/debug/piloto")
-        for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-                FileManager.default.isExecutableFile(atPath: candidate)
-            {
-                return candidate
-            }
-        }
-        Issue.record("piloto binary not found (looked in: \(candidates.joined(separator: ", "))); run `swift build` first")
-        throw CocoaError(.fileNoSuchFile)
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs piloto in `directory` with a minimal environment (no `${VAR}` overrides leak in).
-    static func piloto(_ arguments: [String], in directory: String) throws -> Result {
-        try launch(try binary(), arguments, in: directory, environment: ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
-    }
-
-    static func launch(
-        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]
-    ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = error.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+    static func piloto(_ arguments: [String], in directory: String) throws -> PilotoBinary.Result {
+        try PilotoBinary.launch(
+            try PilotoBinary.path(), arguments, in: directory, environment: ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
     }
 
     static func files(_ folder: String) -> [String: Data] {
@@ -120,11 +64,11 @@ import Testing
             toPath: folder + "/piloto.yaml")
         #expect(try Self.piloto(["generate"], in: folder).status == 0)
         try "changed\n".write(toFile: folder + "/out/service.yaml", atomically: true, encoding: .utf8)
-        let command = "\(try Self.binary()) generate --check"
-        let onTerminal = try Self.launch(
+        let command = "\(try PilotoBinary.path()) generate --check"
+        let onTerminal = try PilotoBinary.launch(
             "/usr/bin/script", ["-qec", command, "/dev/null"], in: folder, environment: ["PATH": "/usr/bin:/bin", "TERM": "dumb"])
         #expect(onTerminal.stdout.contains("\u{1B}[31m-changed"), "\(onTerminal.stdout)")
-        let noColor = try Self.launch(
+        let noColor = try PilotoBinary.launch(
             "/usr/bin/script", ["-qec", command, "/dev/null"], in: folder,
             environment: ["PATH": "/usr/bin:/bin", "TERM": "dumb", "NO_COLOR": "1"])
         #expect(noColor.stdout.contains("-changed"))

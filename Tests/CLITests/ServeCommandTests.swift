@@ -85,30 +85,10 @@ struct ServeCommandTests {
     /// SIGTERM to a real `piloto serve`: readiness 503, in-flight requests complete, idle connections
     /// close, a big response already being sent arrives whole, and the process exits 0 in time.
     @Test func sigterm_drainsInFlightRequests_childProcess() throws {
-        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/piloto").path
-        try #require(FileManager.default.isExecutableFile(atPath: binary), "run swift build first")
         let app = try App()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--config", app.config, "--port", "0"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-
-        var port = 0
-        var seen = ""
-        while port == 0 {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            seen += String(decoding: data, as: UTF8.self)
-            if let range = seen.range(of: #""port":"#) {
-                port = Int(seen[range.upperBound...].prefix { $0.isNumber }) ?? 0
-            }
-        }
-        try #require(port > 0, "no listening line in: \(seen)")
+        let serve = try ServeProcess(config: app.config)
+        let port = try #require(serve.port, "no listening line in: \(serve.seen)")
+        let process = serve.process
 
         let idle = try Client(port: port)
         idle.send("GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -132,7 +112,7 @@ struct ServeCommandTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(Date().timeIntervalSince(start) < 5)
-        let rest = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let rest = String(decoding: serve.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(rest.contains("shutdown complete"))
     }
 }

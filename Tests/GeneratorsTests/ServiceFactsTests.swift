@@ -118,6 +118,8 @@ import Testing
         let annotations = try Self.templateAnnotations(config)
         #expect(ParsedYAML.text(annotations["run.googleapis.com/network-interfaces"])
             == #"[{"network":"default","subnetwork":"default"}]"#)
+        #expect(ParsedYAML.text(annotations["run.googleapis.com/vpc-access-egress"]) == "private-ranges-only")
+        #expect(annotations["run.googleapis.com/vpc-access-connector"] == nil)
     }
 
     @Test func connectorWinsOverDirectEgress() throws {

@@ -65,11 +65,7 @@ final class AuthServer: @unchecked Sendable {
         port = server.boundPort ?? 0
     }
 
-    deinit {
-        server.beginShutdown()
-        server.waitUntilStopped(timeoutMilliseconds: 5000)
-        server.logger.close()
-    }
+    deinit { server.stopForTest(closingLogger: true) }
 
     typealias Response = (status: Int, headers: [String: String], body: String, raw: String)
 

@@ -103,9 +103,10 @@ struct DashboardServerTests {
         }
         // An expired session is no session.
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let expired = Session(id: "old", login: "x", createdAt: now - 10_000, expiresAt: now - 1)
+        let old = String(repeating: "cd", count: 32)  // well formed, so the store is asked
+        let expired = Session(id: old, login: "x", createdAt: now - 10_000, expiresAt: now - 1)
         let stale = try DashboardServer(site: site, store: StubSessionStore(sessions: [expired]))
-        #expect(try stale.get("/api/dashboard/metrics", cookie: "old")?.status == 401)
+        #expect(try stale.get("/api/dashboard/metrics", cookie: old)?.status == 401)
         // An absurdly long cookie never reaches the store and is refused.
         #expect(try server.get("/api/dashboard/metrics", cookie: String(repeating: "a", count: 300))?.status == 401)
     }

@@ -61,11 +61,7 @@ final class DashboardServer {
         port = server.boundPort ?? 0
     }
 
-    deinit {
-        server.beginShutdown()
-        server.waitUntilStopped(timeoutMilliseconds: 5000)
-        server.logger.close()
-    }
+    deinit { server.stopForTest(closingLogger: true) }
 
     /// One request on a fresh connection.
     func get(

@@ -28,23 +28,17 @@ struct DeferredResponseTests {
     private func start(_ site: SiteFixture, idle: Int64 = 60_000, responder: SlowResponder = SlowResponder()) throws
         -> (Server, Int)
     {
-        var routes = site.routes()
-        routes.insert(Route(path: "/slow", handler: .proxy(ProxyRoute(upstream: "http://127.0.0.1:1", timeout: .seconds(1))),
-                            authRequired: false), at: 0)
-        let server = try Server(
-            config: .fixture(routes: routes, limits: .fixture(idleTimeout: TimeSpan(milliseconds: idle)), workers: 1),
-            host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink()), responders: ["/slow": responder])
-        try server.start()
-        return (server, server.boundPort ?? 0)
+        try Server.startedForTest(
+            site: site,
+            first: Route(path: "/slow", handler: .proxy(ProxyRoute(upstream: "http://127.0.0.1:1", timeout: .seconds(1))),
+                         authRequired: false),
+            responder: responder, limits: .fixture(idleTimeout: TimeSpan(milliseconds: idle)))
     }
 
     @Test func pipelined_deferredAndImmediate_stayInOrder_loopNotBlocked() throws {
         let site = try SiteFixture()
         let (server, port) = try start(site)
-        defer {
-            server.beginShutdown()
-            server.waitUntilStopped(timeoutMilliseconds: 5000)
-        }
+        defer { server.stopForTest() }
         let client = try RawClient(port: port)
         client.send(
             "GET /slow/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /api/health HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -61,10 +55,7 @@ struct DeferredResponseTests {
     @Test func neverAnswered_gets503_afterIdleTimeout() throws {
         let site = try SiteFixture()
         let (server, port) = try start(site, idle: 300)
-        defer {
-            server.beginShutdown()
-            server.waitUntilStopped(timeoutMilliseconds: 5000)
-        }
+        defer { server.stopForTest() }
         let client = try RawClient(port: port)
         client.send("GET /slow/never HTTP/1.1\r\nHost: t\r\n\r\n")
         let response = try #require(client.readResponse())

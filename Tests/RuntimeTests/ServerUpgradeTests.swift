@@ -48,24 +48,17 @@ struct ServerUpgradeTests {
     }
 
     private func start(_ site: SiteFixture, responder: ShoutResponder = ShoutResponder()) throws -> (Server, Int) {
-        var routes = site.routes()
-        routes.insert(
-            Route(path: "/ws", handler: .websocket(WebSocketRoute(mode: .echo, maxMessage: .mebibytes(1), origins: [])), authRequired: false),
-            at: 0)
-        let server = try Server(
-            config: .fixture(routes: routes, workers: 1), host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink()),
-            responders: ["/ws": responder])
-        try server.start()
-        return (server, server.boundPort ?? 0)
+        try Server.startedForTest(
+            site: site,
+            first: Route(path: "/ws", handler: .websocket(WebSocketRoute(mode: .echo, maxMessage: .mebibytes(1), origins: [])),
+                         authRequired: false),
+            responder: responder)
     }
 
     @Test func upgrade_101_leftoverBytesHandedOn_thenBytesFlow() throws {
         let site = try SiteFixture()
         let (server, port) = try start(site)
-        defer {
-            server.beginShutdown()
-            server.waitUntilStopped(timeoutMilliseconds: 5000)
-        }
+        defer { server.stopForTest() }
         let client = try RawClient(port: port)
         // The first protocol bytes travel in the same packet as the upgrade request.
         client.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: shout\r\n\r\nhello")
@@ -86,10 +79,7 @@ struct ServerUpgradeTests {
         let site = try SiteFixture()
         let responder = ShoutResponder()
         let (server, port) = try start(site, responder: responder)
-        defer {
-            server.beginShutdown()
-            server.waitUntilStopped(timeoutMilliseconds: 5000)
-        }
+        defer { server.stopForTest() }
         let a = try RawClient(port: port)
         a.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: shout\r\n\r\n")
         #expect(a.readResponse(head: true)?.status == 101)

@@ -57,11 +57,7 @@ final class RunningServer {
         port = server.boundPort ?? 0
     }
 
-    deinit {
-        server.beginShutdown()
-        server.waitUntilStopped(timeoutMilliseconds: 5000)
-        server.logger.close()
-    }
+    deinit { server.stopForTest(closingLogger: true) }
 }
 
 /// A blocking TCP client for raw bytes.

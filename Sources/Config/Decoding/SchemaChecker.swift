@@ -45,6 +45,18 @@ struct SchemaChecker {
     }
 
     mutating func section(_ mapping: YAMLMapping, specs: [KeySpec], path: String, partial: Bool) -> TypedSection {
+        var (result, written) = pairs(of: mapping, specs: specs, path: path, partial: partial, handler: nil)
+        if !partial { fillMissing(&result, specs: specs, written: written, mapping: mapping, path: path, what: nil) }
+        return result
+    }
+
+    /// Each key of `mapping` against `specs`: unknown keys are reported, known ones checked and
+    /// recorded in the `SourceMap`. With a route's `handler`, keys meant for other handlers are
+    /// rejected. Returns the typed values and the keys written with a value (what `fillMissing`
+    /// must not default).
+    mutating func pairs(
+        of mapping: YAMLMapping, specs: [KeySpec], path: String, partial: Bool, handler: String?
+    ) -> (TypedSection, Set<String>) {
         var result = TypedSection()
         var written: Set<String> = []
         for pair in mapping.pairs {
@@ -56,14 +68,18 @@ struct SchemaChecker {
                 continue
             }
             sourceMap.record(keyPath, key: pair.key.mark, value: pair.value.mark)
+            if let handler, !spec.applies(to: handler) {
+                let users = (spec.handlers ?? []).joined(separator: ", ")
+                error(pair.key.mark, keyPath, "'\(name)' does not apply to a '\(handler)' route (it is for: \(users))")
+                continue
+            }
             switch check(pair.value, spec: spec, path: keyPath, partial: partial) {
             case .value(let v): result.set(name, v)
             case .absent: written.remove(name)
             case .invalid: break
             }
         }
-        if !partial { fillMissing(&result, specs: specs, written: written, mapping: mapping, path: path, what: nil) }
-        return result
+        return (result, written)
     }
 
     /// Defaults for absent keys, errors for absent required keys.
@@ -155,27 +171,19 @@ struct SchemaChecker {
             return .value(.section(result))
         case .list(let itemType):
             guard case .sequence(let seq) = node else { return mismatch(node, type, path) }
-            var items: [TypedValue] = []
-            for (index, item) in seq.items.enumerated() {
-                let itemPath = "\(path)[\(index)]"
-                sourceMap.record(itemPath, key: nil, value: item.mark)
-                if case .value(let v) = check(item, type: itemType, path: itemPath, partial: false) { items.append(v) }
-            }
-            return .value(.list(items))
+            return .value(.list(items(of: seq, path: path) { checker, item, itemPath in
+                if case .value(let v) = checker.check(item, type: itemType, path: itemPath, partial: false) { return v }
+                return nil
+            }))
         case .routes(let specs):
             guard case .sequence(let seq) = node else { return mismatch(node, type, path) }
-            var items: [TypedValue] = []
-            for (index, item) in seq.items.enumerated() {
-                let itemPath = "\(path)[\(index)]"
-                sourceMap.record(itemPath, key: nil, value: item.mark)
+            return .value(.list(items(of: seq, path: path) { checker, item, itemPath in
                 guard case .mapping(let m) = item else {
-                    _ = mismatch(item, .section(specs), itemPath)
-                    items.append(.section(TypedSection()))  // keeps indices aligned with the file
-                    continue
+                    _ = checker.mismatch(item, .section(specs), itemPath)
+                    return .section(TypedSection())  // keeps indices aligned with the file
                 }
-                items.append(.section(route(m, specs: specs, path: itemPath)))
-            }
-            return .value(.list(items))
+                return .section(checker.route(m, specs: specs, path: itemPath))
+            }))
         case .overlays:
             guard case .mapping(let m) = node else { return mismatch(node, type, path) }
             for pair in m.pairs {
@@ -202,32 +210,25 @@ struct SchemaChecker {
         }
     }
 
+    /// Each item of a sequence, at its `path[index]` (recorded in the `SourceMap`); `each` returns
+    /// the typed item, or nil to drop it.
+    mutating func items(
+        of seq: YAMLSequence, path: String, _ each: (inout SchemaChecker, YAMLNode, String) -> TypedValue?
+    ) -> [TypedValue] {
+        var items: [TypedValue] = []
+        for (index, item) in seq.items.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            sourceMap.record(itemPath, key: nil, value: item.mark)
+            if let value = each(&self, item, itemPath) { items.append(value) }
+        }
+        return items
+    }
+
     /// A route: which keys are allowed and required depends on its `handler`.
     mutating func route(_ mapping: YAMLMapping, specs: [KeySpec], path: String) -> TypedSection {
         var handler: String?
         if case .scalar(let s)? = mapping["handler"], PilotoSchema.handlerNames.contains(s.text) { handler = s.text }
-        var result = TypedSection()
-        var written: Set<String> = []
-        for pair in mapping.pairs {
-            let name = pair.key.text
-            let keyPath = Self.join(path, name)
-            written.insert(name)
-            guard let spec = specs.first(where: { $0.name == name }) else {
-                unknownKey(pair.key, candidates: specs.map(\.name), path: path)
-                continue
-            }
-            sourceMap.record(keyPath, key: pair.key.mark, value: pair.value.mark)
-            if let handler, !spec.applies(to: handler) {
-                let users = (spec.handlers ?? []).joined(separator: ", ")
-                error(pair.key.mark, keyPath, "'\(name)' does not apply to a '\(handler)' route (it is for: \(users))")
-                continue
-            }
-            switch check(pair.value, spec: spec, path: keyPath, partial: false) {
-            case .value(let v): result.set(name, v)
-            case .absent: written.remove(name)
-            case .invalid: break
-            }
-        }
+        var (result, written) = pairs(of: mapping, specs: specs, path: path, partial: false, handler: handler)
         let applicable = specs.filter { handler.map($0.applies(to:)) ?? ($0.handlers == nil) }
         let what = handler.map { " for a '\($0)' route" } ?? " in route"
         fillMissing(&result, specs: applicable, written: written, mapping: mapping, path: path, what: what)

@@ -46,14 +46,7 @@ package struct Percentage: Sendable, Equatable, Hashable, Comparable {
     package static func percent(_ p: Int) -> Percentage { Percentage(hundredths: p * 100) }
 
     /// The value as a fraction of one, as exact decimal text: 70% → `0.7`, 1% → `0.01`, 100% → `1`.
-    package var fractionText: String {
-        // hundredths / 10000, printed without floating point.
-        let whole = hundredths / 10_000
-        var frac = String(hundredths % 10_000)
-        while frac.count < 4 { frac = "0" + frac }
-        while frac.hasSuffix("0") { frac.removeLast() }
-        return frac.isEmpty ? "\(whole)" : "\(whole).\(frac)"
-    }
+    package var fractionText: String { DecimalText.fixedPoint(Int64(hundredths), scaleDigits: 4) }
     /// The value as a fraction of one, for runtime comparisons (not for generated text).
     package var fraction: Double { Double(hundredths) / 10_000 }
 

@@ -59,9 +59,14 @@ extension Validator {
             report(.warning, at: Self.routePath(index, "handler"),
                 "an 'auth' route without sessions.users_file: nobody can log in (create one with 'piloto passwd LOGIN')")
         }
+        // Memorystore has only a private IP, so Cloud Run needs VPC egress. The generator does not
+        // leave it out: without `network:` it writes Direct VPC egress on the `default` network
+        // (ServiceGenerator.networkAnnotations). A warning, not an error: that default is right for
+        // many projects, and whether the VPC exists is only known at deploy time.
         if sessions.store == .redis && config.network == nil && !Self.isLoopbackRedis(url) {
             report(.warning, at: "sessions.store",
-                "sessions.store: redis without network: Cloud Run reaches Memorystore only through a VPC (add network:)")
+                "sessions.store: redis without network: service.yaml assumes direct VPC egress on the 'default' "
+                    + "network and subnet to reach Memorystore; add network: (vpc or connector) if Redis is elsewhere")
         }
     }
 

@@ -8,10 +8,11 @@ import PilotoConfig
 /// - `GET <p>/metrics` → the figures as JSON (`DashboardDocument`), polled by the page every 2 s.
 ///
 /// HEAD is answered like GET without the body; other methods get 405 with `Allow`. Every answer
-/// needs a live session (the route is `auth: required`): no session → 401 (an HTML page with a
-/// link to `/` for the page itself, JSON otherwise); the store unavailable → 503 with
-/// `Retry-After`. The page's assets are behind the session too: simpler to reason about than a
-/// public exception, and a logged-out browser has nothing to draw anyway.
+/// needs a live session (the route is `auth: required`), looked up through `AuthGate` like every
+/// other handler: no session → 401 (an HTML page with a link to `/` for the page itself, JSON
+/// otherwise); the store unavailable → the gate's 503 with `Retry-After`. The page's assets are
+/// behind the session too: simpler to reason about than a public exception, and a logged-out
+/// browser has nothing to draw anyway.
 package final class DashboardResponder: Responder {
     /// What a path under the route asks for.
     enum Target: Equatable {
@@ -22,13 +23,10 @@ package final class DashboardResponder: Responder {
     private let config: PilotoConfig
     private let metrics: MetricsRegistry
     private let state: ServerState
-    private let sessionCheck: DashboardSessionCheck
+    private let gate: AuthGate
     private let sampler: UsageSampler
     private let bootNanos: Int64
     private let page: [UInt8]
-
-    /// Seconds a client should wait before retrying when the session store is down.
-    static let retryAfterSeconds = "5"
 
     /// - Parameters:
     ///   - prefix: the route's path (`/api/dashboard`).
@@ -41,9 +39,7 @@ package final class DashboardResponder: Responder {
         self.config = config
         self.metrics = metrics
         self.state = state
-        sessionCheck = DashboardSessionCheck(
-            cookieName: config.cookies.session.name, sessions: sessions,
-            nowMilliseconds: { Int64(Date().timeIntervalSince1970 * 1000) })
+        gate = AuthGate(store: sessions, cookieName: config.cookies.session.name)
         bootNanos = now
         sampler = UsageSampler(boot: UsageSample(atNanos: now, requests: 0, cpuNanos: ProcessUsage.cpuNanoseconds()))
         page = Array(DashboardPage.html(prefix: prefix).utf8)
@@ -62,11 +58,15 @@ package final class DashboardResponder: Responder {
             return .response(response)
         }
         let promise = ResponsePromise()
-        sessionCheck.check(request.headers) { [self] verdict in
-            switch verdict {
-            case .allowed: promise.complete(.response(serve(target)))
-            case .denied: promise.complete(.response(Self.unauthorized(target)))
-            case .unavailable: promise.complete(.response(Self.unavailable()))
+        let retry = gate.retryAfterSeconds
+        gate.lookup(request) { [self] found in
+            switch found {
+            case .session(let session) where session.expiresAt > Self.nowUnixMilliseconds():
+                promise.complete(.response(serve(target)))
+            case .session, .noSession:
+                promise.complete(.response(Self.unauthorized(target)))
+            case .storeFailed(let error):
+                promise.complete(AuthGate.storeFailure(error, retryAfterSeconds: retry))
             }
         }
         return .deferred(promise)
@@ -116,6 +116,10 @@ package final class DashboardResponder: Responder {
         return HTTPResponse(status: .ok, headers: headers, body: .bytes(bytes))
     }
 
+    /// Stores drop expired sessions themselves; checking again costs nothing and keeps a lagging
+    /// store (clock skew between instances) from extending a session on the dashboard.
+    private static func nowUnixMilliseconds() -> Int64 { SystemWallClock().nowUnixMilliseconds() }
+
     /// 401: for the page, a small HTML page pointing to the app's login at `/` (a person is
     /// reading it); for the JSON and assets, the API's usual JSON error (a script is).
     static func unauthorized(_ target: Target) -> HTTPResponse {
@@ -129,13 +133,5 @@ package final class DashboardResponder: Responder {
         headers.add("Cache-Control", "no-store")
         let body = Array(DashboardPage.loginRequired.utf8)
         return HTTPResponse(status: .unauthorized, headers: headers, body: .bytes(body))
-    }
-
-    /// 503 + Retry-After (RFC 9110 §10.2.3): the session store is down, not the session.
-    static func unavailable() -> HTTPResponse {
-        var response = HTTPError(.serviceUnavailable, "session store unavailable").response
-        response.headers.add("Retry-After", retryAfterSeconds)
-        response.headers.add("Cache-Control", "no-store")
-        return response
     }
 }

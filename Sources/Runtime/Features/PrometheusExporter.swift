@@ -1,3 +1,5 @@
+import PilotoConfig
+
 /// Prometheus text exposition format 0.0.4 for a metrics snapshot.
 package enum PrometheusExporter {
     package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
@@ -60,13 +62,7 @@ package enum PrometheusExporter {
     }
 
     /// Nanoseconds as decimal seconds without floating point: 1_500_000 → `0.0015`.
-    package static func seconds(_ nanos: Int64) -> String {
-        let whole = nanos / 1_000_000_000
-        var fraction = String(nanos % 1_000_000_000)
-        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
-    }
+    package static func seconds(_ nanos: Int64) -> String { DecimalText.fixedPoint(nanos, scaleDigits: 9) }
 
     /// A label value with `\`, `"` and newline escaped.
     private static func quote(_ text: String) -> String {

@@ -103,12 +103,8 @@ package struct HTTPRequestParser: Sendable {
             }
             return .head(head)
         case .fixedBody(let remaining):
-            let available = buffer.count - readIndex
-            guard available > 0 else { return nil }
-            let take = min(available, remaining)
-            let piece = Array(buffer[readIndex..<readIndex + take])
-            readIndex += take
-            state = take == remaining ? .endPending : .fixedBody(remaining: remaining - take)
+            guard let piece = takeBody(upTo: remaining) else { return nil }
+            state = piece.count == remaining ? .endPending : .fixedBody(remaining: remaining - piece.count)
             return .body(piece)
         case .chunkSize:
             guard let size = try scanChunkSize() else { return nil }
@@ -123,13 +119,9 @@ package struct HTTPRequestParser: Sendable {
             state = .chunkData(remaining: size)
             return try step()
         case .chunkData(let remaining):
-            let available = buffer.count - readIndex
-            guard available > 0 else { return nil }
-            let take = min(available, remaining)
-            let piece = Array(buffer[readIndex..<readIndex + take])
-            readIndex += take
-            bodyReceived += take
-            state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
+            guard let piece = takeBody(upTo: remaining) else { return nil }
+            bodyReceived += piece.count
+            state = piece.count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - piece.count)
             return .body(piece)
         case .chunkDataEnd:
             // RFC 9112 §7.1: chunk-data is followed by exactly CRLF.
@@ -148,6 +140,17 @@ package struct HTTPRequestParser: Sendable {
         case .endPending, .failed:
             return nil
         }
+    }
+
+    /// Up to `remaining` body bytes from the buffer (fixed-length body or chunk data alike); nil
+    /// when none have arrived yet.
+    private mutating func takeBody(upTo remaining: Int) -> [UInt8]? {
+        let available = buffer.count - readIndex
+        guard available > 0 else { return nil }
+        let take = min(available, remaining)
+        let piece = Array(buffer[readIndex..<readIndex + take])
+        readIndex += take
+        return piece
     }
 
     // MARK: head

@@ -10,9 +10,12 @@ package protocol MonotonicClock: Sendable {
 package struct SystemClock: MonotonicClock {
     package init() {}
 
-    package func nowMilliseconds() -> Int64 {
+    package func nowMilliseconds() -> Int64 { Self.milliseconds(on: CLOCK_MONOTONIC) }
+
+    /// Milliseconds on `clock`: the one conversion behind the monotonic and the wall clock.
+    package static func milliseconds(on clock: clockid_t) -> Int64 {
         var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
+        clock_gettime(clock, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 

@@ -25,15 +25,7 @@ extension EventLoop {
                 continue
             }
             if let pending = slot.pending {
-                // A deferred handler that never answers: 503 after idle_timeout, then close.
-                if now - pending.startedAt >= context.timeouts.idle {
-                    slot.pending = nil
-                    slot.http.stopAfterCurrent()
-                    slot.closeWhenFlushed = true
-                    finish(slot, answer: .response(HTTPError(.serviceUnavailable, "handler timed out").response),
-                           request: pending.request, route: pending.route, start: pending.request.startNanos, now: now)
-                    flush(slot, now: now)
-                }
+                expireIfOverdue(pending, on: slot, now: now)
                 continue
             }
             if let upgraded = slot.upgraded {
@@ -64,15 +56,7 @@ extension EventLoop {
         let now = context.clock.nowMilliseconds()
         for case let slot? in connections {
             if let pending = slot.pending {
-                // A deferred handler that never answers: 503 after idle_timeout, then close.
-                if now - pending.startedAt >= context.timeouts.idle {
-                    slot.pending = nil
-                    slot.http.stopAfterCurrent()
-                    slot.closeWhenFlushed = true
-                    finish(slot, answer: .response(HTTPError(.serviceUnavailable, "handler timed out").response),
-                           request: pending.request, route: pending.route, start: pending.request.startNanos, now: now)
-                    flush(slot, now: now)
-                }
+                expireIfOverdue(pending, on: slot, now: now)
                 continue
             }
             if let upgraded = slot.upgraded {
@@ -81,5 +65,17 @@ extension EventLoop {
                 closeConnection(slot)
             }
         }
+    }
+
+    /// A deferred handler that never answers: 503 after idle_timeout, then close. Shared by the
+    /// sweep and the drain so a hung handler is cut off the same way whichever sees it first.
+    private func expireIfOverdue(_ pending: PendingResponse, on slot: ConnectionSlot, now: Int64) {
+        guard now - pending.startedAt >= context.timeouts.idle else { return }
+        slot.pending = nil
+        slot.http.stopAfterCurrent()
+        slot.closeWhenFlushed = true
+        finish(slot, answer: .response(HTTPError(.serviceUnavailable, "handler timed out").response),
+               request: pending.request, route: pending.route, start: pending.request.startNanos, now: now)
+        flush(slot, now: now)
     }
 }

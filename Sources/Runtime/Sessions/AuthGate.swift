@@ -33,13 +33,34 @@ package struct AuthGate: Sendable {
 
     /// Looks the request's session up; `completion` may run on another thread.
     package func check(_ request: HTTPRequest, completion: @escaping @Sendable (Outcome) -> Void) {
-        guard let id = sessionID(in: request) else { return completion(.denied(Self.unauthorized())) }
         let retry = retryAfterSeconds
+        lookup(request) { found in
+            switch found {
+            case .session(let session): completion(.session(session))
+            case .noSession: completion(.denied(Self.unauthorized()))
+            case .storeFailed(let error): completion(.denied(Self.storeFailure(error, retryAfterSeconds: retry)))
+            }
+        }
+    }
+
+    /// What the store said, before it becomes a response: for a handler that words its own 401
+    /// (the dashboard shows a person an HTML page) but shares the cookie rules and the 503.
+    package enum Lookup: Sendable {
+        case session(Session)
+        /// No cookie, a malformed id, unknown or expired.
+        case noSession
+        /// The store could not answer: the client should retry, not log in again.
+        case storeFailed(SessionStoreError)
+    }
+
+    /// The lookup behind `check`; `completion` may run on another thread.
+    package func lookup(_ request: HTTPRequest, completion: @escaping @Sendable (Lookup) -> Void) {
+        guard let id = sessionID(in: request) else { return completion(.noSession) }
         store.find(id: id) { result in
             switch result {
             case .success(let session?): completion(.session(session))
-            case .success(nil): completion(.denied(Self.unauthorized()))
-            case .failure(let error): completion(.denied(Self.storeFailure(error, retryAfterSeconds: retry)))
+            case .success(nil): completion(.noSession)
+            case .failure(let error): completion(.storeFailed(error))
             }
         }
     }

@@ -11,22 +11,7 @@ package enum SecureRandom {
     /// `count` random bytes, or nil when neither source works (callers answer 503, never crash).
     package static func bytes(_ count: Int) -> [UInt8]? {
         guard count > 0 else { return [] }
-        var out = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        var attempts = 0
-        while filled < count && attempts < 16 {
-            attempts += 1
-            let n = out.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return -1 }
-                return getrandom(base + filled, count - filled, 0)
-            }
-            if n > 0 {
-                filled += n
-            } else if n < 0 && errno != EINTR {
-                break
-            }
-        }
-        if filled == count { return out }
+        if let out = fill(count, from: { getrandom($0, $1, 0) }) { return out }
         return urandom(count)
     }
 
@@ -34,6 +19,12 @@ package enum SecureRandom {
         let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return fill(count, from: { read(fd, $0, $1) })
+    }
+
+    /// `count` bytes from `source` (a `read`-like call: bytes written, or -1 with `errno`), retried
+    /// on short reads and EINTR a bounded number of times; nil on an error, EOF (0) or too many tries.
+    private static func fill(_ count: Int, from source: (UnsafeMutableRawPointer, Int) -> Int) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: count)
         var filled = 0
         var attempts = 0
@@ -41,7 +32,7 @@ package enum SecureRandom {
             attempts += 1
             let n = out.withUnsafeMutableBytes { buffer -> Int in
                 guard let base = buffer.baseAddress else { return -1 }
-                return read(fd, base + filled, count - filled)
+                return source(base + filled, count - filled)
             }
             if n > 0 { filled += n } else if n < 0 && errno == EINTR { continue } else { break }
         }

@@ -11,11 +11,7 @@ package protocol WallClock: Sendable {
 package struct SystemWallClock: WallClock {
     package init() {}
 
-    package func nowUnixMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
+    package func nowUnixMilliseconds() -> Int64 { SystemClock.milliseconds(on: CLOCK_REALTIME) }
 }
 
 /// A clock that only moves when told to (tests of expiry and rate-limit windows).
