@@ -56,7 +56,10 @@ enum ServeCommand {
 
         let server: Server
         do {
-            server = try Server(config: config, port: port, logger: logger)
+            let devMode = parsed.switches.contains("--dev")
+            server = try Server(config: config, port: port, logger: logger) { link in
+                realtimeResponders(link: link, devMode: devMode)
+            }
         } catch {
             logger.log(.error, "boot failed: \(error.message)")
             logger.close()
