@@ -12,7 +12,9 @@ package enum WebSocketResponders {
     package static func make(
         link: ServerLink, sessions: any SessionStore, bus: any ChannelBus = LocalChannelBus(), devMode: Bool
     ) -> [String: any Responder] {
-        let hub = ChannelHub(bus: bus) { [weak link] frame, handle in link?.deliver(frame, to: handle) }
+        // The hub keeps the link alive (nothing else does once the server is built); the link holds
+        // the server weakly, so there is no cycle.
+        let hub = ChannelHub(bus: bus) { frame, handle in link.deliver(frame, to: handle) }
         var responders: [String: any Responder] = [:]
         for route in link.config.routes {
             guard case .websocket(let options) = route.handler else { continue }
