@@ -300,15 +300,23 @@
             send.disabled = cls !== 'open';
         }
 
-        function describeMessage(data) {
-            if (typeof data !== 'string') return '[mensagem binária]';
-            try {
-                var parsed = JSON.parse(data);
-                if (parsed && typeof parsed.text === 'string') {
-                    return (parsed.from ? parsed.from + ': ' : '') + parsed.text;
-                }
-            } catch (e) { /* plain text */ }
-            return data;
+        /// The server's channel envelope (see Sources/Runtime/Realtime/ChannelEnvelope.swift):
+        /// {"type":"message"|"join"|"leave","channel","from","at","data"?,"members"?}. The sender
+        /// receives its own messages too, so a message is shown once, when the server sends it back.
+        function showEnvelope(data) {
+            if (typeof data !== 'string') { addLine('[mensagem binária]'); return; }
+            var env = null;
+            try { env = JSON.parse(data); } catch (e) { /* not an envelope */ }
+            if (!env || typeof env.type !== 'string') { addLine(data); return; }
+            var when = env.at ? new Date(env.at) : new Date();
+            var who = env.from || 'anônimo';
+            if (env.type === 'message') {
+                var mine = state.user && env.from === state.user;
+                addLine((mine ? 'Você' : who) + ': ' + String(env.data), mine ? 'mine' : '', when);
+            } else if (env.type === 'join' || env.type === 'leave') {
+                addLine(who + (env.type === 'join' ? ' entrou' : ' saiu') + ' (' + env.members + ' no canal).',
+                    'system', when);
+            }
         }
 
         function connect() {
@@ -334,7 +342,7 @@
             });
             socket.addEventListener('message', function (event) {
                 if (state.socket !== socket) return;
-                addLine(describeMessage(event.data));
+                showEnvelope(event.data);
             });
             socket.addEventListener('close', function (event) {
                 if (state.socket !== socket && state.socket !== null) return;
@@ -342,12 +350,8 @@
                 setStatus('desconectado', 'closed');
                 if (state.socketClosedByUs) return;
                 var reason = event.code === 1001 ? 'servidor reiniciando' :
-                    event.code === 1008 ? 'acesso negado (faça login)' :
+                    event.code === 1008 ? 'conexão lenta demais' :
                     event.code === 1006 ? 'conexão perdida' : 'código ' + event.code;
-                if (event.code === 1008) {
-                    addLine('Desconectado (' + reason + ').', 'system');
-                    return;
-                }
                 if (opened) {
                     addLine('Desconectado (' + reason + ').', 'system');
                     scheduleReconnect();
@@ -384,8 +388,8 @@
             event.preventDefault();
             var text = input.value.trim();
             if (!text || !state.socket || state.socket.readyState !== WebSocket.OPEN) return;
-            state.socket.send(JSON.stringify({ from: state.user || 'anônimo', text: text, at: new Date().toISOString() }));
-            addLine('Você: ' + text, 'mine');
+            // Plain text: the server adds who sent it and when, and sends it back to us too.
+            state.socket.send(text);
             input.value = '';
             input.focus();
         });
