@@ -6,7 +6,8 @@ Usage: bench/ws_broadcast.py [-m 1000] [-k 50] [--piloto .build/release/piloto] 
 Latency is measured with the kernel's receive timestamp of each member's socket (SO_TIMESTAMPNS,
 CLOCK_REALTIME) minus the wall-clock time just before the sender's `send`, so it measures
 piloto's fan-out plus loopback, not how fast this Python process drains 1,000 sockets. Messages
-are sent one at a time, after every member received the previous one. Stdlib only.
+are sent one at a time, after every member received the previous one; after each send this
+process sleeps `--settle` seconds so it does not compete with piloto for the CPU. Stdlib only.
 """
 
 import argparse
@@ -65,6 +66,8 @@ def main():
     p.add_argument("-k", "--messages", type=int, default=50)
     p.add_argument("--piloto", type=Path, default=wsraw.default_binary())
     p.add_argument("--cpu", help="pin piloto to this CPU (taskset)")
+    p.add_argument("--settle", type=float, default=0.1,
+                   help="seconds to sleep after each send before reading (default 0.1)")
     args = p.parse_args()
     wsraw.raise_nofile()
     server = wsraw.Piloto(args.piloto, cpu=args.cpu)
@@ -95,6 +98,8 @@ def main():
                 selector.register(s, selectors.EVENT_READ, index)
             sent_ns = time.time_ns()
             sender.sendall(wsraw.masked_text(marker))
+            # Stay off the CPU while piloto fans out: the kernel stamps each arrival anyway.
+            time.sleep(args.settle)
             deadline = time.time() + 10
             while pending and time.time() < deadline:
                 for key, _ in selector.select(1.0):

@@ -39,8 +39,8 @@ import Testing
     private func makeHub() -> (ChannelHub, RecordingBus, Deliveries) {
         let bus = RecordingBus()
         let deliveries = Deliveries()
-        let hub = ChannelHub(bus: bus, clock: { 1_764_408_600_123 }) { frame, to in
-            deliveries.items.withLock { $0.append((frame, to)) }
+        let hub = ChannelHub(bus: bus, clock: { 1_764_408_600_123 }) { frame, handles in
+            deliveries.items.withLock { items in for to in handles { items.append((frame, to)) } }
         }
         return (hub, bus, deliveries)
     }

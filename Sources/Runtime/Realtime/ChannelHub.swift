@@ -5,8 +5,9 @@ import Synchronization
 /// Thread-safe: members live on any event loop and join, leave and publish from their own loop's
 /// thread; the table is behind one mutex that is held only to change or copy a member list, never
 /// while delivering. A message is encoded ONCE into a WebSocket frame and the same bytes (one
-/// copy-on-write array) are handed to every member's loop through `deliver`, so a broadcast to
-/// 1,000 members costs 1,000 mailbox posts, not 1,000 encodings.
+/// copy-on-write array) are handed to the members' loops through `deliver` in one call (one mailbox
+/// post per loop, `ServerLink.deliver(_:toEach:)`), so a broadcast to 1,000 members costs one
+/// encoding and one wake-up per loop; each loop then writes the bytes to its members' sockets.
 ///
 /// The sender is a member of its channel and receives its own message too, through the same path
 /// as everyone else: every member sees the channel's messages in the same order, and the sender
@@ -16,8 +17,8 @@ import Synchronization
 /// bus receives from other instances is delivered to local members only and never re-published
 /// (the bus carries to *other* instances, exactly once). Member counts in `join`/`leave` are local.
 package final class ChannelHub: Sendable {
-    /// Posts a frame to one connection on its own loop (`ServerLink.deliver`).
-    package typealias Deliver = @Sendable (_ frame: [UInt8], _ to: ConnectionHandle) -> Void
+    /// Posts a frame to connections on their own loops (`ServerLink.deliver(_:toEach:)`).
+    package typealias Deliver = @Sendable (_ frame: [UInt8], _ to: [ConnectionHandle]) -> Void
 
     /// One channel's local members: an array for cheap snapshots, an index for O(1) removal.
     private struct Members {
@@ -50,7 +51,7 @@ package final class ChannelHub: Sendable {
     /// - Parameters:
     ///   - bus: carries envelopes to other instances (`LocalChannelBus` when there are none).
     ///   - clock: wall-clock Unix milliseconds for `at`.
-    ///   - deliver: posts frame bytes to a member's connection.
+    ///   - deliver: posts frame bytes to members' connections.
     package init(
         bus: any ChannelBus = LocalChannelBus(),
         clock: @escaping @Sendable () -> Int64 = { ChannelEnvelope.nowMilliseconds() },
@@ -117,14 +118,14 @@ package final class ChannelHub: Sendable {
         let members = channels.withLock { $0[channel]?.handles ?? [] }
         guard !members.isEmpty else { return }
         let frame = WebSocketFrameEncoder.encode(opcode: .text, payload: payload)
-        for handle in members { deliver(frame, handle) }
+        deliver(frame, members)
     }
 
     private func fanOut(_ channel: String, text: String, to members: [ConnectionHandle], publish: Bool) {
         let payload = Array(text.utf8)
         // One encoding, shared by every delivery (copy-on-write, never copied while only read).
         let frame = WebSocketFrameEncoder.encode(opcode: .text, payload: payload)
-        for handle in members { deliver(frame, handle) }
+        deliver(frame, members)
         if publish { bus.publish(channel, payload: payload) }
     }
 }

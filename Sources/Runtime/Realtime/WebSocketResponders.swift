@@ -14,7 +14,7 @@ package enum WebSocketResponders {
     ) -> [String: any Responder] {
         // The hub keeps the link alive (nothing else does once the server is built); the link holds
         // the server weakly, so there is no cycle.
-        let hub = ChannelHub(bus: bus) { frame, handle in link.deliver(frame, to: handle) }
+        let hub = ChannelHub(bus: bus) { frame, handles in link.deliver(frame, toEach: handles) }
         var responders: [String: any Responder] = [:]
         for route in link.config.routes {
             guard case .websocket(let options) = route.handler else { continue }
