@@ -49,11 +49,14 @@ final class RealtimeServer {
         requestTimeout: TimeSpan? = nil, workers: Int = 2
     ) throws {
         site = try SiteFixture()
+        func ws(_ path: String, _ mode: WebSocketRoute.Mode, _ max: ByteSize, origins: [String] = [], auth: Bool = false) -> Route {
+            Route(path: path, handler: .websocket(WebSocketRoute(mode: mode, maxMessage: max, origins: origins)), authRequired: auth)
+        }
         let routes = [
-            Route(path: "/ws/echo", handler: .websocket(WebSocketRoute(mode: .echo, maxMessage: .mebibytes(1), origins: [])), authRequired: false),
-            Route(path: "/ws/small", handler: .websocket(WebSocketRoute(mode: .echo, maxMessage: ByteSize(bytes: 1024), origins: ["https://partner.example"])), authRequired: false),
-            Route(path: "/ws", handler: .websocket(WebSocketRoute(mode: .channels, maxMessage: .mebibytes(1), origins: [])), authRequired: false),
-            Route(path: "/private", handler: .websocket(WebSocketRoute(mode: .channels, maxMessage: .kibibytes(64), origins: [])), authRequired: true),
+            ws("/ws/echo", .echo, .mebibytes(1)),
+            ws("/ws/small", .echo, ByteSize(bytes: 1024), origins: ["https://partner.example"]),
+            ws("/ws", .channels, .mebibytes(1)),
+            ws("/private", .channels, .kibibytes(64), auth: true),
         ] + site.routes()
         var config = PilotoConfig.fixture(routes: routes, workers: workers)
         if let requestTimeout { config.scaling.requestTimeout = requestTimeout }

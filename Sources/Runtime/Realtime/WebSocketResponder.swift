@@ -128,7 +128,8 @@ struct WebSocketUpgrader: ConnectionUpgrader {
 
     func makeConnection(for request: HTTPRequest, handle: ConnectionHandle) -> any UpgradedConnection {
         let session = WebSocketSession(
-            configuration: configuration, role: role, handle: handle, gauge: gauge, now: SystemClock().nowMilliseconds())
+            configuration: configuration, role: role, handle: handle, gauge: gauge,
+            now: SystemClock().nowMilliseconds())
         // Joined after the session exists: the join envelope reaches the newcomer through its mailbox,
         // behind the 101 already queued.
         if case .member(let hub, let channel, let login) = role { hub.join(channel, handle: handle, login: login) }

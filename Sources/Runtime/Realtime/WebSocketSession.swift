@@ -39,7 +39,9 @@ final class WebSocketSession: UpgradedConnection {
     /// bounded so no sequence of events can spin the loop.
     private static let maxImmediateTicks = 4
 
-    init(configuration: WebSocketConfiguration, role: Role, handle: ConnectionHandle, gauge: WebSocketGauge, now: Int64) {
+    init(
+        configuration: WebSocketConfiguration, role: Role, handle: ConnectionHandle, gauge: WebSocketGauge, now: Int64
+    ) {
         connection = WebSocketConnection(configuration: configuration, now: LoopInstant(milliseconds: now))
         self.role = role
         self.handle = handle
@@ -69,7 +71,8 @@ final class WebSocketSession: UpgradedConnection {
     /// A frame encoded once for a whole channel (`ChannelHub`).
     func delivered(_ payload: [UInt8], now: Int64, output: inout OutputQueue) -> UpgradeDisposition {
         sync(output)
-        return run(connection.send(encodedFrame: payload, now: LoopInstant(milliseconds: now)), now: now, output: &output)
+        let actions = connection.send(encodedFrame: payload, now: LoopInstant(milliseconds: now))
+        return run(actions, now: now, output: &output)
     }
 
     /// SIGTERM: close 1001 "going away" (RFC 6455 §7.4.1); the peer's close, or the close timeout,
