@@ -46,7 +46,7 @@ final class RealtimeServer {
 
     init(
         sessions: any SessionStore = TestSessionStore(["s3cr3t": "vendedor"]), devMode: Bool = false,
-        requestTimeout: TimeSpan? = nil, workers: Int = 2
+        requestTimeout: TimeSpan? = nil, workers: Int = 2, tune: @escaping (inout WebSocketConfiguration) -> Void = { _ in }
     ) throws {
         site = try SiteFixture()
         func ws(_ path: String, _ mode: WebSocketRoute.Mode, _ max: ByteSize, origins: [String] = [], auth: Bool = false) -> Route {
@@ -62,7 +62,7 @@ final class RealtimeServer {
         if let requestTimeout { config.scaling.requestTimeout = requestTimeout }
         let logger = Logger(sink: logs, project: nil)
         server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger) { link in
-            WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode)
+            WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode, tune: tune)
         }
         try server.start()
         port = server.boundPort ?? 0

@@ -30,15 +30,18 @@ package final class WebSocketResponder: Responder {
     ///   - route: a route whose handler is `.websocket`; `options` are its settings.
     ///   - hub: the instance's channel hub (used by `mode: channels` only).
     ///   - devMode: `piloto serve --dev`: loopback origins and requests without `Origin` are accepted.
+    ///   - tune: adjusts the timers and limits derived from the config (tests shorten the 30 s ping).
     package init(
         route: Route, options: WebSocketRoute, config: PilotoConfig, sessions: any SessionStore, hub: ChannelHub,
-        gauge: WebSocketGauge, devMode: Bool
+        gauge: WebSocketGauge, devMode: Bool, tune: (inout WebSocketConfiguration) -> Void = { _ in }
     ) {
         self.route = route
         mode = options.mode
         origins = WebSocketOriginPolicy(
             serviceOrigin: config.service.origin, routeOrigins: options.origins, devMode: devMode)
-        configuration = WebSocketConfiguration(route: options, requestTimeout: config.scaling.requestTimeout)
+        var configuration = WebSocketConfiguration(route: options, requestTimeout: config.scaling.requestTimeout)
+        tune(&configuration)
+        self.configuration = configuration
         self.sessions = sessions
         cookieName = config.cookies.session.name
         self.hub = hub
