@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PilotoRuntime
@@ -230,6 +231,30 @@ import Testing
         #expect(client.nextFrame() == server(.text, Array("last words".utf8)))
         #expect(client.nextFrame() == closeFrame(1000))
         #expect(client.isClosedByServer())
+    }
+
+    /// Autobahn 9.x in spirit: 4 MiB of pipelined messages, far more than the output high-water mark.
+    /// The server pauses reading instead of buffering (and never mistakes a fast client for a slow
+    /// one); every echo arrives, in order.
+    @Test func pipelinedFlood_isEchoedInOrder_withoutBackPressureClose() throws {
+        let s = try RealtimeServer()
+        let client = try s.connect("/ws/echo")
+        let count = 2048
+        let body = String(repeating: "m", count: 2040)
+        var bytes: [UInt8] = []
+        for index in 0..<count { bytes += WSClient.text(String(format: "%06d", index) + body) }
+        let raw = client.raw
+        let flood = bytes
+        let sender = Thread { raw.send(flood) }
+        sender.start()
+        var inOrder = 0
+        for index in 0..<count {
+            guard let frame = client.nextFrame() else { break }
+            if frame.opcode == .text, Array(frame.payload.prefix(6)) == Array(String(format: "%06d", index).utf8) {
+                inOrder += 1
+            }
+        }
+        #expect(inOrder == count)
     }
 
     /// Bytes sent in the same packet as the handshake are not lost.
