@@ -67,13 +67,19 @@ enum ServeCommand {
         }
         let server: Server
         let sessionStore = AuthWiring.makeSessionStore(config: config, redis: redis, logger: logger)
+        let devMode = parsed.switches.contains("--dev")
         do {
             server = try Server(
-                config: config, port: port, logger: logger, devMode: parsed.switches.contains("--dev"),
+                config: config, port: port, logger: logger, devMode: devMode,
                 makeResponders: { link in
                     redis?.registerHealth(on: link)
                     return AuthWiring.responders(link: link, store: sessionStore, environment: environment)
                         .merging(DashboardWiring.responders(link: link, sessions: sessionStore)) { first, _ in first }
+                        .merging(
+                            realtimeResponders(
+                                link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
+                                bus: redis?.bus ?? LocalChannelBus())
+                        ) { first, _ in first }
                 })
         } catch {
             logger.log(.error, "boot failed: \(error.message)")

@@ -143,6 +143,17 @@ package final class Server: Sendable {
         loop.post(.deliver(handle, payload))
     }
 
+    /// Hands the same `payload` to many upgraded connections (a channel broadcast): one mailbox post
+    /// per loop, in the order given within each loop. Safe from any thread.
+    package func deliver(_ payload: [UInt8], toEach handles: [ConnectionHandle]) {
+        guard let loops = runtime.withLock({ $0?.loops }), !handles.isEmpty else { return }
+        var byLoop = [[ConnectionHandle]](repeating: [], count: loops.count)
+        for handle in handles where handle.loop >= 0 && handle.loop < loops.count { byLoop[handle.loop].append(handle) }
+        for (index, group) in byLoop.enumerated() where !group.isEmpty {
+            loops[index].post(group.count == 1 ? .deliver(group[0], payload) : .deliverEach(group, payload))
+        }
+    }
+
     /// Closes a connection (after its pending output) from any thread.
     package func closeConnection(_ handle: ConnectionHandle) {
         guard let loop = runtime.withLock({ $0?.loops }).flatMap({ handle.loop < $0.count ? $0[handle.loop] : nil }) else { return }

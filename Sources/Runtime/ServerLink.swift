@@ -27,6 +27,11 @@ package final class ServerLink: Sendable {
         server.withLock { $0.value }?.deliver(payload, to: handle)
     }
 
+    /// Hands the same bytes to many upgraded connections, one mailbox post per loop.
+    package func deliver(_ payload: [UInt8], toEach handles: [ConnectionHandle]) {
+        server.withLock { $0.value }?.deliver(payload, toEach: handles)
+    }
+
     /// Closes a connection after its pending output, from any thread.
     package func closeConnection(_ handle: ConnectionHandle) {
         server.withLock { $0.value }?.closeConnection(handle)

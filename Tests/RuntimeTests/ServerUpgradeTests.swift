@@ -98,6 +98,31 @@ struct ServerUpgradeTests {
         #expect(b.readExactly(2) == "OK")
     }
 
+    /// A broadcast hands the same bytes to many connections with one post per loop; handles to
+    /// closed connections are skipped.
+    @Test func deliverToEach_reachesEveryListedConnection() throws {
+        let site = try SiteFixture()
+        let responder = ShoutResponder()
+        let (server, port) = try start(site, responder: responder)
+        defer {
+            server.beginShutdown()
+            server.waitUntilStopped(timeoutMilliseconds: 5000)
+        }
+        var clients: [RawClient] = []
+        for _ in 0..<3 {
+            let client = try RawClient(port: port)
+            client.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: shout\r\n\r\n")
+            #expect(client.readResponse(head: true)?.status == 101)
+            clients.append(client)
+        }
+        let handles = responder.handles.withLock { $0 }
+        server.closeConnection(handles[2])
+        #expect(clients[2].readUntilClose() == "")
+        server.deliver(Array("all".utf8), toEach: handles)
+        #expect(clients[0].readExactly(5) == "<all>")
+        #expect(clients[1].readExactly(5) == "<all>")
+    }
+
     @Test func upgrade_drainHook_runsOnShutdown() throws {
         let site = try SiteFixture()
         let (server, port) = try start(site)

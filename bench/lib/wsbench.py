@@ -20,7 +20,8 @@ def parse_args(argv):
     p.add_argument("-c", "--connections", type=int, default=64, help="WebSocket connections (default 64)")
     p.add_argument("-s", "--size", type=int, default=32, help="message bytes (default 32)")
     p.add_argument("--binary", action="store_true", help="binary frames instead of text")
-    p.add_argument("--origin", help="Origin header for the handshake (default none; see ws_echo.py --help)")
+    p.add_argument("--origin", help="Origin header for the handshake (default https://<service.domain> of "
+                   "--config, the origin piloto accepts outside --dev; the peers ignore it)")
     p.add_argument("--servers", default="piloto,hummingbird,flyingfox,uvicorn",
                    help="comma list (default piloto,hummingbird,flyingfox,uvicorn)")
     p.add_argument("--no-build", action="store_true", help="build neither piloto nor a missing Swift peer")
@@ -28,6 +29,23 @@ def parse_args(argv):
     p.add_argument("--config", type=Path, default=S.REPO / "piloto.yaml")
     p.add_argument("--json", type=Path, help="results file (default bench/results/ws-<time>.json)")
     return p.parse_args(argv)
+
+
+def config_origin(config: Path) -> str | None:
+    """`https://<service.domain>` read from the config's `service:` block (no YAML library needed)."""
+    try:
+        in_service = False
+        for line in config.read_text().splitlines():
+            if line.startswith("service:"):
+                in_service = True
+            elif line and not line[0].isspace():
+                in_service = False
+            elif in_service and line.strip().startswith("domain:"):
+                value = line.split(":", 1)[1].split("#", 1)[0].strip().strip("'\"")
+                return f"https://{value}" if value else None
+    except OSError:
+        return None
+    return None
 
 
 def echo_load(port: int, args) -> dict:
@@ -49,6 +67,8 @@ def fmt(value, digits=0) -> str:
 
 def main(argv) -> int:
     args = parse_args(argv)
+    if args.origin is None:
+        args.origin = config_origin(args.config)
     order = [s.strip() for s in args.servers.split(",") if s.strip()]
     work = S.workdir()
     S.log(f"logs: {work}")

@@ -399,12 +399,8 @@
                 setStatus('desconectado', 'closed');
                 if (state.socketClosedByUs) return;
                 var reason = event.code === 1001 ? 'servidor reiniciando' :
-                    event.code === 1008 ? 'acesso negado (faça login)' :
+                    event.code === 1008 ? 'conexão lenta demais' :
                     event.code === 1006 ? 'conexão perdida' : 'código ' + event.code;
-                if (event.code === 1008) {
-                    addLine('Desconectado (' + reason + ').', 'system');
-                    return;
-                }
                 if (opened) {
                     addLine('Desconectado (' + reason + ').', 'system');
                     scheduleReconnect();
@@ -441,9 +437,9 @@
             event.preventDefault();
             var text = input.value.trim();
             if (!text || !state.socket || state.socket.readyState !== WebSocket.OPEN) return;
-            // The server sends every message back to its sender too (with the server's `from` and
-            // `at`): that copy is the one shown, so a message appears once, when it was accepted.
-            state.socket.send(JSON.stringify({ from: state.user || 'anônimo', text: text, at: new Date().toISOString() }));
+            // Plain text: the server adds who sent it (`from`, from the session) and when (`at`), and
+            // sends it back to the sender too: that copy is the one shown, once, when it was accepted.
+            state.socket.send(text);
             input.value = '';
             input.focus();
         });

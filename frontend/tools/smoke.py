@@ -175,7 +175,7 @@ def main() -> int:
             page.js("""(() => { const f = document.querySelector('form.sendbox');
                 f.elements.message.value = 'olá, cliente'; f.requestSubmit(); })()""")
             page.wait_for("[...document.querySelectorAll('.messages li')].some(li => "
-                          "!li.classList.contains('mine') && li.textContent.includes('anônimo: olá, cliente'))")
+                          "!li.classList.contains('system') && li.textContent.includes('olá, cliente'))")
 
         def channel_needs_login():
             # The dev server has no WebSockets and nobody is logged in: say so, do not retry in a loop.

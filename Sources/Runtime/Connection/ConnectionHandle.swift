@@ -14,6 +14,9 @@ final class LoopMailbox: Sendable {
     enum Mail: Sendable {
         /// Bytes for an upgraded connection's `delivered` (their meaning is the protocol's).
         case deliver(ConnectionHandle, [UInt8])
+        /// The same bytes for several connections of this loop (a channel broadcast): one post and
+        /// one wake-up per loop instead of one per member.
+        case deliverEach([ConnectionHandle], [UInt8])
         /// A deferred response is ready.
         case complete(ConnectionHandle, RouteResponse)
         /// Close the connection once its output is written.

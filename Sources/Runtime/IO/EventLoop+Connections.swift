@@ -174,6 +174,9 @@ extension EventLoop {
             let handle: ConnectionHandle
             switch mail {
             case .deliver(let h, _), .close(let h), .complete(let h, _): handle = h
+            case .deliverEach(let handles, let payload):
+                for h in handles { deliver(payload, to: h, now: now) }
+                continue
             }
             let index = Int(handle.fd)
             guard index >= 0, index < connections.count, let slot = connections[index],
@@ -195,9 +198,21 @@ extension EventLoop {
                 process(slot, now: now)
                 readAndProcess(slot, now: now)
                 continue
+            case .deliverEach:
+                continue  // handled above
             }
             flush(slot, now: now)
         }
+    }
+
+    /// Hands `payload` to one upgraded connection of this loop, if it still exists, and writes.
+    private func deliver(_ payload: [UInt8], to handle: ConnectionHandle, now: Int64) {
+        let index = Int(handle.fd)
+        guard index >= 0, index < connections.count, let slot = connections[index],
+            slot.handle.generation == handle.generation, let upgraded = slot.upgraded
+        else { return }
+        guard apply(upgraded.delivered(payload, now: now, output: &slot.output), to: slot) else { return }
+        flush(slot, now: now)
     }
 
     /// Carries out an upgraded protocol's wish; false when the connection is gone.

@@ -156,6 +156,16 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
         sendData(opcode: .binary, payload: binary, now: now)
     }
 
+    /// Sends a data frame that was encoded once for many connections (a channel broadcast): the bytes
+    /// must be a complete unmasked server frame. Subject to the same back-pressure rule as `send`.
+    package mutating func send(encodedFrame frame: [UInt8], now: Instant) -> [Action] {
+        guard state == .open || state == .draining else { return [] }
+        if let refusal = refuseForBackPressure(frameSize: frame.count, now: now) { return refusal }
+        var actions: [Action] = []
+        write(frame, &actions)
+        return actions
+    }
+
     /// Starts the close handshake (RFC 6455 §7.1.2). A code that may not be sent on the wire (1005,
     /// 1006, 1015, unassigned) is replaced by 1000.
     package mutating func close(code: WebSocketCloseCode = .normalClosure, reason: String = "", now: Instant) -> [Action] {
@@ -210,18 +220,21 @@ package struct WebSocketConnection<Instant: InstantProtocol>: Sendable where Ins
     private mutating func sendData(opcode: WebSocketOpcode, payload: some Collection<UInt8>, now: Instant) -> [Action] {
         guard state == .open || state == .draining else { return [] }
         let frameSize = WebSocketFrameEncoder.headerSize(length: payload.count, masked: false) + payload.count
-        // Back-pressure: the client is not reading. Drop the message and close with 1008 (policy
-        // violation: "too slow to read what it subscribed to"); the close frame itself still goes out.
-        // A message is never refused by its size alone while nothing is queued.
-        if queuedBytes > 0 && queuedBytes + frameSize > configuration.highWaterMark {
-            if state == .draining { return finishDraining() }
-            var actions: [Action] = []
-            initiateClose(code: .policyViolation, reason: "client too slow", now: now, &actions)
-            scheduleIfNeeded(&actions)
-            return actions
-        }
+        if let refusal = refuseForBackPressure(frameSize: frameSize, now: now) { return refusal }
         var actions: [Action] = []
         write(WebSocketFrameEncoder.encode(opcode: opcode, payload: payload), &actions)
+        return actions
+    }
+
+    /// Back-pressure: the client is not reading. Drop the message and close with 1008 (policy
+    /// violation: "too slow to read what it subscribed to"); the close frame itself still goes out.
+    /// A message is never refused by its size alone while nothing is queued. Nil: send it.
+    private mutating func refuseForBackPressure(frameSize: Int, now: Instant) -> [Action]? {
+        guard queuedBytes > 0 && queuedBytes + frameSize > configuration.highWaterMark else { return nil }
+        if state == .draining { return finishDraining() }
+        var actions: [Action] = []
+        initiateClose(code: .policyViolation, reason: "client too slow", now: now, &actions)
+        scheduleIfNeeded(&actions)
         return actions
     }
 

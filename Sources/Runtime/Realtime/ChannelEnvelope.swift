@@ -1,0 +1,69 @@
+import Glibc
+import PilotoConfig
+
+/// The JSON text every channel member receives (the protocol the frontend speaks):
+///
+/// ```
+/// {"type":"message","channel":"vendas","from":"vendedor","at":"2026-11-29T09:30:00.123Z","data":"oi"}
+/// {"type":"join","channel":"vendas","from":"vendedor","at":"…","members":3}
+/// {"type":"leave","channel":"vendas","from":"anonymous","at":"…","members":2}
+/// ```
+///
+/// `from` is the session's login, or `anonymous` on a route without `auth: required`; it comes from
+/// the server, never from the client, so it cannot be forged. `data` is the client's text as sent
+/// (any text: the client may put its own JSON inside). Keys are written in a fixed order.
+package enum ChannelEnvelope {
+    package enum Kind: String, Sendable {
+        case message, join, leave
+    }
+
+    /// The login shown for connections without a session.
+    package static let anonymous = "anonymous"
+
+    /// A `message` envelope.
+    package static func message(channel: String, from: String, atMilliseconds: Int64, data: String) -> String {
+        var out = head(.message, channel: channel, from: from, atMilliseconds: atMilliseconds)
+        out += ",\"data\":"
+        JSONString.append(data, to: &out)
+        out += "}"
+        return out
+    }
+
+    /// A `join` or `leave` envelope with the member count after the change.
+    package static func presence(
+        _ kind: Kind, channel: String, from: String, atMilliseconds: Int64, members: Int
+    ) -> String {
+        head(kind, channel: channel, from: from, atMilliseconds: atMilliseconds) + ",\"members\":\(members)}"
+    }
+
+    private static func head(_ kind: Kind, channel: String, from: String, atMilliseconds: Int64) -> String {
+        var out = "{\"type\":\"\(kind.rawValue)\",\"channel\":"
+        JSONString.append(channel, to: &out)
+        out += ",\"from\":"
+        JSONString.append(from, to: &out)
+        out += ",\"at\":\"" + rfc3339(milliseconds: atMilliseconds) + "\""
+        return out
+    }
+
+    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-29T09:30:00.123Z` (what `Date.toISOString()` gives).
+    package static func rfc3339(milliseconds: Int64) -> String {
+        var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
+        let millis = Int(milliseconds - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2)
+            + "T" + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2)
+            + "." + pad(Int32(millis), 3) + "Z"
+    }
+
+    /// Wall-clock Unix milliseconds (CLOCK_REALTIME) for `at`.
+    package static func nowMilliseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,141 @@
+import PilotoConfig
+
+/// Answers the opening handshake of one `handler: websocket` route, in this order:
+///
+/// 1. the path: `mode: echo` serves exactly the route's path; `mode: channels` serves
+///    `<route>/<channel>` (404 for anything else, 400 for a name outside `ChannelName`);
+/// 2. RFC 6455 §4.2.1 (`WebSocketHandshake`): a malformed upgrade is 400, a method other than GET
+///    405 with `Allow: GET`, a version other than 13 426 with `Sec-WebSocket-Version: 13` (§4.4);
+/// 3. `Origin` (§10.2, cross-site WebSocket hijacking): `https://<service.domain>`, the route's
+///    `origins:`, and loopback `http` origins in dev mode only, else 403;
+/// 4. `auth: required`: the session cookie, looked up in the `SessionStore` (which may answer on
+///    another thread, hence `.deferred`): no cookie or no live session → 401, store down → 503 with
+///    `Retry-After: 5`.
+///
+/// Then `101 Switching Protocols` and a `WebSocketSession` on the connection's loop.
+package final class WebSocketResponder: Responder {
+    private let route: Route
+    private let mode: WebSocketRoute.Mode
+    private let origins: WebSocketOriginPolicy
+    private let configuration: WebSocketConfiguration
+    private let sessions: any SessionStore
+    private let cookieName: String
+    private let hub: ChannelHub
+    private let gauge: WebSocketGauge
+
+    /// Seconds a client should wait before retrying while the session store is down.
+    package static let retryAfterSeconds = 5
+
+    /// - Parameters:
+    ///   - route: a route whose handler is `.websocket`; `options` are its settings.
+    ///   - hub: the instance's channel hub (used by `mode: channels` only).
+    ///   - devMode: `piloto serve --dev`: loopback origins and requests without `Origin` are accepted.
+    ///   - tune: adjusts the timers and limits derived from the config (tests shorten the 30 s ping).
+    package init(
+        route: Route, options: WebSocketRoute, config: PilotoConfig, sessions: any SessionStore, hub: ChannelHub,
+        gauge: WebSocketGauge, devMode: Bool, tune: (inout WebSocketConfiguration) -> Void = { _ in }
+    ) {
+        self.route = route
+        mode = options.mode
+        origins = WebSocketOriginPolicy(
+            serviceOrigin: config.service.origin, routeOrigins: options.origins, devMode: devMode)
+        var configuration = WebSocketConfiguration(route: options, requestTimeout: config.scaling.requestTimeout)
+        tune(&configuration)
+        self.configuration = configuration
+        self.sessions = sessions
+        cookieName = config.cookies.session.name
+        self.hub = hub
+        self.gauge = gauge
+    }
+
+    package func respond(to request: HTTPRequest) -> RouteResponse {
+        var channel: String?
+        switch mode {
+        case .echo:
+            guard request.path == route.path else { return refuse(.notFound) }
+        case .channels:
+            switch ChannelName.parse(path: request.path, routePath: route.path) {
+            case .channel(let name): channel = name
+            case .notAChannel: return refuse(.notFound, "connect to \(route.path)/<channel>")
+            case .invalidName: return refuse(.badRequest, "channel names are 1-64 characters of A-Z a-z 0-9 _ - .")
+            }
+        }
+        let accepted: WebSocketHandshake.Accepted
+        do {
+            accepted = try WebSocketHandshake.accept(
+                method: request.method, version: request.head.version.text, headers: request.headers.fields,
+                origins: origins)
+        } catch {
+            var response = HTTPError(HTTPStatus(error.status), Self.message(error)).response
+            for header in error.headers { response.headers.add(header.name, header.value) }
+            return .response(response)
+        }
+        guard route.authRequired else {
+            return upgrade(accepted, login: ChannelEnvelope.anonymous, channel: channel)
+        }
+        guard let id = CookieHeader.value(named: cookieName, in: request.headers), !id.isEmpty else {
+            return refuse(.unauthorized, "authentication required")
+        }
+        let promise = ResponsePromise()
+        sessions.find(id: id) { [self, channel] result in
+            switch result {
+            case .success(let session?):
+                promise.complete(upgrade(accepted, login: session.login, channel: channel))
+            case .success(nil):
+                promise.complete(refuse(.unauthorized, "authentication required"))
+            case .failure:
+                var response = HTTPError(.serviceUnavailable, "sessions are unavailable, retry shortly").response
+                response.headers.add("Retry-After", String(Self.retryAfterSeconds))
+                promise.complete(.response(response))
+            }
+        }
+        return .deferred(promise)
+    }
+
+    private func upgrade(_ accepted: WebSocketHandshake.Accepted, login: String, channel: String?) -> RouteResponse {
+        // RFC 6455 §4.2.2 step 5: no Sec-WebSocket-Protocol, no Sec-WebSocket-Extensions.
+        var headers = HTTPHeaders()
+        headers.add("Upgrade", "websocket")
+        headers.add("Connection", "Upgrade")
+        headers.add("Sec-WebSocket-Accept", accepted.acceptValue)
+        let role: WebSocketSession.Role =
+            channel.map { .member(hub, channel: $0, login: login) } ?? .echo
+        return .upgrade(
+            HTTPResponse(status: .switchingProtocols, headers: headers),
+            WebSocketUpgrader(configuration: configuration, role: role, gauge: gauge))
+    }
+
+    private func refuse(_ status: HTTPStatus, _ message: String? = nil) -> RouteResponse {
+        .response(HTTPError(status, message).response)
+    }
+
+    private static func message(_ error: HandshakeError) -> String {
+        switch error {
+        case .methodNotAllowed: "a WebSocket handshake is a GET request"
+        case .unsupportedHTTPVersion: "a WebSocket handshake needs HTTP/1.1"
+        case .missingHost: "missing Host"
+        case .missingUpgradeToken: "missing Upgrade: websocket"
+        case .missingConnectionUpgrade: "missing Connection: Upgrade"
+        case .invalidKey: "Sec-WebSocket-Key must be base64 of 16 bytes"
+        case .unsupportedVersion: "only WebSocket version 13 is supported"
+        case .forbiddenOrigin: "origin not allowed"
+        }
+    }
+}
+
+/// Creates the session once the `101` is queued; carries what the handshake decided.
+struct WebSocketUpgrader: ConnectionUpgrader {
+    let configuration: WebSocketConfiguration
+    let role: WebSocketSession.Role
+    let gauge: WebSocketGauge
+
+    func makeConnection(for request: HTTPRequest, handle: ConnectionHandle) -> any UpgradedConnection {
+        let session = WebSocketSession(
+            configuration: configuration, role: role, handle: handle, gauge: gauge,
+            now: SystemClock().nowMilliseconds())
+        // Joined after the session exists: the join envelope reaches the newcomer through its mailbox,
+        // behind the 101 already queued.
+        if case .member(let hub, let channel, let login) = role { hub.join(channel, handle: handle, login: login) }
+        return session
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Glibc
+import PilotoConfig
+import Synchronization
+@testable import PilotoRuntime
+
+/// A session store the test fills by hand, or one that is "down".
+final class TestSessionStore: SessionStore {
+    let sessions: Mutex<[String: Session]>
+    let down: Bool
+
+    init(_ sessions: [String: String] = [:], down: Bool = false) {
+        var table: [String: Session] = [:]
+        for (id, login) in sessions { table[id] = Session(id: id, login: login, createdAt: 0, expiresAt: .max) }
+        self.sessions = Mutex(table)
+        self.down = down
+    }
+
+    func create(login: String, completion: @escaping @Sendable (Result<Session, SessionStoreError>) -> Void) {
+        completion(.failure(.full))
+    }
+
+    /// Answers on another thread, as the Redis store does.
+    func find(id: String, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
+        let result: Result<Session?, SessionStoreError> =
+            down ? .failure(.unavailable("test: store down")) : .success(sessions.withLock { $0[id] })
+        DispatchQueue.global().async { completion(result) }
+    }
+
+    func destroy(id: String, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void) {
+        completion(.success(()))
+    }
+
+    var degradedReason: String? { down ? "down" : nil }
+}
+
+/// A real server with WebSocket routes on 127.0.0.1:0:
+/// `/ws/echo` (echo, 1 MiB), `/ws/small` (echo, 1 KiB), `/ws` (channels), `/private` (channels, auth).
+final class RealtimeServer {
+    let server: Server
+    let port: Int
+    let logs = CapturingSink()
+    let site: SiteFixture
+
+    static let origin = "https://app.example.com"
+
+    init(
+        sessions: any SessionStore = TestSessionStore(["s3cr3t": "vendedor"]), devMode: Bool = false,
+        requestTimeout: TimeSpan? = nil, workers: Int = 2, tune: @escaping (inout WebSocketConfiguration) -> Void = { _ in }
+    ) throws {
+        site = try SiteFixture()
+        func ws(_ path: String, _ mode: WebSocketRoute.Mode, _ max: ByteSize, origins: [String] = [], auth: Bool = false) -> Route {
+            Route(path: path, handler: .websocket(WebSocketRoute(mode: mode, maxMessage: max, origins: origins)), authRequired: auth)
+        }
+        let routes = [
+            ws("/ws/echo", .echo, .mebibytes(1)),
+            ws("/ws/small", .echo, ByteSize(bytes: 1024), origins: ["https://partner.example"]),
+            ws("/ws", .channels, .mebibytes(1)),
+            ws("/private", .channels, .kibibytes(64), auth: true),
+        ] + site.routes()
+        var config = PilotoConfig.fixture(routes: routes, workers: workers)
+        if let requestTimeout { config.scaling.requestTimeout = requestTimeout }
+        let logger = Logger(sink: logs, project: nil)
+        server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger) { link in
+            WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode, tune: tune)
+        }
+        try server.start()
+        port = server.boundPort ?? 0
+    }
+
+    deinit {
+        server.beginShutdown()
+        server.waitUntilStopped(timeoutMilliseconds: 8000)
+        server.logger.close()
+    }
+
+    /// An upgraded client on `path`, or nil when the server refused (see `handshake`).
+    func connect(_ path: String, origin: String? = RealtimeServer.origin, cookie: String? = nil) throws -> WSRawClient {
+        let client = try WSRawClient(port: port)
+        let status = client.handshake(path, origin: origin, cookie: cookie)?.status
+        guard status == 101 else { throw WSTestError.refused(status ?? 0) }
+        return client
+    }
+}
+
+enum WSTestError: Error { case refused(Int) }
+
+/// A WebSocket client on a raw socket: writes masked frames exactly as given, parses server frames.
+final class WSRawClient {
+    let raw: RawClient
+    private var parser = WebSocketFrameParser(maxFrameSize: 4 << 20, expectMasked: false)
+
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
+        raw = try RawClient(port: port, receiveTimeoutSeconds: 5, receiveBuffer: receiveBuffer)
+    }
+
+    /// Sends an upgrade request; returns the response head (101 or the refusal).
+    @discardableResult
+    func handshake(
+        _ path: String, origin: String? = RealtimeServer.origin, cookie: String? = nil, version: String = "13",
+        method: String = "GET", key: String? = "dGhlIHNhbXBsZSBub25jZQ=="
+    ) -> (status: Int, headers: [String: String], body: String, raw: String)? {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: app.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        if let key { text += "Sec-WebSocket-Key: \(key)\r\n" }
+        text += "Sec-WebSocket-Version: \(version)\r\n"
+        if let origin { text += "Origin: \(origin)\r\n" }
+        if let cookie { text += "Cookie: theme=dark; session_id=\(cookie)\r\n" }
+        text += "\r\n"
+        raw.send(text)
+        let response = raw.readResponse(head: true)
+        if response?.status != 101, let response, let length = Int(response.headers["content-length"] ?? "0"), length > 0 {
+            // readResponse(head: true) leaves the body: read it.
+            var body = raw.pending.prefix(length)
+            while body.count < length {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let n = buffer.withUnsafeMutableBytes { recv(raw.fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { break }
+                raw.pending += buffer[0..<n]
+                body = raw.pending.prefix(length)
+            }
+            raw.pending.removeFirst(body.count)
+            return (response.status, response.headers, String(decoding: body, as: UTF8.self), response.raw)
+        }
+        if let leftover = Optional(raw.pending), !leftover.isEmpty {
+            parser.append(leftover)
+            raw.pending = []
+        }
+        return response
+    }
+
+    func send(_ bytes: [UInt8]) { raw.send(bytes) }
+
+    /// Sends each byte in its own `send` call (the server reads them in many small reads).
+    func sendByteByByte(_ bytes: [UInt8]) {
+        for byte in bytes { raw.send([byte]) }
+    }
+
+    func sendText(_ text: String) { send(WSClient.text(text)) }
+
+    /// The next frame from the server; nil on EOF, timeout or a malformed frame.
+    func nextFrame() -> WebSocketFrame? {
+        if !raw.pending.isEmpty {
+            parser.append(raw.pending)
+            raw.pending = []
+        }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            if let frame = try? parser.nextFrame() { return frame }
+            let n = buffer.withUnsafeMutableBytes { recv(raw.fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return nil }
+            parser.append(buffer[0..<n])
+        }
+    }
+
+    /// The next text frame's payload as a string (skipping nothing).
+    func nextText() -> String? {
+        guard let frame = nextFrame(), frame.opcode == .text else { return nil }
+        return String(decoding: frame.payload, as: UTF8.self)
+    }
+
+    /// The code of the next frame when it is a close frame (nil code for an empty close).
+    func nextClose() -> (isClose: Bool, code: UInt16?) {
+        guard let frame = nextFrame(), frame.opcode == .close else { return (false, nil) }
+        guard frame.payload.count >= 2 else { return (true, nil) }
+        return (true, UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]))
+    }
+
+    /// True when the server ended TCP (EOF or reset) with nothing more to read.
+    func isClosedByServer() -> Bool { raw.closedByServer() }
+}
+
+/// Parses an envelope's JSON into a dictionary (tests only: Foundation is fine here).
+func envelope(_ text: String?) -> [String: Any] {
+    guard let text, let data = text.data(using: .utf8),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return [:] }
+    return object
+}

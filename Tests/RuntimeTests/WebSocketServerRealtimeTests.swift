@@ -1,0 +1,234 @@
+import Foundation
+import Glibc
+import PilotoConfig
+import Testing
+
+@testable import PilotoRuntime
+
+/// The WebSocket routes of `piloto serve` end to end: refusals, sessions, channels, lifecycle.
+@Suite struct WebSocketServerRealtimeTests {
+    // MARK: Handshake refusals
+
+    @Test func origin_mustBeTheServiceDomainOrListed() throws {
+        let s = try RealtimeServer()
+        for (path, origin, status) in [
+            ("/ws/echo", "https://app.example.com", 101),
+            ("/ws/echo", "https://APP.example.com/", 101),
+            ("/ws/echo", "https://evil.example", 403),
+            ("/ws/echo", "http://app.example.com", 403),
+            ("/ws/echo", "http://localhost:5173", 403),  // not in dev mode
+            ("/ws/echo", "null", 403),
+            ("/ws/small", "https://partner.example", 101),  // the route's origins:
+            ("/ws/echo", "https://partner.example", 403),  // ...only on that route
+        ] {
+            let client = try WSRawClient(port: s.port)
+            #expect(client.handshake(path, origin: origin)?.status == status, "\(path) \(origin)")
+        }
+        let missing = try WSRawClient(port: s.port)
+        #expect(missing.handshake("/ws/echo", origin: nil)?.status == 403)
+    }
+
+    @Test func devMode_allowsLoopbackOrigins() throws {
+        let s = try RealtimeServer(devMode: true)
+        for (origin, status) in [
+            ("http://localhost:5173", 101), ("http://127.0.0.1:8080", 101), ("http://localhost.evil.example", 403),
+        ] {
+            let client = try WSRawClient(port: s.port)
+            #expect(client.handshake("/ws/echo", origin: origin)?.status == status, "\(origin)")
+        }
+    }
+
+    @Test func badVersion_is426_withSupportedVersion() throws {
+        let s = try RealtimeServer()
+        let client = try WSRawClient(port: s.port)
+        let response = try #require(client.handshake("/ws/echo", version: "8"))
+        #expect(response.status == 426)
+        #expect(response.headers["sec-websocket-version"] == "13")
+    }
+
+    @Test func malformedHandshakes_areRefused() throws {
+        let s = try RealtimeServer()
+        let noKey = try WSRawClient(port: s.port)
+        #expect(noKey.handshake("/ws/echo", key: nil)?.status == 400)
+        let shortKey = try WSRawClient(port: s.port)
+        #expect(shortKey.handshake("/ws/echo", key: "c2hvcnQ=")?.status == 400)
+        // RFC 9110: a method the resource does not support is 405 with Allow.
+        let post = try WSRawClient(port: s.port)
+        let response = try #require(post.handshake("/ws/echo", method: "POST"))
+        #expect(response.status == 405)
+        #expect(response.headers["allow"] == "GET")
+        // Plain GET without upgrade headers: 400.
+        let plain = try RawClient(port: s.port)
+        plain.send("GET /ws/echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(plain.readResponse()?.status == 400)
+    }
+
+    @Test func channelNames_areValidatedBeforeUpgrading() throws {
+        let s = try RealtimeServer()
+        for (path, status) in [
+            ("/ws/sales-BR_1.x", 101), ("/ws/" + String(repeating: "a", count: 64), 101),
+            ("/ws/" + String(repeating: "a", count: 65), 400), ("/ws/caf%C3%A9", 400), ("/ws/a%20b", 400),
+            ("/ws", 404), ("/ws/", 404), ("/ws/a/b", 404), ("/ws/echo/x", 404),
+        ] {
+            let client = try WSRawClient(port: s.port)
+            #expect(client.handshake(path)?.status == status, "\(path)")
+        }
+    }
+
+    // MARK: Sessions
+
+    @Test func authRequired_noCookieOrUnknownSession_is401() throws {
+        let s = try RealtimeServer()
+        let none = try WSRawClient(port: s.port)
+        #expect(none.handshake("/private/room")?.status == 401)
+        let unknown = try WSRawClient(port: s.port)
+        #expect(unknown.handshake("/private/room", cookie: "nope")?.status == 401)
+        // The Origin check comes first: a hijacking page learns nothing about sessions.
+        let evil = try WSRawClient(port: s.port)
+        #expect(evil.handshake("/private/room", origin: "https://evil.example", cookie: "s3cr3t")?.status == 403)
+    }
+
+    @Test func authRequired_liveSession_upgradesAsItsLogin() throws {
+        let s = try RealtimeServer()
+        let client = try s.connect("/private/room", cookie: "s3cr3t")
+        let join = envelope(client.nextText())
+        #expect(join["type"] as? String == "join")
+        #expect(join["from"] as? String == "vendedor")
+        client.sendText("olá")
+        let message = envelope(client.nextText())
+        #expect(message["from"] as? String == "vendedor")
+        #expect(message["data"] as? String == "olá")
+    }
+
+    @Test func sessionStoreDown_is503_withRetryAfter() throws {
+        let s = try RealtimeServer(sessions: TestSessionStore(down: true))
+        let client = try WSRawClient(port: s.port)
+        let response = try #require(client.handshake("/private/room", cookie: "s3cr3t"))
+        #expect(response.status == 503)
+        #expect(response.headers["retry-after"] == "5")
+        // Routes without auth do not depend on the store.
+        #expect(try s.connect("/ws/room").nextText() != nil)
+    }
+
+    // MARK: Channels
+
+    @Test func channel_broadcastsToEveryMember_senderIncluded_withJoinAndLeave() throws {
+        let s = try RealtimeServer()
+        let a = try s.connect("/ws/room")
+        var e = envelope(a.nextText())
+        #expect(e["type"] as? String == "join")
+        #expect(e["channel"] as? String == "room")
+        #expect(e["from"] as? String == "anonymous")
+        #expect(e["members"] as? Int == 1)
+        let b = try s.connect("/ws/room")
+        for client in [a, b] {
+            e = envelope(client.nextText())
+            #expect(e["type"] as? String == "join")
+            #expect(e["members"] as? Int == 2)
+        }
+        let c = try s.connect("/ws/room")
+        for client in [a, b, c] { #expect(envelope(client.nextText())["members"] as? Int == 3) }
+        let other = try s.connect("/ws/elsewhere")
+        #expect(envelope(other.nextText())["members"] as? Int == 1)
+
+        a.sendText("{\"quoted\": \"json\"}\n")
+        for client in [a, b, c] {
+            e = envelope(client.nextText())
+            #expect(e["type"] as? String == "message")
+            #expect(e["channel"] as? String == "room")
+            #expect(e["from"] as? String == "anonymous")
+            #expect(e["data"] as? String == "{\"quoted\": \"json\"}\n")
+            let at = try #require(e["at"] as? String)
+            #expect(at.count == 24 && at.hasSuffix("Z"))  // 2026-11-29T09:30:00.123Z
+        }
+        c.send(WSClient.close(1000))
+        #expect(c.nextClose().code == 1000)
+        for client in [a, b] {
+            e = envelope(client.nextText())
+            #expect(e["type"] as? String == "leave")
+            #expect(e["members"] as? Int == 2)
+        }
+        // The other channel heard none of it: its next frame is its own message.
+        other.sendText("solo")
+        #expect(envelope(other.nextText())["data"] as? String == "solo")
+    }
+
+    @Test func channel_binaryMessage_isClosed1003() throws {
+        let s = try RealtimeServer()
+        let a = try s.connect("/ws/bin")
+        _ = a.nextText()
+        a.send(WSClient.frame(.binary, [1, 2, 3]))
+        #expect(a.nextClose().code == 1003)
+    }
+
+    // MARK: Lifecycle
+
+    @Test func drain_sendsGoingAway1001_andCompletes() throws {
+        let s = try RealtimeServer()
+        let echo = try s.connect("/ws/echo")
+        let member = try s.connect("/ws/drain")
+        _ = member.nextText()
+        s.server.beginShutdown()
+        #expect(echo.nextClose().code == 1001)
+        #expect(member.nextClose().code == 1001)
+        echo.send(WSClient.close(1001))
+        member.send(WSClient.close(1001))
+        #expect(echo.isClosedByServer())
+        #expect(member.isClosedByServer())
+        #expect(s.server.waitUntilStopped(timeoutMilliseconds: 5000))
+    }
+
+    /// Cloud Run cuts a request at `scaling.request_timeout`; the server closes first with 1001
+    /// (here: a 2 s timeout leaves a 1 s lifetime), so clients see a clean close and reconnect.
+    @Test func lifetime_closes1001_beforeRequestTimeout() throws {
+        let s = try RealtimeServer(requestTimeout: .seconds(2))
+        let client = try s.connect("/ws/echo")
+        let close = client.nextClose()
+        #expect(close.isClose && close.code == 1001)
+    }
+
+    @Test func metrics_countOpenAndClosedSessions() throws {
+        let s = try RealtimeServer()
+        let gauge = s.server.router.metrics.webSockets
+        let client = try s.connect("/ws/echo")
+        client.sendText("x")
+        _ = client.nextFrame()
+        #expect(gauge.snapshot().active == 1)
+        client.send(WSClient.close(1000))
+        _ = client.nextFrame()
+        #expect(client.isClosedByServer())
+        var snapshot = gauge.snapshot()
+        for _ in 0..<100 where snapshot.finished == 0 {
+            usleep(10_000)
+            snapshot = gauge.snapshot()
+        }
+        #expect(snapshot.active == 0)
+        #expect(snapshot.finished == 1)
+    }
+
+    /// A member that stops reading is closed once 1 MiB is queued for it; the others keep
+    /// receiving every message.
+    @Test func slowReader_isClosed_othersUnaffected() throws {
+        let s = try RealtimeServer()
+        let slow = try WSRawClient(port: s.port, receiveBuffer: 4096)
+        #expect(slow.handshake("/ws/flood")?.status == 101)
+        let fast = try s.connect("/ws/flood")
+        _ = fast.nextText()  // its own join
+        let chunk = String(repeating: "x", count: 32 * 1024)
+        var received = 0
+        for index in 0..<400 {
+            fast.sendText("\(index) \(chunk)")
+            // The fast member reads everything: its own messages and the slow one's leave.
+            while let text = fast.nextText() {
+                let e = envelope(text)
+                if e["type"] as? String == "message" {
+                    received += 1
+                    break
+                }
+            }
+        }
+        #expect(received == 400)
+        #expect(slow.isClosedByServer())
+        #expect(s.server.router.metrics.webSockets.snapshot().finished >= 1)
+    }
+}
