@@ -307,7 +307,8 @@ async def cross_latency(sender_instance, receiver_instance, cookie, members: int
                 arrivals.append(now - sent_at[data])
 
     tasks = [asyncio.create_task(drain(ws)) for ws in receivers]
-    sender_task = asyncio.create_task(drain(sender))
+    # The sender gets its own copy back too (same instance, not what is measured): read, not counted.
+    sender_task = asyncio.create_task(collect(sender, messages * 0.05 + 2.0))
     for index in range(messages):
         text = f"t{index}"
         sent_at[text] = time.perf_counter()

@@ -71,13 +71,14 @@ package final class ChannelHub: Sendable {
     /// Adds a member and tells the channel (the newcomer included) with a `join` envelope.
     package func join(_ channel: String, handle: ConnectionHandle, login: String) {
         let members: [ConnectionHandle]? = channels.withLock { table in
-            var entry = table[channel] ?? Members()
-            guard entry.insert(handle) else { return nil }
-            table[channel] = entry
+            // Mutated in place (`default:` subscript): copying the entry out and back would copy
+            // its index on every join, O(n²) for a channel filling up.
+            guard table[channel, default: Members()].insert(handle) else { return nil }
+            let handles = table[channel]?.handles ?? []
             // Under the lock so a subscribe and a concurrent last-member unsubscribe keep their order;
             // `ChannelBus` calls only queue work and never call back synchronously.
-            if entry.handles.count == 1 { bus.subscribe(channel) }
-            return entry.handles
+            if handles.count == 1 { bus.subscribe(channel) }
+            return handles
         }
         guard let members else { return }
         let text = ChannelEnvelope.presence(
@@ -88,14 +89,14 @@ package final class ChannelHub: Sendable {
     /// Removes a member (its connection closed) and tells the others with a `leave` envelope.
     package func leave(_ channel: String, handle: ConnectionHandle, login: String) {
         let members: [ConnectionHandle]? = channels.withLock { table in
-            guard var entry = table[channel], entry.remove(handle) else { return nil }
-            if entry.handles.isEmpty {
+            // In place (optional chaining on the subscript), for the same reason as `join`.
+            guard table[channel]?.remove(handle) == true else { return nil }
+            let handles = table[channel]?.handles ?? []
+            if handles.isEmpty {
                 table[channel] = nil
                 bus.unsubscribe(channel)
-            } else {
-                table[channel] = entry
             }
-            return entry.handles
+            return handles
         }
         guard let members else { return }
         let text = ChannelEnvelope.presence(
