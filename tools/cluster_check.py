@@ -10,7 +10,8 @@ Checks, each printed with its figures:
   lookup-cost   p99 of an authenticated `me` (a Redis GET) minus p99 of `/api/health`, 300 each.
   broadcast     channel members on A, B and C; one message from each: every member gets every
                 message exactly once (the sender included: piloto echoes to the sender too).
-  latency       100 members on B, sender on A: send → receive p99 over 40 messages.
+  latency       100 members on B, sender on A: all 4,000 deliveries arrive (figures informative;
+                bench/ws_cross.py measures the p99 target with kernel receive timestamps).
   (timing targets fail the run only with --targets; otherwise they are reported)
   outage        steady load on A (static file + `me`), Redis shut down (with an RDB save) for 5 s
                 and started again on the same port: no instance dies, static answers 200 the
@@ -48,7 +49,7 @@ DOMAIN = "app.example.com"
 ORIGIN = f"https://{DOMAIN}"
 PASSWORD = "cluster-secret"
 RESULTS: dict = {}
-# Timing targets (issue 6: +0.5 ms session lookup p99, 5 ms cross-instance p99) fail the run only
+# Timing target (issue 6: a session lookup adds < 0.5 ms p99) fails the run only
 # with --targets: CI runs a debug build on a shared machine, where timings are reported, not judged.
 TARGETS = False
 FAILURES: list = []
@@ -323,7 +324,9 @@ async def cross_latency(sender_instance, receiver_instance, cookie, members: int
     got = len(arrivals)
     value = p99(arrivals) * 1000
     RESULTS["latency_p99_ms"] = value
-    check("latency", got == expected and (value < 5.0 or not TARGETS),
+    # Delivery counts are judged here; the 5 ms p99 target is measured by bench/ws_cross.py with
+    # kernel receive timestamps (this asyncio client's own scheduling dominates its figure).
+    check("latency", got == expected,
           f"{got}/{expected} deliveries to {members} members on {receiver_instance.name}, sender on "
           f"{sender_instance.name}: p50 {statistics.median(arrivals) * 1000:.2f} ms, p99 {value:.2f} ms "
           f"(python asyncio client included)")

@@ -25,6 +25,9 @@ def parse_args(argv):
     p.add_argument("--servers", default="piloto,hummingbird,flyingfox,uvicorn",
                    help="comma list (default piloto,hummingbird,flyingfox,uvicorn)")
     p.add_argument("--no-build", action="store_true", help="build neither piloto nor a missing Swift peer")
+    p.add_argument("--client", choices=["c", "python"], default="c",
+                   help="load client: bench/ws_echo.c (default; compiled with cc -O2) or bench/ws_echo.py, "
+                        "whose one core saturates near 35k round trips/s and hides the server's speed")
     p.add_argument("--piloto", type=Path, default=S.PILOTO_BINARY)
     p.add_argument("--config", type=Path, default=S.REPO / "piloto.yaml")
     p.add_argument("--json", type=Path, help="results file (default bench/results/ws-<time>.json)")
@@ -48,11 +51,27 @@ def config_origin(config: Path) -> str | None:
     return None
 
 
+def c_client(work: Path) -> Path | None:
+    """bench/ws_echo.c compiled into the run's folder (a second or so), or None without a compiler."""
+    binary = work / "ws_echo_c"
+    if not binary.exists():
+        code, out = S.run(["cc", "-O2", "-o", str(binary), str(S.BENCH / "ws_echo.c")])
+        if code != 0:
+            S.log(f"ws_echo.c did not compile ({code}); using the Python client:\n{out}")
+            return None
+    return binary
+
+
 def echo_load(port: int, args) -> dict:
-    argv = ["taskset", "-c", S.CLIENT_CPU, sys.executable, str(S.BENCH / "ws_echo.py"),
-            f"ws://127.0.0.1:{port}/ws/echo", "-c", str(args.connections), "-d", str(args.duration),
-            "-s", str(args.size), "--json"] + (["--binary"] if args.binary else []) + \
-        (["--origin", args.origin] if args.origin else [])
+    binary = c_client(args.work) if args.client == "c" else None
+    if binary is not None:
+        argv = ["taskset", "-c", S.CLIENT_CPU, str(binary), str(port), "/ws/echo", "-c", str(args.connections),
+                "-d", str(args.duration), "-s", str(args.size)]
+    else:
+        argv = ["taskset", "-c", S.CLIENT_CPU, sys.executable, str(S.BENCH / "ws_echo.py"),
+                f"ws://127.0.0.1:{port}/ws/echo", "-c", str(args.connections), "-d", str(args.duration),
+                "-s", str(args.size), "--json"]
+    argv += (["--binary"] if args.binary else []) + (["--origin", args.origin] if args.origin else [])
     try:
         done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               timeout=args.duration + 60)
@@ -71,6 +90,7 @@ def main(argv) -> int:
         args.origin = config_origin(args.config)
     order = [s.strip() for s in args.servers.split(",") if s.strip()]
     work = S.workdir()
+    args.work = work
     S.log(f"logs: {work}")
     specs = {}
     if "piloto" in order:
