@@ -1,3 +1,5 @@
+import Glibc
+
 /// An incremental HTTP/1.1 request parser (RFC 9112): bytes are pushed in with `append`, events
 /// are pulled out with `next()`. It never touches a socket and never crashes on any input.
 ///
@@ -193,14 +195,15 @@ package struct HTTPRequestParser: Sendable {
         throw lines.isEmpty ? .requestLineTooLong : .headersTooLarge
     }
 
+    /// `memchr` over the unscanned bytes: the line scan runs for every byte of every request head.
     private func indexOfLF(from start: Int) -> Int? {
-        var i = start
-        let end = buffer.count
-        while i < end {
-            if buffer[i] == lf { return i }
-            i += 1
+        guard start < buffer.count else { return nil }
+        return buffer.withUnsafeBufferPointer { bytes -> Int? in
+            guard let base = bytes.baseAddress, let found = memchr(base + start, Int32(lf), bytes.count - start) else {
+                return nil
+            }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
-        return nil
     }
 
     private func parseHead() throws(HTTPParseError) -> HTTPRequestHead {
