@@ -14,6 +14,9 @@ final class ConnectionSlot {
     /// epoll reported the peer's FIN (EPOLLRDHUP/EPOLLHUP): read on to the 0-byte read even after a
     /// short read, because edge-triggered epoll will not report it again.
     var hangupReported = false
+    /// EPOLLOUT is registered: only once a write could not complete. Registering it for every
+    /// connection made epoll report a write-space edge after nearly every response (each ACK).
+    var watchingWrites = false
     /// Last time the kernel took bytes from `output` (slow-reader timeout).
     var lastWriteProgress: Int64
     /// Set after a `101`: bytes go to the upgraded protocol instead of the HTTP state machine.

@@ -248,6 +248,7 @@ extension EventLoop {
                 return false
             }
             if written > 0 { slot.lastWriteProgress = now }
+            if !slot.output.isEmpty && !slot.watchingWrites { watchWrites(slot) }
         }
         if slot.output.isEmpty {
             if slot.closeWhenFlushed {
@@ -262,6 +263,16 @@ extension EventLoop {
             }
         }
         return true
+    }
+
+    /// The kernel did not take everything: ask epoll for write-space edges from now on (kept for the
+    /// connection's life; a connection that blocked once, on a big body, is likely to again). MOD
+    /// re-checks readiness, so space freed meanwhile is still reported.
+    func watchWrites(_ slot: ConnectionSlot) {
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        event.data.fd = slot.fd
+        if epoll_ctl(epfd, EPOLL_CTL_MOD, slot.fd, &event) == 0 { slot.watchingWrites = true }
     }
 
     /// Half-closes, discards what the client already sent, then closes: closing with unread input

@@ -157,7 +157,8 @@ final class EventLoop: @unchecked Sendable {
             }
             guard let (fd, peer) = accepted else { return }
             var event = epoll_event()
-            event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+            // EPOLLOUT is added only when a write would block (`watchWrites`).
+            event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
             event.data.fd = fd
             guard epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) == 0 else {
                 close(fd)
