@@ -36,6 +36,36 @@ def recv_stamped(s):
     return data, stamp
 
 
+def send_and_time(sender, members, buffers, marker, settle):
+    """Sends `marker` from `sender`; returns each member's latency in ms (kernel receive stamp minus
+    the wall clock just before the send). Raises when a member gets nothing within 10 s."""
+    pending = set(range(len(members)))
+    stamps = {}
+    selector = selectors.DefaultSelector()
+    for index, s in enumerate(members):
+        selector.register(s, selectors.EVENT_READ, index)
+    sent_ns = time.time_ns()
+    sender.sendall(wsraw.masked_text(marker))
+    # Stay off the CPU while piloto fans out: the kernel stamps each arrival anyway.
+    time.sleep(settle)
+    deadline = time.time() + 10
+    while pending and time.time() < deadline:
+        for key, _ in selector.select(1.0):
+            index = key.data
+            data, stamp = recv_stamped(key.fileobj)
+            if not data:
+                raise ConnectionError(f"member {index} closed")
+            frames, buffers[index] = wsraw.parse_frames(buffers[index] + data)
+            for _, payload in frames:
+                if index in pending and f'"data":"{marker}"'.encode() in payload:
+                    pending.discard(index)
+                    stamps[index] = stamp if stamp is not None else time.time_ns()
+    selector.close()
+    if pending:
+        raise RuntimeError(f"{marker}: {len(pending)} members got nothing within 10 s")
+    return [(t - sent_ns) / 1e6 for t in stamps.values()]
+
+
 def drain(members, buffers, timeout=0.2):
     """Reads whatever is pending on every member (join envelopes) until `timeout` of silence."""
     selector = selectors.DefaultSelector()
@@ -90,32 +120,7 @@ def main():
         last_member_ms = []
         marker_prefix = "bench-"
         for k in range(args.messages):
-            marker = f"{marker_prefix}{k}"
-            pending = set(range(len(members)))
-            stamps = {}
-            selector = selectors.DefaultSelector()
-            for index, s in enumerate(members):
-                selector.register(s, selectors.EVENT_READ, index)
-            sent_ns = time.time_ns()
-            sender.sendall(wsraw.masked_text(marker))
-            # Stay off the CPU while piloto fans out: the kernel stamps each arrival anyway.
-            time.sleep(args.settle)
-            deadline = time.time() + 10
-            while pending and time.time() < deadline:
-                for key, _ in selector.select(1.0):
-                    index = key.data
-                    data, stamp = recv_stamped(key.fileobj)
-                    if not data:
-                        raise ConnectionError(f"member {index} closed")
-                    frames, buffers[index] = wsraw.parse_frames(buffers[index] + data)
-                    for _, payload in frames:
-                        if index in pending and f'"data":"{marker}"'.encode() in payload:
-                            pending.discard(index)
-                            stamps[index] = stamp if stamp is not None else time.time_ns()
-            selector.close()
-            if pending:
-                raise RuntimeError(f"message {k}: {len(pending)} members got nothing within 10 s")
-            values = [(t - sent_ns) / 1e6 for t in stamps.values()]
+            values = send_and_time(sender, members, buffers, f"{marker_prefix}{k}", args.settle)
             latencies_ms += values
             last_member_ms.append(max(values))
             try:  # the sender's own copy

@@ -11,7 +11,6 @@ members plus loopback, not how fast this Python process drains sockets. Stdlib o
 
 import argparse
 import json
-import selectors
 import shutil
 import socket
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wsraw  # noqa: E402
-from ws_broadcast import SO_TIMESTAMPNS, drain, percentile, recv_stamped  # noqa: E402
+from ws_broadcast import SO_TIMESTAMPNS, drain, percentile, send_and_time  # noqa: E402
 
 
 def start_redis(folder: Path):
@@ -79,30 +78,7 @@ def main():
         drain(members, buffers, timeout=0.3)
         latencies = []
         for k in range(args.messages):
-            marker = f"cross-{k}"
-            pending, stamps = set(range(len(members))), {}
-            selector = selectors.DefaultSelector()
-            for index, s in enumerate(members):
-                selector.register(s, selectors.EVENT_READ, index)
-            sent_ns = time.time_ns()
-            sender.sendall(wsraw.masked_text(marker))
-            time.sleep(args.settle)
-            deadline = time.time() + 10
-            while pending and time.time() < deadline:
-                for key, _ in selector.select(1.0):
-                    index = key.data
-                    data, stamp = recv_stamped(key.fileobj)
-                    if not data:
-                        raise ConnectionError(f"member {index} closed")
-                    frames, buffers[index] = wsraw.parse_frames(buffers[index] + data)
-                    for _, payload in frames:
-                        if index in pending and f'"data":"{marker}"'.encode() in payload:
-                            pending.discard(index)
-                            stamps[index] = stamp if stamp is not None else time.time_ns()
-            selector.close()
-            if pending:
-                raise RuntimeError(f"message {k}: {len(pending)} members on B got nothing within 10 s")
-            latencies += [(t - sent_ns) / 1e6 for t in stamps.values()]
+            latencies += send_and_time(sender, members, buffers, f"cross-{k}", args.settle)
             try:
                 while sender.recv(65536):
                     pass
