@@ -28,3 +28,10 @@ static inline int piloto_affinity_cpu_count(void) {
 static inline int piloto_memfd_create(const char *name) {
     return (int)syscall(SYS_memfd_create, name, 1u /* MFD_CLOEXEC */);
 }
+
+#include <sys/prctl.h>
+// Names the calling thread (first 15 bytes), so `top -H` and /proc/PID/task/*/comm tell the event
+// loops from the logger and Redis threads. prctl(2) is variadic, hence this wrapper.
+static inline void piloto_name_this_thread(const char *name) {
+    prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
+}

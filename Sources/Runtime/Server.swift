@@ -1,3 +1,4 @@
+import CLinuxEvents
 import Dispatch
 import Foundation
 import Glibc
@@ -92,6 +93,7 @@ package final class Server: Sendable {
         let bound = Socket.boundPort(listener) ?? port
         let limits = config.server.limits
         let closeOnce = Atomic<Bool>(false)
+        let directory = LoopDirectory()
         let context = LoopContext(
             router: router,
             serializer: ResponseSerializer(extraHeaders: config.server.headers.map { ($0.name, $0.value) }),
@@ -109,7 +111,8 @@ package final class Server: Sendable {
             listenerReleased: {
                 if !closeOnce.exchange(true, ordering: .acquiringAndReleasing) { close(listener) }
             },
-            listenerAcks: ListenerAcks(loops: workers))
+            listenerAcks: ListenerAcks(loops: workers),
+            directory: directory)
         var loops: [EventLoop] = []
         do {
             for index in 0..<workers { loops.append(try EventLoop(index: index, listener: listener, context: context)) }
@@ -117,10 +120,13 @@ package final class Server: Sendable {
             close(listener)
             throw .socket(error)
         }
+        directory.set(loops)
         runtime.withLock { $0 = Runtime(listener: listener, boundPort: bound, loops: loops) }
         for (index, loop) in loops.enumerated() {
             group.enter()
+            let name = "piloto-loop-\(index)"
             let thread = Thread { [group] in
+                piloto_name_this_thread(name)
                 loop.run()
                 group.leave()
             }

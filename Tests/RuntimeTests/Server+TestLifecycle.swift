@@ -5,12 +5,13 @@ import PilotoConfig
 extension Server {
     /// A started server on 127.0.0.1:0 with `site`'s routes, `route` first and answered by `responder`.
     static func startedForTest(
-        site: SiteFixture, first route: Route, responder: any Responder, limits: ServerLimits = .fixture()
+        site: SiteFixture, first route: Route, responder: any Responder, limits: ServerLimits = .fixture(),
+        workers: Int = 1
     ) throws -> (Server, Int) {
         var routes = site.routes()
         routes.insert(route, at: 0)
         let server = try Server(
-            config: .fixture(routes: routes, limits: limits, workers: 1), host: "127.0.0.1", port: 0,
+            config: .fixture(routes: routes, limits: limits, workers: workers), host: "127.0.0.1", port: 0,
             logger: Logger(sink: CapturingSink()), responders: [route.path: responder])
         try server.start()
         return (server, server.boundPort ?? 0)

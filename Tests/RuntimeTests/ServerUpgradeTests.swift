@@ -123,6 +123,30 @@ struct ServerUpgradeTests {
         #expect(clients[1].readExactly(5) == "<all>")
     }
 
+    /// Connections that arrive one at a time are dealt round-robin over the loops (EPOLLEXCLUSIVE
+    /// alone kept waking the same loop, which then owned almost every connection), and a dealt
+    /// connection is served by the loop that adopted it, request bytes included.
+    @Test func acceptedConnections_areDealtRoundRobinOverLoops() throws {
+        let site = try SiteFixture()
+        let responder = ShoutResponder()
+        let (server, port) = try Server.startedForTest(
+            site: site,
+            first: Route(path: "/ws", handler: .websocket(WebSocketRoute(mode: .echo, maxMessage: .mebibytes(1), origins: [])),
+                         authRequired: false),
+            responder: responder, workers: 3)
+        defer { server.stopForTest() }
+        var clients: [RawClient] = []
+        for index in 0..<9 {
+            let client = try RawClient(port: port)
+            client.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: shout\r\n\r\nhi\(index)")
+            #expect(client.readResponse(head: true)?.status == 101)
+            #expect(client.readExactly(3) == "HI\(index)")
+            clients.append(client)
+        }
+        let perLoop = responder.handles.withLock { handles in (0..<3).map { loop in handles.filter { $0.loop == loop }.count } }
+        #expect(perLoop == [3, 3, 3])
+    }
+
     @Test func upgrade_drainHook_runsOnShutdown() throws {
         let site = try SiteFixture()
         let (server, port) = try start(site)

@@ -21,6 +21,8 @@ final class LoopMailbox: Sendable {
         case complete(ConnectionHandle, RouteResponse)
         /// Close the connection once its output is written.
         case close(ConnectionHandle)
+        /// A connection another loop accepted and dealt to this one (`LoopDirectory`).
+        case adopt(Int32, SocketAddress)
     }
 
     private let queue = Mutex<[Mail]>([])

@@ -177,6 +177,10 @@ extension EventLoop {
             case .deliverEach(let handles, let payload):
                 for h in handles { deliver(payload, to: h, now: now) }
                 continue
+            case .adopt(let fd, let peer):
+                // EPOLL_CTL_ADD reports bytes that arrived before it, so nothing is missed here.
+                adopt(fd: fd, peer: peer, now: now)
+                continue
             }
             let index = Int(handle.fd)
             guard index >= 0, index < connections.count, let slot = connections[index],
@@ -198,7 +202,7 @@ extension EventLoop {
                 process(slot, now: now)
                 readAndProcess(slot, now: now)
                 continue
-            case .deliverEach:
+            case .deliverEach, .adopt:
                 continue  // handled above
             }
             flush(slot, now: now)

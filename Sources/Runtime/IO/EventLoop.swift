@@ -17,6 +17,8 @@ struct LoopContext: Sendable {
     /// Called by the last loop that stops listening, to close the shared listener.
     let listenerReleased: @Sendable () -> Void
     let listenerAcks: ListenerAcks
+    /// Every loop, for dealing accepted connections round-robin.
+    let directory: LoopDirectory
 }
 
 /// One epoll reactor thread: accepts from the shared listener (EPOLLEXCLUSIVE, so one loop wakes per
@@ -156,24 +158,39 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             guard let (fd, peer) = accepted else { return }
-            var event = epoll_event()
-            // EPOLLOUT is added only when a write would block (`watchWrites`).
-            event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-            event.data.fd = fd
-            guard epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) == 0 else {
-                close(fd)
-                continue
-            }
-            let http = HTTPConnection(limits: context.limits, timeouts: context.timeouts, now: now)
-            generation &+= 1
-            let handle = ConnectionHandle(loop: index, fd: fd, generation: generation)
-            let slot = ConnectionSlot(fd: fd, remote: peer, http: http, now: now, handle: handle)
-            let index = Int(fd)
-            if index >= connections.count { connections += Array(repeating: nil, count: index + 1 - connections.count + 64) }
-            connections[index] = slot
-            openCount += 1
             registry.activeConnections.add(1, ordering: .relaxed)
             registry.acceptedConnections.add(1, ordering: .relaxed)
+            // Deal it to the next loop in turn (not while draining: then every loop is winding
+            // down, and this one serves what it accepted itself).
+            if !context.router.state.draining, let owner = context.directory.nextOwner(), owner !== self {
+                owner.post(.adopt(fd, peer))
+            } else {
+                adopt(fd: fd, peer: peer, now: now)
+            }
         }
+    }
+
+    /// Starts serving an accepted connection on this loop (already counted as active).
+    func adopt(fd: Int32, peer: SocketAddress, now: Int64) {
+        let registry = context.router.metrics
+        var event = epoll_event()
+        // EPOLLOUT is added only when a write would block (`watchWrites`).
+        event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        event.data.fd = fd
+        guard epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            close(fd)
+            registry.activeConnections.subtract(1, ordering: .relaxed)
+            return
+        }
+        let http = HTTPConnection(limits: context.limits, timeouts: context.timeouts, now: now)
+        generation &+= 1
+        let handle = ConnectionHandle(loop: index, fd: fd, generation: generation)
+        let slot = ConnectionSlot(fd: fd, remote: peer, http: http, now: now, handle: handle)
+        let position = Int(fd)
+        if position >= connections.count {
+            connections += Array(repeating: nil, count: position + 1 - connections.count + 64)
+        }
+        connections[position] = slot
+        openCount += 1
     }
 }

@@ -1,3 +1,4 @@
+import CLinuxEvents
 import Dispatch
 import Foundation
 import Glibc
@@ -54,7 +55,10 @@ package final class Logger: Sendable {
         self.sink = sink
         self.capacity = capacity
         self.project = project
-        let thread = Thread { [self] in self.drain() }
+        let thread = Thread { [self] in
+            piloto_name_this_thread("piloto-log")
+            self.drain()
+        }
         thread.name = "piloto-log"
         thread.start()
     }

@@ -94,7 +94,10 @@ final class RedisConnection: @unchecked Sendable {
         event.events = EPOLLIN.rawValue
         event.data.fd = wakeFd
         epoll_ctl(epfd, EPOLL_CTL_ADD, wakeFd, &event)
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self, name] in
+            piloto_name_this_thread(name)
+            run()
+        }
         thread.name = name
         thread.start()
     }
