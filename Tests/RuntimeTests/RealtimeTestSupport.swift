@@ -6,6 +6,10 @@ import Synchronization
 
 /// A session store the test fills by hand, or one that is "down".
 final class TestSessionStore: SessionStore {
+    /// A live session id in the shape real ones have (64 hex characters): `AuthGate` refuses
+    /// anything else before asking the store.
+    static let liveID = String(repeating: "5e", count: 32)
+
     let sessions: Mutex<[String: Session]>
     let down: Bool
 
@@ -45,7 +49,7 @@ final class RealtimeServer {
     static let origin = "https://app.example.com"
 
     init(
-        sessions: any SessionStore = TestSessionStore(["s3cr3t": "vendedor"]), devMode: Bool = false,
+        sessions: any SessionStore = TestSessionStore([TestSessionStore.liveID: "vendedor"]), devMode: Bool = false,
         requestTimeout: TimeSpan? = nil, workers: Int = 2, tune: @escaping (inout WebSocketConfiguration) -> Void = { _ in }
     ) throws {
         site = try SiteFixture()

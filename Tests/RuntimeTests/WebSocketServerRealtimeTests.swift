@@ -82,15 +82,17 @@ import Testing
         let none = try WSRawClient(port: s.port)
         #expect(none.handshake("/private/room")?.status == 401)
         let unknown = try WSRawClient(port: s.port)
-        #expect(unknown.handshake("/private/room", cookie: "nope")?.status == 401)
+        #expect(unknown.handshake("/private/room", cookie: String(repeating: "ab", count: 32))?.status == 401)
+        let malformed = try WSRawClient(port: s.port)
+        #expect(malformed.handshake("/private/room", cookie: "nope")?.status == 401)
         // The Origin check comes first: a hijacking page learns nothing about sessions.
         let evil = try WSRawClient(port: s.port)
-        #expect(evil.handshake("/private/room", origin: "https://evil.example", cookie: "s3cr3t")?.status == 403)
+        #expect(evil.handshake("/private/room", origin: "https://evil.example", cookie: TestSessionStore.liveID)?.status == 403)
     }
 
     @Test func authRequired_liveSession_upgradesAsItsLogin() throws {
         let s = try RealtimeServer()
-        let client = try s.connect("/private/room", cookie: "s3cr3t")
+        let client = try s.connect("/private/room", cookie: TestSessionStore.liveID)
         let join = envelope(client.nextText())
         #expect(join["type"] as? String == "join")
         #expect(join["from"] as? String == "vendedor")
@@ -103,7 +105,7 @@ import Testing
     @Test func sessionStoreDown_is503_withRetryAfter() throws {
         let s = try RealtimeServer(sessions: TestSessionStore(down: true))
         let client = try WSRawClient(port: s.port)
-        let response = try #require(client.handshake("/private/room", cookie: "s3cr3t"))
+        let response = try #require(client.handshake("/private/room", cookie: TestSessionStore.liveID))
         #expect(response.status == 503)
         #expect(response.headers["retry-after"] == "5")
         // Routes without auth do not depend on the store.

@@ -18,13 +18,10 @@ package final class WebSocketResponder: Responder {
     private let mode: WebSocketRoute.Mode
     private let origins: WebSocketOriginPolicy
     private let configuration: WebSocketConfiguration
-    private let sessions: any SessionStore
-    private let cookieName: String
+    /// The same cookie rules, 401 and 503 + `Retry-After` as every other session-checked route.
+    private let gate: AuthGate
     private let hub: ChannelHub
     private let gauge: WebSocketGauge
-
-    /// Seconds a client should wait before retrying while the session store is down.
-    package static let retryAfterSeconds = 5
 
     /// - Parameters:
     ///   - route: a route whose handler is `.websocket`; `options` are its settings.
@@ -42,8 +39,7 @@ package final class WebSocketResponder: Responder {
         var configuration = WebSocketConfiguration(route: options, requestTimeout: config.scaling.requestTimeout)
         tune(&configuration)
         self.configuration = configuration
-        self.sessions = sessions
-        cookieName = config.cookies.session.name
+        gate = AuthGate(store: sessions, cookieName: config.cookies.session.name)
         self.hub = hub
         self.gauge = gauge
     }
@@ -73,20 +69,11 @@ package final class WebSocketResponder: Responder {
         guard route.authRequired else {
             return upgrade(accepted, login: ChannelEnvelope.anonymous, channel: channel)
         }
-        guard let id = CookieHeader.value(named: cookieName, in: request.headers), !id.isEmpty else {
-            return refuse(.unauthorized, "authentication required")
-        }
         let promise = ResponsePromise()
-        sessions.find(id: id) { [self, channel] result in
-            switch result {
-            case .success(let session?):
-                promise.complete(upgrade(accepted, login: session.login, channel: channel))
-            case .success(nil):
-                promise.complete(refuse(.unauthorized, "authentication required"))
-            case .failure:
-                var response = HTTPError(.serviceUnavailable, "sessions are unavailable, retry shortly").response
-                response.headers.add("Retry-After", String(Self.retryAfterSeconds))
-                promise.complete(.response(response))
+        gate.check(request) { [self, channel] outcome in
+            switch outcome {
+            case .session(let session): promise.complete(upgrade(accepted, login: session.login, channel: channel))
+            case .denied(let response): promise.complete(response)
             }
         }
         return .deferred(promise)
