@@ -77,9 +77,7 @@ package struct RequestTarget: Sendable, Equatable {
                 guard !rest.contains(0x23) else { return nil }
                 return RequestTarget(path: String(target[..<index]), query: String(Substring(rest)))
             }
-            if byte == 0x25 || byte == 0x23 || (byte == 0x2E && previous == 0x2F) || byte < 0x21 || byte >= 0x7F {
-                return nil
-            }
+            if byte == 0x23 || !isPlainPathByte(byte, after: previous) { return nil }
             previous = byte
             utf8.formIndex(after: &index)
         }
@@ -91,10 +89,16 @@ package struct RequestTarget: Sendable, Equatable {
     static func needsNormalization(_ path: Substring) -> Bool {
         var previous: UInt8 = 0
         for byte in path.utf8 {
-            if byte == 0x25 || (byte == 0x2E && previous == 0x2F) || byte < 0x21 || byte >= 0x7F { return true }
+            if !isPlainPathByte(byte, after: previous) { return true }
             previous = byte
         }
         return false
+    }
+
+    /// A byte that leaves a path as it is: not `%` (decoding), not a `.` starting a segment (a
+    /// possible dot segment), nothing outside visible ASCII.
+    static func isPlainPathByte(_ byte: UInt8, after previous: UInt8) -> Bool {
+        !(byte == 0x25 || (byte == 0x2E && previous == 0x2F) || byte < 0x21 || byte >= 0x7F)
     }
 
     /// RFC 3986 §2.1: `%XY` → byte, exactly once; NUL rejected.
