@@ -242,6 +242,20 @@ PILOTO_BUILD = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--p
 PILOTO_BINARY = REPO / ".build" / "static" / "release" / "piloto"
 
 
+def built_piloto_spec(binary: Path, config: Path, build: bool) -> "Spec | None":
+    """piloto as both harnesses run it: built first as the image builds it (unless `build` is
+    False), then `piloto_spec`; None, logged as a start failure, when the binary is missing."""
+    if build:
+        log("building piloto as the image does: " + " ".join(PILOTO_BUILD) + " (use --no-build to skip)")
+        code, out = run(["nice", "-n", "5", *PILOTO_BUILD])
+        if code != 0:
+            log(f"piloto: build failed ({code}):\n{out}")
+    if not binary.is_file():
+        log(f"piloto: failed to start ({binary} does not exist)")
+        return None
+    return piloto_spec(binary.resolve(), config.resolve())
+
+
 def config_headers(config: Path | None) -> list[tuple[str, str]]:
     """`server.headers` of the piloto config (in file order), so nginx sends the same bytes piloto
     does: a peer that skips the security headers would win on response size, not on speed."""

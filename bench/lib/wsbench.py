@@ -94,15 +94,8 @@ def main(argv) -> int:
     S.log(f"logs: {work}")
     specs = {}
     if "piloto" in order:
-        if not args.no_build:
-            S.log("building piloto as the image does: " + " ".join(S.PILOTO_BUILD) + " (use --no-build to skip)")
-            code, out = S.run(["nice", "-n", "5", *S.PILOTO_BUILD])
-            if code != 0:
-                S.log(f"piloto: build failed ({code}):\n{out}")
-        if args.piloto.is_file():
-            specs["piloto"] = S.piloto_spec(args.piloto.resolve(), args.config.resolve())
-        else:
-            S.log(f"piloto: failed to start ({args.piloto} does not exist)")
+        if spec := S.built_piloto_spec(args.piloto, args.config, build=not args.no_build):
+            specs["piloto"] = spec
     for name in S.SWIFT_PEERS:
         if name in order and (spec := S.swift_peer_spec(name, build=not args.no_build)):
             specs[name] = spec
