@@ -111,19 +111,13 @@ package struct OutputQueue: Sendable {
                 while index < segments.count && n < maxSegments {
                     let skip = index == first ? firstWritten : 0
                     switch segments[index] {
+                    case .file where stopAtFiles:
+                        more = true  // the head waits (MSG_MORE) for the body `sendFile` sends next
                     case .local(let start, let count):
                         iovs[n] = iovec(
                             iov_base: UnsafeMutableRawPointer(mutating: localBytes.baseAddress.map { $0 + start + skip }),
                             iov_len: count - skip)
-                    case .shared(let storage, let offset, let count):
-                        iovs[n] = iovec(
-                            iov_base: UnsafeMutableRawPointer(mutating: storage.pointer + offset + skip),
-                            iov_len: count - skip)
-                    case .file(let storage, let offset, let count):
-                        if stopAtFiles {
-                            more = true
-                            break
-                        }
+                    case .shared(let storage, let offset, let count), .file(let storage, let offset, let count):
                         iovs[n] = iovec(
                             iov_base: UnsafeMutableRawPointer(mutating: storage.pointer + offset + skip),
                             iov_len: count - skip)
