@@ -6,7 +6,7 @@ import Synchronization
 /// While a connection waits, it takes no further requests, so pipelined responses stay in order.
 package final class ResponsePromise: Sendable {
     private struct State {
-        var target: (loop: EventLoop, handle: ConnectionHandle)?
+        var target: (loop: LoopHandle, handle: ConnectionHandle)?
         var result: RouteResponse?
         var finished = false
     }
@@ -17,7 +17,7 @@ package final class ResponsePromise: Sendable {
 
     /// Completes the request. Safe from any thread; only the first call counts.
     package func complete(_ response: RouteResponse) {
-        let target: (loop: EventLoop, handle: ConnectionHandle)? = state.withLock { s in
+        let target: (loop: LoopHandle, handle: ConnectionHandle)? = state.withLock { s in
             guard !s.finished else { return nil }
             s.finished = true
             guard let target = s.target else {
@@ -26,22 +26,22 @@ package final class ResponsePromise: Sendable {
             }
             return target
         }
-        if let target { target.loop.post(.complete(target.handle, response)) }
+        if let target { target.loop.complete(target.handle, with: response) }
     }
 
     /// Called by the loop that dispatched the request.
-    func attach(loop: EventLoop, handle: ConnectionHandle) {
+    func attach(loop: LoopHandle, handle: ConnectionHandle) {
         let early: RouteResponse? = state.withLock { s in
             s.target = (loop, handle)
             return s.result
         }
-        if let early { loop.post(.complete(handle, early)) }
+        if let early { loop.complete(handle, with: early) }
     }
 }
 
 /// A dispatched request whose answer is a `ResponsePromise` still running elsewhere.
 struct PendingResponse {
     let request: HTTPRequest
-    let route: Int
+    let context: RequestContext
     let startedAt: Int64
 }
