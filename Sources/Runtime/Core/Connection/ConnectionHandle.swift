@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Names one accepted connection for other threads (e.g. a WebSocket channel broadcasting to its
 /// members on other loops). The generation makes a handle to a closed connection harmless even when
 /// the kernel reuses its file descriptor.
@@ -7,39 +5,4 @@ package struct ConnectionHandle: Sendable, Hashable {
     package let loop: Int
     package let fd: Int32
     package let generation: UInt64
-}
-
-/// Messages posted to an event loop from other threads, run on the loop after an eventfd wake-up.
-final class LoopMailbox: Sendable {
-    enum Mail: Sendable {
-        /// Bytes for an upgraded connection's `delivered` (their meaning is the protocol's).
-        case deliver(ConnectionHandle, [UInt8])
-        /// The same bytes for several connections of this loop (a channel broadcast): one post and
-        /// one wake-up per loop instead of one per member.
-        case deliverEach([ConnectionHandle], [UInt8])
-        /// A deferred response is ready.
-        case complete(ConnectionHandle, RouteResponse)
-        /// Close the connection once its output is written.
-        case close(ConnectionHandle)
-        /// A connection another loop accepted and dealt to this one (`LoopDirectory`).
-        case adopt(Int32, SocketAddress)
-    }
-
-    private let queue = Mutex<[Mail]>([])
-
-    /// Queues `mail`; true when the queue was empty, i.e. the loop needs a wake-up.
-    func post(_ mail: Mail) -> Bool {
-        queue.withLock { q in
-            q.append(mail)
-            return q.count == 1
-        }
-    }
-
-    func takeAll() -> [Mail] {
-        queue.withLock { q in
-            let all = q
-            q.removeAll(keepingCapacity: true)
-            return all
-        }
-    }
 }

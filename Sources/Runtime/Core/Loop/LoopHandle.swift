@@ -58,6 +58,11 @@ package final class LoopHandle: Sendable {
     /// Closes a connection once its pending output is written.
     package func close(_ connection: ConnectionHandle) { post(.close(connection)) }
 
-    /// Completes a deferred response (`ResponsePromise`).
-    func complete(_ connection: ConnectionHandle, with response: RouteResponse) { post(.complete(connection, response)) }
+}
+
+extension LoopHandle: ResponseSink {
+    /// Completes a deferred response (`ResponsePromise`) on the loop's thread.
+    package func complete(_ connection: ConnectionHandle, with response: RouteResponse) {
+        post(.complete(connection, response))
+    }
 }

@@ -103,7 +103,7 @@ extension EventLoop {
         }
         if case .deferred(let promise) = answer {
             slot.pending = PendingResponse(request: request, context: requestContext, startedAt: now)
-            promise.attach(loop: handle, handle: slot.handle)
+            promise.attach(to: handle, handle: slot.handle)
             return
         }
         finish(slot, answer: answer, request: request, context: requestContext, now: now)
