@@ -26,10 +26,19 @@ let package = Package(
         .target(name: "PilotoConfig", dependencies: ["CYAML"], path: "Sources/Config", swiftSettings: strictSettings),
         // Generators and Runtime depend on Config and never on each other.
         .target(name: "PilotoGenerators", dependencies: ["PilotoConfig"], path: "Sources/Generators", swiftSettings: strictSettings),
+        // The HTTP/1.1 + WebSocket core: event loops, sockets, codecs, connection state machines and
+        // the one seam (`HTTPResponder`, `RequestObserver`, `LoopHandle`). Knows nothing of the config.
         .target(
-            name: "PilotoRuntime", dependencies: ["PilotoConfig", "CLinuxEvents", "CCrypt"], path: "Sources/Runtime",
-            // The dashboard's .js/.css sources; DashboardAssets.swift embeds them (scripts/embed-dashboard-assets).
-            exclude: ["Dashboard/Assets"], swiftSettings: strictSettings),
+            name: "PilotoHTTPCore", dependencies: ["CLinuxEvents"], path: "Sources/Runtime/Core",
+            swiftSettings: strictSettings),
+        // The application on top of the core: routing, features, auth, sessions, dashboard, realtime,
+        // Redis adapters and server assembly from the config.
+        .target(
+            name: "PilotoRuntime", dependencies: ["PilotoConfig", "PilotoHTTPCore", "CLinuxEvents", "CCrypt"],
+            path: "Sources/Runtime",
+            // Core is its own target; the dashboard's .js/.css sources are embedded by DashboardAssets.swift
+            // (scripts/embed-dashboard-assets).
+            exclude: ["Core", "Dashboard/Assets"], swiftSettings: strictSettings),
         // The CLI wires the three together; `run(arguments:stdout:stderr:)` is what tests call in-process.
         .target(
             name: "PilotoCLI", dependencies: ["PilotoConfig", "PilotoGenerators", "PilotoRuntime"], path: "Sources/CLI",
@@ -40,9 +49,9 @@ let package = Package(
         // each replays the corpus files it is given, so crashes found become regression inputs.
         .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
         .executableTarget(name: "fuzz-config", dependencies: ["FuzzSupport", "PilotoConfig"], path: "Sources/Fuzz/Config"),
-        .executableTarget(name: "fuzz-http", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/HTTP"),
+        .executableTarget(name: "fuzz-http", dependencies: ["FuzzSupport", "PilotoHTTPCore"], path: "Sources/Fuzz/HTTP"),
         .executableTarget(
-            name: "fuzz-websocket", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/WebSocket"),
+            name: "fuzz-websocket", dependencies: ["FuzzSupport", "PilotoHTTPCore"], path: "Sources/Fuzz/WebSocket"),
         .executableTarget(name: "fuzz-redis", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/Redis"),
 
         .testTarget(
@@ -52,7 +61,7 @@ let package = Package(
             name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoRuntime"], path: "Tests/RuntimeTests",
+            name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoHTTPCore", "PilotoRuntime"], path: "Tests/RuntimeTests",
             swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", swiftSettings: strictSettings),

@@ -10,7 +10,7 @@ extension EventLoop {
     /// connection slot past `header_timeout`/`body_timeout`/`idle_timeout`.
     func sweep(now: Int64) {
         if !listening && !drainHandled
-            && context.router.metrics.activeConnections.load(ordering: .relaxed) < context.maxConnections
+            && context.counters.active.load(ordering: .relaxed) < context.maxConnections
         {
             startListening()
         }
@@ -75,7 +75,7 @@ extension EventLoop {
         slot.http.stopAfterCurrent()
         slot.closeWhenFlushed = true
         finish(slot, answer: .response(HTTPError(.serviceUnavailable, "handler timed out").response),
-               request: pending.request, route: pending.route, start: pending.request.startNanos, now: now)
+               request: pending.request, context: pending.context, now: now)
         flush(slot, now: now)
     }
 }

@@ -30,9 +30,3 @@ package protocol ConnectionUpgrader: Sendable {
     /// - Parameter handle: how other threads reach this connection (`Server.deliver`).
     func makeConnection(for request: HTTPRequest, handle: ConnectionHandle) -> any UpgradedConnection
 }
-
-/// A handler for routes the runtime does not build itself (websocket, auth, dashboard, proxy):
-/// supplied by the module that implements them, keyed by route path, when the server is built.
-package protocol Responder: Sendable {
-    func respond(to request: HTTPRequest) -> RouteResponse
-}

@@ -1,18 +1,17 @@
 import CLinuxEvents
 import Glibc
-import PilotoConfig
 import Synchronization
 
-/// What every loop shares: built once by `Server`, read-only or atomic afterwards.
+/// What every loop shares: built once by `EventLoopGroup`, read-only or atomic afterwards.
 struct LoopContext: Sendable {
-    let router: Router
+    let responder: any HTTPResponder
+    let observer: any RequestObserver
     let serializer: ResponseSerializer
     let limits: HTTPParserLimits
     let timeouts: ConnectionTimeouts
     let maxConnections: Int
-    let accessLog: Bool
-    let countryHeader: String?
-    let logger: Logger
+    let state: ServerState
+    let counters: ConnectionCounters
     let clock: any MonotonicClock
     /// Called by the last loop that stops listening, to close the shared listener.
     let listenerReleased: @Sendable () -> Void
@@ -22,19 +21,15 @@ struct LoopContext: Sendable {
 }
 
 /// One epoll reactor thread: accepts from the shared listener (EPOLLEXCLUSIVE, so one loop wakes per
-/// connection), reads, runs the connection state machine, routes, and writes — handlers here are
-/// in-memory and never block. Connections are edge-triggered (EPOLLET): one read until EAGAIN and one
-/// `writev` per batch of responses.
+/// connection), reads, runs the connection state machine, asks the responder, and writes — handlers
+/// here are in-memory and never block. Connections are edge-triggered (EPOLLET): one read until
+/// EAGAIN and one `writev` per batch of responses.
 ///
-/// `@unchecked Sendable`: after `start`, all mutable state is touched only by the loop's own thread;
-/// other threads only call `wake()`, which writes to an eventfd.
-final class EventLoop: @unchecked Sendable {
-    let index: Int
+/// Created and run on its own thread and never shared: other threads hold its `LoopHandle`.
+final class EventLoop {
+    let handle: LoopHandle
     let context: LoopContext
     let listener: Int32
-    let epfd: Int32
-    let wakeFd: Int32
-    let mailbox = LoopMailbox()
     var generation: UInt64 = 0
     var connections: [ConnectionSlot?] = []
     var openCount = 0
@@ -42,43 +37,23 @@ final class EventLoop: @unchecked Sendable {
     var drainHandled = false
     var date: DateHeader
     let readBuffer: UnsafeMutableRawBufferPointer
-    let metrics: LoopMetrics
     static let sweepInterval: Int64 = 100
     static let outputHighWater = 256 * 1024
 
-    init(index: Int, listener: Int32, context: LoopContext) throws(SocketError) {
-        self.index = index
+    var index: Int { handle.index }
+    var epfd: Int32 { handle.epfd }
+
+    init(handle: LoopHandle, listener: Int32, context: LoopContext) {
+        self.handle = handle
         self.listener = listener
         self.context = context
-        epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
-        guard epfd >= 0 else { throw .failed(operation: "epoll_create1", errno: errno) }
-        wakeFd = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
-        guard wakeFd >= 0 else { throw .failed(operation: "eventfd", errno: errno) }
         date = DateHeader(epochSeconds: SystemClock.epochSeconds())
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-        metrics = context.router.metrics.loops[index % context.router.metrics.loops.count]
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue
-        event.data.fd = wakeFd
-        epoll_ctl(epfd, EPOLL_CTL_ADD, wakeFd, &event)
         startListening()
     }
 
     deinit {
         readBuffer.deallocate()
-        close(wakeFd)
-        close(epfd)
-    }
-
-    /// Posts mail for one of this loop's connections. Safe from any thread.
-    func post(_ mail: LoopMailbox.Mail) {
-        if mailbox.post(mail) { wake() }
-    }
-
-    /// Interrupts `epoll_wait` (used to start draining and for mail). Safe from any thread.
-    func wake() {
-        var one: UInt64 = 1
-        _ = write(wakeFd, &one, 8)
     }
 
     // MARK: loop
@@ -91,7 +66,7 @@ final class EventLoop: @unchecked Sendable {
         while true {
             let n = epoll_wait(epfd, events, capacity, Int32(Self.sweepInterval))
             if n < 0 && errno != EINTR {
-                context.logger.log(.error, "epoll_wait failed", fields: [("errno", .int(Int64(errno)))])
+                context.observer.loopFailed("epoll_wait", errno: errno)
                 break
             }
             let now = context.clock.nowMilliseconds()
@@ -99,9 +74,9 @@ final class EventLoop: @unchecked Sendable {
             for i in 0..<Int(max(n, 0)) {
                 let fd = events[i].data.fd
                 let flags = events[i].events
-                if fd == wakeFd {
+                if fd == handle.wakeFd {
                     var value: UInt64 = 0
-                    _ = read(wakeFd, &value, 8)
+                    _ = read(handle.wakeFd, &value, 8)
                     deliverMail(now: now)
                 } else if fd == listener {
                     acceptConnections(now: now)
@@ -109,7 +84,7 @@ final class EventLoop: @unchecked Sendable {
                     handle(fd: fd, flags: flags, now: now)
                 }
             }
-            if context.router.state.draining && !drainHandled { beginDrain() }
+            if context.state.draining && !drainHandled { beginDrain() }
             if now >= nextSweep {
                 sweep(now: now)
                 nextSweep = now + Self.sweepInterval
@@ -122,7 +97,7 @@ final class EventLoop: @unchecked Sendable {
     // MARK: accept
 
     func startListening() {
-        guard !listening, !context.router.state.draining else { return }
+        guard !listening, !context.state.draining else { return }
         var event = epoll_event()
         // Level-triggered with EPOLLEXCLUSIVE: only one loop is woken per pending connection.
         event.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
@@ -138,10 +113,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func acceptConnections(now: Int64) {
-        let registry = context.router.metrics
+        let counters = context.counters
         // A bounded batch per wake-up keeps one loop from taking every connection of a burst.
         for _ in 0..<64 {
-            guard registry.activeConnections.load(ordering: .relaxed) < context.maxConnections else {
+            guard counters.active.load(ordering: .relaxed) < context.maxConnections else {
                 // server.limits.max_connections: leave further clients in the kernel backlog.
                 stopListening()
                 return
@@ -151,18 +126,18 @@ final class EventLoop: @unchecked Sendable {
                 accepted = try Socket.accept(listener)
             } catch {
                 if case .failed(_, let code) = error {
-                    context.logger.log(.error, "accept failed", fields: [("errno", .int(Int64(code)))])
+                    context.observer.loopFailed("accept", errno: code)
                     // Out of descriptors: stop accepting; the sweep resumes once connections close.
                     if code == EMFILE || code == ENFILE { stopListening() }
                 }
                 return
             }
             guard let (fd, peer) = accepted else { return }
-            registry.activeConnections.add(1, ordering: .relaxed)
-            registry.acceptedConnections.add(1, ordering: .relaxed)
+            counters.active.add(1, ordering: .relaxed)
+            counters.accepted.add(1, ordering: .relaxed)
             // Deal it to the next loop in turn (not while draining: then every loop is winding
             // down, and this one serves what it accepted itself).
-            if !context.router.state.draining, let owner = context.directory.nextOwner(), owner !== self {
+            if !context.state.draining, let owner = context.directory.nextOwner(), owner !== handle {
                 owner.post(.adopt(fd, peer))
             } else {
                 adopt(fd: fd, peer: peer, now: now)
@@ -172,14 +147,13 @@ final class EventLoop: @unchecked Sendable {
 
     /// Starts serving an accepted connection on this loop (already counted as active).
     func adopt(fd: Int32, peer: SocketAddress, now: Int64) {
-        let registry = context.router.metrics
         var event = epoll_event()
         // EPOLLOUT is added only when a write would block (`watchWrites`).
         event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
         event.data.fd = fd
         guard epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) == 0 else {
             close(fd)
-            registry.activeConnections.subtract(1, ordering: .relaxed)
+            context.counters.active.subtract(1, ordering: .relaxed)
             return
         }
         let http = HTTPConnection(limits: context.limits, timeouts: context.timeouts, now: now)

@@ -6,7 +6,7 @@ import Synchronization
 /// While a connection waits, it takes no further requests, so pipelined responses stay in order.
 package final class ResponsePromise: Sendable {
     private struct State {
-        var target: (loop: EventLoop, handle: ConnectionHandle)?
+        var target: (sink: any ResponseSink, handle: ConnectionHandle)?
         var result: RouteResponse?
         var finished = false
     }
@@ -17,7 +17,7 @@ package final class ResponsePromise: Sendable {
 
     /// Completes the request. Safe from any thread; only the first call counts.
     package func complete(_ response: RouteResponse) {
-        let target: (loop: EventLoop, handle: ConnectionHandle)? = state.withLock { s in
+        let target: (sink: any ResponseSink, handle: ConnectionHandle)? = state.withLock { s in
             guard !s.finished else { return nil }
             s.finished = true
             guard let target = s.target else {
@@ -26,22 +26,29 @@ package final class ResponsePromise: Sendable {
             }
             return target
         }
-        if let target { target.loop.post(.complete(target.handle, response)) }
+        if let target { target.sink.complete(target.handle, with: response) }
     }
 
-    /// Called by the loop that dispatched the request.
-    func attach(loop: EventLoop, handle: ConnectionHandle) {
+    /// Called by the loop that dispatched the request, with itself as the sink.
+    func attach(to sink: any ResponseSink, handle: ConnectionHandle) {
         let early: RouteResponse? = state.withLock { s in
-            s.target = (loop, handle)
+            s.target = (sink, handle)
             return s.result
         }
-        if let early { loop.post(.complete(handle, early)) }
+        if let early { sink.complete(handle, with: early) }
     }
+}
+
+/// Where a promise's answer goes: the dispatching loop's `LoopHandle`, opaque to the promise so
+/// the connection layer never names the loop (and tests can complete promises without one).
+package protocol ResponseSink: Sendable {
+    /// Takes the answer for `connection`, from any thread.
+    func complete(_ connection: ConnectionHandle, with response: RouteResponse)
 }
 
 /// A dispatched request whose answer is a `ResponsePromise` still running elsewhere.
 struct PendingResponse {
     let request: HTTPRequest
-    let route: Int
+    let context: RequestContext
     let startedAt: Int64
 }

@@ -1,5 +1,3 @@
-import PilotoConfig
-
 /// Limits and timers of one WebSocket connection (STYLE §6.3 table), with documented defaults.
 package struct WebSocketConfiguration: Sendable, Equatable {
     /// Largest payload one frame may declare; checked from the header → 1009. Default 1 MiB, equal to
@@ -28,16 +26,4 @@ package struct WebSocketConfiguration: Sendable, Equatable {
     package var highWaterMark: Int = 1 << 20
 
     package init() {}
-
-    /// The configuration for a `websocket` route: its `max_message`, and a lifetime that ends
-    /// `lifetimeMargin` before Cloud Run's request timeout (which bounds every WebSocket's life).
-    package init(route: WebSocketRoute, requestTimeout: TimeSpan?, lifetimeMargin: Duration = .seconds(5)) {
-        let limit = Int(clamping: max(0, route.maxMessage.bytes))
-        maxMessageSize = limit
-        maxFrameSize = limit
-        if let requestTimeout {
-            let full = requestTimeout.duration
-            maxLifetime = full > lifetimeMargin * 2 ? full - lifetimeMargin : full / 2
-        }
-    }
 }

@@ -1,6 +1,5 @@
 import CLinuxEvents
 import Glibc
-import PilotoConfig
 import Synchronization
 
 /// Reading, answering and writing on one connection (edge-triggered: read to EAGAIN, one `writev`).
@@ -51,13 +50,7 @@ extension EventLoop {
             let drained = n < readBuffer.count && !slot.hangupReported
             if let upgraded = slot.upgraded {
                 guard apply(upgraded.received(bytes, now: now, output: &slot.output), to: slot) else { return }
-                if slot.output.pendingBytes >= Self.outputHighWater {
-                    guard flush(slot, now: now) else { return }
-                    if slot.output.pendingBytes >= Self.outputHighWater {
-                        slot.readPaused = true
-                        context.router.metrics.backpressurePauses.add(1, ordering: .relaxed)
-                    }
-                }
+                guard relieveBackpressure(slot, now: now) else { return }
             } else {
                 slot.http.received(bytes, now: now)
                 process(slot, now: now)
@@ -76,47 +69,51 @@ extension EventLoop {
             case .reject(let status):
                 context.serializer.writeError(status, date: date, into: &slot.output)
                 slot.closeWhenFlushed = true
-                metrics.record(route: context.router.metrics.unmatchedRoute, country: nil, status: status.code, nanos: 0)
-                if context.accessLog {
-                    context.logger.log(
-                        .warning, "rejected request: \(status.code) \(slot.http.rejectionReason ?? "")",
-                        fields: [("httpRequest", .object([
-                            ("status", .int(Int64(status.code))), ("remoteIp", .string(slot.remote.ip)),
-                        ]))])
-                }
+                context.observer.rejected(
+                    status: status, reason: slot.http.rejectionReason ?? "", remote: slot.remote, loop: index)
             case .dispatch(let head, let body, let path, let query):
                 dispatch(slot, head: head, body: body, path: path, query: query, now: now)
             }
-            if slot.output.pendingBytes >= Self.outputHighWater {
-                guard flush(slot, now: now) else { return }
-                // Back-pressure: stop taking requests until the client reads what it asked for.
-                if slot.output.pendingBytes >= Self.outputHighWater {
-                    slot.readPaused = true
-                    context.router.metrics.backpressurePauses.add(1, ordering: .relaxed)
-                }
-            }
+            guard relieveBackpressure(slot, now: now) else { return }
         }
+    }
+
+    /// Back-pressure, for HTTP and upgraded connections alike: past the high-water mark, write;
+    /// if the client still has not taken enough, stop reading until it does. False when the
+    /// connection closed.
+    private func relieveBackpressure(_ slot: ConnectionSlot, now: Int64) -> Bool {
+        guard slot.output.pendingBytes >= Self.outputHighWater else { return true }
+        guard flush(slot, now: now) else { return false }
+        if slot.output.pendingBytes >= Self.outputHighWater {
+            slot.readPaused = true
+            context.counters.backpressurePauses.add(1, ordering: .relaxed)
+        }
+        return true
     }
 
     func dispatch(_ slot: ConnectionSlot, head: HTTPRequestHead, body: [UInt8], path: String, query: String?, now: Int64) {
         let start = SystemClock.nowNanoseconds()
         let request = HTTPRequest(head: head, path: path, query: query, body: body, remote: slot.remote, startNanos: start)
-        let router = context.router
-        let route = router.match(path)
-        let answer = router.respond(to: request, route: route)
+        var requestContext = RequestContext(loop: index, connection: slot.handle)
+        let answer: RouteResponse
+        do {
+            answer = try context.responder.respond(to: request, context: &requestContext)
+        } catch {
+            answer = .response(error.response)
+        }
         if case .deferred(let promise) = answer {
-            slot.pending = PendingResponse(request: request, route: route, startedAt: now)
-            promise.attach(loop: self, handle: slot.handle)
+            slot.pending = PendingResponse(request: request, context: requestContext, startedAt: now)
+            promise.attach(to: handle, handle: slot.handle)
             return
         }
-        finish(slot, answer: answer, request: request, route: route, start: start, now: now)
+        finish(slot, answer: answer, request: request, context: requestContext, now: now)
     }
 
-    /// Writes the answer to `request` and records it (metrics, access log).
-    func finish(_ slot: ConnectionSlot, answer: RouteResponse, request: HTTPRequest, route: Int, start: Int64, now: Int64) {
+    /// Writes the answer to `request` and tells the observer.
+    func finish(_ slot: ConnectionSlot, answer: RouteResponse, request: HTTPRequest, context requestContext: RequestContext, now: Int64) {
         let head = request.head
-        let router = context.router
-        let close = slot.http.closing || router.state.draining
+        let draining = context.state.draining
+        let close = slot.http.closing || draining
         if close {
             slot.http.stopAfterCurrent()
             slot.closeWhenFlushed = true
@@ -133,9 +130,7 @@ extension EventLoop {
         case .upgrade(let response, let upgrader):
             if close {
                 // No new long-lived sessions while draining, nor on a connection that must end.
-                let refusal = HTTPError(router.state.draining ? .serviceUnavailable : .badRequest).response
-                status = refusal.status
-                context.serializer.write(refusal, includeBody: true, close: true, date: date, into: &slot.output)
+                status = writeError(HTTPError(draining ? .serviceUnavailable : .badRequest), to: slot, includeBody: true, close: true)
             } else {
                 status = response.status
                 context.serializer.write(response, includeBody: false, close: false, date: date, into: &slot.output)
@@ -143,19 +138,18 @@ extension EventLoop {
             }
         case .deferred:
             // A promise may not complete with another promise.
-            let error = HTTPError(.internalServerError).response
-            status = error.status
-            context.serializer.write(error, includeBody: !head.isHead, close: close, date: date, into: &slot.output)
+            status = writeError(HTTPError(.internalServerError), to: slot, includeBody: !head.isHead, close: close)
         }
         slot.http.responseQueued(now: now)
-        let nanos = SystemClock.nowNanoseconds() - start
-        let country = context.countryHeader.flatMap { CountryLabel.label(head.headers[$0]) }
-        metrics.record(route: route, country: country, status: status.code, nanos: nanos)
-        if context.accessLog {
-            AccessLog.write(
-                logger: context.logger, request: request, status: status.code,
-                size: slot.output.pendingBytes - before, nanos: nanos)
-        }
+        let nanos = SystemClock.nowNanoseconds() - request.startNanos
+        context.observer.completed(
+            request, context: requestContext, status: status, bytes: slot.output.pendingBytes - before, nanos: nanos)
+    }
+
+    /// Queues the response for an error the core itself decided on (the same rendering as a thrown one).
+    private func writeError(_ error: HTTPError, to slot: ConnectionSlot, includeBody: Bool, close: Bool) -> HTTPStatus {
+        context.serializer.write(error.response, includeBody: includeBody, close: close, date: date, into: &slot.output)
+        return error.status
     }
 
     /// Hands the connection to the upgraded protocol, with the bytes read past the request.
@@ -171,7 +165,7 @@ extension EventLoop {
 
     /// Runs mail posted by other threads; mail for connections that are gone is dropped.
     func deliverMail(now: Int64) {
-        for mail in mailbox.takeAll() {
+        for mail in handle.mailbox.takeAll() {
             let handle: ConnectionHandle
             switch mail {
             case .deliver(let h, _), .close(let h), .complete(let h, _): handle = h
@@ -197,8 +191,7 @@ extension EventLoop {
             case .complete(_, let answer):
                 guard let pending = slot.pending else { continue }
                 slot.pending = nil
-                finish(slot, answer: answer, request: pending.request, route: pending.route,
-                       start: pending.request.startNanos, now: now)
+                finish(slot, answer: answer, request: pending.request, context: pending.context, now: now)
                 // Take the requests that waited behind this one, then read what the socket holds.
                 process(slot, now: now)
                 readAndProcess(slot, now: now)
@@ -298,6 +291,6 @@ extension EventLoop {
         slot.upgraded?.closed()
         slot.upgraded = nil
         openCount -= 1
-        context.router.metrics.activeConnections.subtract(1, ordering: .relaxed)
+        context.counters.active.subtract(1, ordering: .relaxed)
     }
 }

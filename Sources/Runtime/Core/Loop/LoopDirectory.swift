@@ -10,15 +10,15 @@ import Synchronization
 /// loop finishes draining is never adopted; it closes with the process a moment later (no request
 /// of it was accepted).
 final class LoopDirectory: Sendable {
-    private let loops = Mutex<[EventLoop]>([])
+    private let loops = Mutex<[LoopHandle]>([])
     private let turn = Atomic<Int>(0)
 
     init() {}
 
-    func set(_ value: [EventLoop]) { loops.withLock { $0 = value } }
+    func set(_ value: [LoopHandle]) { loops.withLock { $0 = value } }
 
     /// The loop that should own the next connection (nil before `set`, or with a single loop).
-    func nextOwner() -> EventLoop? {
+    func nextOwner() -> LoopHandle? {
         let all = loops.withLock { $0 }
         guard all.count > 1 else { return nil }
         let index = turn.wrappingAdd(1, ordering: .relaxed).oldValue
