@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one way any part of piloto reads a config: read → parse → interpolate → overlay → type →
 /// validate. `validate`, `generate` and `serve` all call this, so the server can never accept a

@@ -1,6 +1,6 @@
 import CLinuxEvents
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Glibc
 import PilotoConfig
 import Synchronization
@@ -125,13 +125,15 @@ package final class Server: Sendable {
         for (index, loop) in loops.enumerated() {
             group.enter()
             let name = "piloto-loop-\(index)"
-            let thread = Thread { [group] in
+            let started = OSThread.start { [group] in
                 piloto_name_this_thread(name)
                 loop.run()
                 group.leave()
             }
-            thread.name = "piloto-loop-\(index)"
-            thread.start()
+            if !started {
+                group.leave()
+                logger.log(.error, "could not start \(name): thread limit reached")
+            }
         }
         logger.log(
             .info, "listening on \(host):\(bound)",

@@ -20,7 +20,10 @@ import Testing
         #expect(lines.contains("FROM debian:bookworm-slim"))
         #expect(text.contains("--static-swift-stdlib"))
         #expect(text.contains("libyaml-dev"))
-        #expect(text.contains("libyaml-0-2"))
+        // The binary links libyaml and libcrypt statically: the runtime stage installs no packages.
+        let runtime = try #require(text.range(of: "FROM debian:bookworm-slim")).upperBound
+        #expect(!text[runtime...].contains("apt-get"))
+        #expect(!text.contains("libyaml-0-2"))
         // The last stage starts at the runtime FROM; USER comes after every COPY.
         let user = try #require(lines.lastIndex { $0.hasPrefix("USER ") })
         let lastCopy = try #require(lines.lastIndex { $0.hasPrefix("COPY ") })

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The body of `POST <auth>/login`: `{"login": "...", "password": "..."}` (RFC 8259 JSON).
 package struct LoginRequest: Sendable, Equatable {
@@ -18,19 +18,31 @@ package struct LoginRequest: Sendable, Equatable {
         case wrongShape(String)
     }
 
-    /// Parses with Foundation's `JSONSerialization` (strict RFC 8259: no comments, no trailing
-    /// commas; any bytes in, an error out, never a crash).
+    /// Parses with FoundationEssentials' `JSONDecoder` (strict RFC 8259: no comments, no trailing
+    /// commas, JSON5 off; any bytes in, an error out, never a crash). `JSONSerialization` would
+    /// need all of Foundation and its ICU data in the binary.
     package static func parse(_ body: [UInt8]) -> Result<LoginRequest, ParseError> {
         guard body.count <= maxBodyBytes else { return .failure(.tooLarge) }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) else { return .failure(.notJSON) }
-        guard let members = object as? [String: Any] else { return .failure(.wrongShape("expected a JSON object")) }
-        guard let login = members["login"] as? String, let password = members["password"] as? String else {
+        let fields: Fields
+        do {
+            fields = try JSONDecoder().decode(Fields.self, from: Data(body))
+        } catch DecodingError.dataCorrupted {
+            return .failure(.notJSON)
+        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
+            return .failure(.wrongShape("expected a JSON object"))
+        } catch {
             return .failure(.wrongShape("expected string fields 'login' and 'password'"))
         }
-        guard login.utf8.count <= 128, password.utf8.count <= maxPasswordBytes else {
+        guard fields.login.utf8.count <= 128, fields.password.utf8.count <= maxPasswordBytes else {
             return .failure(.wrongShape("login or password too long"))
         }
-        return .success(LoginRequest(login: login, password: password))
+        return .success(LoginRequest(login: fields.login, password: fields.password))
+    }
+
+    /// The two members read; others are ignored, as `JSONSerialization` plus lookups did.
+    private struct Fields: Decodable {
+        var login: String
+        var password: String
     }
 
     /// True for `application/json` with any parameters (`; charset=utf-8`), case-insensitively

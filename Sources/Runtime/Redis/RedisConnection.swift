@@ -1,5 +1,5 @@
 import CLinuxEvents
-import Foundation
+import FoundationEssentials
 import Glibc
 import Synchronization
 
@@ -94,12 +94,10 @@ final class RedisConnection: @unchecked Sendable {
         event.events = EPOLLIN.rawValue
         event.data.fd = wakeFd
         epoll_ctl(epfd, EPOLL_CTL_ADD, wakeFd, &event)
-        let thread = Thread { [self, name] in
+        OSThread.start { [self, name] in
             piloto_name_this_thread(name)
             run()
         }
-        thread.name = name
-        thread.start()
     }
 
     deinit {
