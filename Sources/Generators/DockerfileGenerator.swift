@@ -74,19 +74,49 @@ package enum DockerfileGenerator {
         RUN apt-get update \\
             && apt-get install -y --no-install-recommends libyaml-dev libcrypt-dev \\
             && rm -rf /var/lib/apt/lists/*
-        WORKDIR /src
-        # SwiftPM checks every target's folder when it loads the manifest, test targets included,
-        # so Tests must be in the context too, although only the piloto product is built.
-        COPY Package.swift ./
-        COPY Sources ./Sources
-        COPY Tests ./Tests
-        # `strip` drops the static symbol table and debug sections (28 → 16 MB): names stay in .dynsym (the static stdlib links with
-        # -export-dynamic), so crash backtraces keep them.
+        WORKDIR /piloto
+        \(pilotoSources(config.build.pilotoOrigin))# `strip` drops the static symbol table and debug sections (28 → 16 MB): names stay in .dynsym
+        # (the static stdlib links with -export-dynamic), so crash backtraces keep them.
         RUN swift build -c release --static-swift-stdlib --product piloto \\
             && strip .build/release/piloto \\
             && install -D -m 0755 .build/release/piloto /staging\(PilotoConfig.binaryPathInImage)
 
         """
+    }
+
+    /// How the build stage gets piloto's sources (`build.piloto`): never assumed to be the context.
+    static func pilotoSources(_ origin: PilotoSource.Origin) -> String {
+        switch origin {
+        case .clone(let url, let ref):
+            // One ref fetched at depth 1 works for a tag and for a full commit alike (`clone
+            // --branch` cannot take a commit); the URL and ref are single-quoted for the shell.
+            return """
+                # piloto from \(oneLine(url)) at \(oneLine(ref)) (build.piloto): a tag or commit, so every
+                # build of this Dockerfile compiles the same sources.
+                RUN git init -q . \\
+                    && git remote add origin \(shellQuoted(oneLine(url))) \\
+                    && git fetch -q --depth 1 origin \(shellQuoted(oneLine(ref))) \\
+                    && git checkout -q FETCH_HEAD
+
+                """
+        case .context(let folder):
+            let source = PathText.contextPath(folder)
+            let prefix = source.isEmpty ? "" : source + "/"
+            return """
+                # piloto's sources from \(source.isEmpty ? "the build context itself" : "'\(source)' in the build context") (build.piloto.path).
+                # SwiftPM checks every target's folder when it loads the manifest, test targets included,
+                # so Tests must be copied too, although only the piloto product is built.
+                COPY \(prefix)Package.swift ./
+                COPY \(prefix)Sources ./Sources
+                COPY \(prefix)Tests ./Tests
+
+                """
+        }
+    }
+
+    /// POSIX single quotes: the text stays one word whatever it holds.
+    package static func shellQuoted(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: #"'\''"#) + "'"
     }
 
     // MARK: Stage 3: the runtime
