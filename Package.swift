@@ -63,11 +63,12 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",
-            swiftSettings: strictSettings),
+            exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoRuntime"], path: "Tests/RuntimeTests",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", swiftSettings: strictSettings),
+            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", exclude: ["Golden"],
+            swiftSettings: strictSettings),
     ]
 )

@@ -92,6 +92,7 @@ struct ExampleRoundTripTests {
         let loaded = try ConfigLoader.load(yaml: text, sourceName: "piloto.yaml", baseDirectory: "/app", purpose: .serve)
         var expected = Self.expectedExample(base: "/app")
         expected.build.piloto = PilotoSource(path: ConfigPath(asWritten: ".", resolved: "/app"))
+        expected.scaling.maxInstances = 1  // memory sessions: one instance, so no split-session warning
         expected.routes.insert(
             Route(path: "/api/metrics", handler: .metrics(MetricsRoute(allowRemote: false)), authRequired: false), at: 3)
         #expect(loaded.config == expected)
