@@ -68,7 +68,7 @@ let package = Package(
             name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoRuntime"], path: "Tests/RuntimeTests",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", exclude: ["Golden"],
+            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", exclude: ["Golden", "Fixtures"],
             swiftSettings: strictSettings),
     ]
 )
