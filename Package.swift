@@ -9,6 +9,18 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Links a system C library from its static archive (`-l:libyaml.a`), in every build.
+///
+/// Why: the runtime image should need no distribution packages (issue 12, item 4). With the
+/// modulemap's `link "yaml"` the binary needs `libyaml-0.so.2`, which no slim base image has.
+/// `-l:NAME` makes the linker take exactly that file; the flag goes after the object files on the
+/// link line (SwiftPM appends target linker flags), so the archive members are actually pulled.
+/// `unsafeFlags` is fine here: piloto is a root package, never used as a dependency. The archives
+/// come with the same -dev packages as the headers (`libyaml-dev`, `libcrypt-dev`).
+func staticCLibrary(_ archive: String) -> [LinkerSetting] {
+    [.unsafeFlags(["-Xlinker", "-l:\(archive)"])]
+}
+
 let package = Package(
     name: "piloto",
     products: [
@@ -16,14 +28,16 @@ let package = Package(
     ],
     targets: [
         // System C libraries (no third-party code): libyaml, epoll/eventfd headers, libcrypt.
-        .systemLibrary(
-            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
-            providers: [.apt(["libyaml-dev"])]),
+        // libyaml and libcrypt are linked from their static archives (`staticCLibraries` below), so
+        // the modulemaps name no `link` and CYAML uses no pkg-config (whose `-lyaml` is the .so).
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLinuxEvents", path: "Sources/CLinuxEvents"),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
 
         // Config depends on nothing of ours; libyaml's types never leave it.
-        .target(name: "PilotoConfig", dependencies: ["CYAML"], path: "Sources/Config", swiftSettings: strictSettings),
+        .target(
+            name: "PilotoConfig", dependencies: ["CYAML"], path: "Sources/Config", swiftSettings: strictSettings,
+            linkerSettings: staticCLibrary("libyaml.a")),
         // Generators and Runtime depend on Config and never on each other.
         .target(name: "PilotoGenerators", dependencies: ["PilotoConfig"], path: "Sources/Generators", swiftSettings: strictSettings),
         // The HTTP/1.1 + WebSocket core: event loops, sockets, codecs, connection state machines and
@@ -38,7 +52,8 @@ let package = Package(
             path: "Sources/Runtime",
             // Core is its own target; the dashboard's .js/.css sources are embedded by DashboardAssets.swift
             // (scripts/embed-dashboard-assets).
-            exclude: ["Core", "Dashboard/Assets"], swiftSettings: strictSettings),
+            exclude: ["Core", "Dashboard/Assets"], swiftSettings: strictSettings,
+            linkerSettings: staticCLibrary("libcrypt.a")),
         // The CLI wires the three together; `run(arguments:stdout:stderr:)` is what tests call in-process.
         .target(
             name: "PilotoCLI", dependencies: ["PilotoConfig", "PilotoGenerators", "PilotoRuntime"], path: "Sources/CLI",
@@ -59,11 +74,12 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",
-            swiftSettings: strictSettings),
+            exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoHTTPCore", "PilotoRuntime"], path: "Tests/RuntimeTests",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", swiftSettings: strictSettings),
+            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", exclude: ["Golden", "Fixtures"],
+            swiftSettings: strictSettings),
     ]
 )

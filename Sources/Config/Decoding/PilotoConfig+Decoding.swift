@@ -87,7 +87,9 @@ package struct ModelBuilder {
                 path: path(try f.read("path")), node: try f.read("node"), install: try f.read("install"),
                 build: try f.read("build"), output: try f.read("output"))
         }
-        return BuildConfig(swift: try s.read("swift"), frontend: frontend)
+        return BuildConfig(
+            swift: try s.read("swift"), frontend: frontend,
+            piloto: try s.optionalSection("piloto").map { (p) throws(SchemaDefect) in try pilotoSource(p) })
     }
 
     func server(_ s: KeyReader) throws(SchemaDefect) -> ServerConfig {

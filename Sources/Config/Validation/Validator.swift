@@ -10,6 +10,8 @@ struct Validator {
     /// For each decoded route, its index in the file's `routes:` list.
     let routeIndices: [Int]
     var diagnostics: [Diagnostic] = []
+    /// False when serving: build-time inputs (`build.piloto.path`'s Package.swift) are not in the image.
+    var checksBuildSources = true
 
     init(file: String, config: PilotoConfig, sourceMap: SourceMap, skip: Set<String>, routeIndices: [Int]) {
         self.routeIndices = routeIndices
@@ -54,6 +56,7 @@ struct Validator {
         checkNetwork()
         checkMonitoring()
         checkBuild()
+        checkPilotoSource()
     }
 
     /// Index of a route in `routes:`, for its source path.

@@ -1,5 +1,4 @@
 import CLinuxEvents
-import Foundation
 import Glibc
 import Synchronization
 
@@ -46,12 +45,10 @@ final class RedisThreadTransport: RedisTransportExecutor {
 
     /// Starts the thread; socket events go to `delegate`. Call once.
     func start(delegate: any RedisTransportDelegate) {
-        let thread = Thread { [self, name, epfd, wakeFd] in
+        OSThread.start { [self, name, epfd, wakeFd] in
             piloto_name_this_thread(name)
             RedisThreadLoop(epfd: epfd, wakeFd: wakeFd, delegate: delegate).run(self)
         }
-        thread.name = name
-        thread.start()
     }
 
     @discardableResult

@@ -1,5 +1,5 @@
 import CLinuxEvents
-import Foundation
+import FoundationEssentials
 
 /// How many CPUs this process may actually run on.
 ///

@@ -1,6 +1,5 @@
 import CLinuxEvents
 import Dispatch
-import Foundation
 import Glibc
 import Synchronization
 
@@ -88,13 +87,13 @@ package final class EventLoopGroup: Sendable {
         for handle in handles {
             group.enter()
             let name = "piloto-loop-\(handle.index)"
-            let thread = Thread { [group] in
+            let started = OSThread.start { [group] in
                 piloto_name_this_thread(name)
                 EventLoop(handle: handle, listener: listener, context: context).run()
                 group.leave()
             }
-            thread.name = name
-            thread.start()
+            // EAGAIN (thread or memory limit): this loop never runs; don't wait for it at shutdown.
+            if !started { group.leave() }
         }
         return bound
     }
