@@ -28,7 +28,8 @@ struct ModelBuilder {
             routes: routes, env: env, secrets: secrets,
             monitoring: monitoring(root.section("monitoring") ?? TypedSection()),
             network: root.section("network").map(network),
-            environmentNames: environmentNames)
+            environmentNames: environmentNames,
+            realtime: realtime(root.section("realtime") ?? TypedSection()))
     }
 
     /// Decoded routes with their index in the file's `routes:` list (for positions).

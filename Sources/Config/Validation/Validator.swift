@@ -53,6 +53,7 @@ struct Validator {
         checkEnvironment()
         checkNetwork()
         checkMonitoring()
+        checkRealtime()
         checkBuild()
     }
 
