@@ -1,14 +1,10 @@
-/// `realtime:` typed section → `RealtimeConfig` (kept apart from the main decoder so the
-/// KeySpec-driven rewrite of that file does not collide with this section).
+/// `realtime:` → `RealtimeConfig`, through `PilotoSchema.realtime` (names, types and defaults
+/// live in the KeySpec table only).
 extension ModelBuilder {
-    func realtime(_ s: TypedSection) -> RealtimeConfig {
-        let d = RealtimeConfig.defaults
-        let h = s.section("history") ?? TypedSection()
+    func realtime(_ s: KeyReader) throws(SchemaDefect) -> RealtimeConfig {
+        let h = try s.section("history")
         return RealtimeConfig(
-            history: HistoryConfig(
-                size: h.integer("size") ?? d.history.size, ttl: h.duration("ttl") ?? d.history.ttl,
-                maxBytes: h.byteSize("max_bytes") ?? d.history.maxBytes),
-            presenceDebounce: s.duration("presence_debounce") ?? d.presenceDebounce,
-            rotateBeforeTimeout: s.duration("rotate_before_timeout") ?? d.rotateBeforeTimeout)
+            history: HistoryConfig(size: try h.read("size"), ttl: try h.read("ttl"), maxBytes: try h.read("max_bytes")),
+            presenceDebounce: try s.read("presence_debounce"), rotateBeforeTimeout: try s.read("rotate_before_timeout"))
     }
 }
