@@ -56,7 +56,8 @@ package struct ModelBuilder {
             secrets: secrets.sorted { $0.envName < $1.envName },
             monitoring: try monitoring(root.section("monitoring")),
             network: try root.optionalSection("network").map { (s) throws(SchemaDefect) in try network(s) },
-            environmentNames: environmentNames)
+            environmentNames: environmentNames,
+            realtime: try realtime(root.section("realtime")))
         return (config, routes.map(\.index))
     }
 

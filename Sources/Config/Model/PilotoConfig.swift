@@ -25,12 +25,16 @@ package struct PilotoConfig: Sendable, Equatable {
     package var network: NetworkConfig?
     /// Names of the overlays declared under `environments:`, in file order.
     package var environmentNames: [String]
+    /// Channel history, recovery, presence debounce and socket rotation.
+    package var realtime: RealtimeConfig
 
     package init(
         sourceName: String, environment: String?, service: ServiceConfig, scaling: ScalingConfig, build: BuildConfig,
         server: ServerConfig, cookies: CookiesConfig, sessions: SessionsConfig, routes: [Route], env: [EnvVar],
-        secrets: [SecretRef], monitoring: MonitoringConfig, network: NetworkConfig?, environmentNames: [String]
+        secrets: [SecretRef], monitoring: MonitoringConfig, network: NetworkConfig?, environmentNames: [String],
+        realtime: RealtimeConfig = .defaults
     ) {
+        self.realtime = realtime
         self.sourceName = sourceName
         self.environment = environment
         self.service = service

@@ -23,6 +23,10 @@ package enum PilotoSchema {
             "Environment variables filled from Secret Manager (`valueFrom.secretKeyRef`)."),
         KeySpec("monitoring", .section(monitoring), .implied, "Client country header, alert policies and re-evaluation triggers."),
         KeySpec(
+            "realtime", .section(realtime), .implied,
+            "Channel history and recovery on reconnect, presence debounce and proactive socket rotation "
+                + "(see docs/websockets.md)."),
+        KeySpec(
             "network", .section(network), .optional,
             "Private networking, needed to reach Memorystore Redis. Absent: no VPC access."),
         KeySpec(

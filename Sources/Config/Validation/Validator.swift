@@ -55,6 +55,7 @@ struct Validator {
         checkEnvironment()
         checkNetwork()
         checkMonitoring()
+        checkRealtime()
         checkBuild()
         checkPilotoSource()
     }
