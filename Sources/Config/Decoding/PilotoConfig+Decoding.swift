@@ -17,7 +17,7 @@ struct ModelBuilder {
             guard case .section(let s) = entry.value else { return nil }
             return SecretRef(envName: entry.name, secret: s.string("secret") ?? "", version: s.string("version") ?? "")
         }.sorted { $0.envName < $1.envName }
-        return PilotoConfig(
+        var config = PilotoConfig(
             sourceName: sourceName, environment: environment,
             service: service(root.section("service") ?? TypedSection()),
             scaling: scaling(root.section("scaling") ?? TypedSection()),
@@ -29,6 +29,8 @@ struct ModelBuilder {
             monitoring: monitoring(root.section("monitoring") ?? TypedSection()),
             network: root.section("network").map(network),
             environmentNames: environmentNames)
+        addEdge(root, to: &config)  // ModelBuilder+Edge.swift
+        return config
     }
 
     /// Decoded routes with their index in the file's `routes:` list (for positions).

@@ -54,6 +54,8 @@ struct Validator {
         checkNetwork()
         checkMonitoring()
         checkBuild()
+        checkEdge()  // Validator+Edge.swift
+        checkCostCeiling()
     }
 
     /// Index of a route in `routes:`, for its source path.
