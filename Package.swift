@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "PilotoGenerators", dependencies: ["PilotoConfig"], path: "Sources/Generators", swiftSettings: strictSettings),
         .target(
             name: "PilotoRuntime", dependencies: ["PilotoConfig", "CLinuxEvents", "CCrypt"], path: "Sources/Runtime",
-            swiftSettings: strictSettings),
+            // The dashboard's .js/.css sources; DashboardAssets.swift embeds them (scripts/embed-dashboard-assets).
+            exclude: ["Dashboard/Assets"], swiftSettings: strictSettings),
         // The CLI wires the three together; `run(arguments:stdout:stderr:)` is what tests call in-process.
         .target(
             name: "PilotoCLI", dependencies: ["PilotoConfig", "PilotoGenerators", "PilotoRuntime"], path: "Sources/CLI",

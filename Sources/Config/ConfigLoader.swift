@@ -33,21 +33,16 @@ package enum ConfigLoader {
     ) throws(ConfigError) -> LoadedConfig {
         let renderer = DiagnosticRenderer(source: yaml)
         var diagnostics: [Diagnostic] = []
-        func finish() -> (errors: Bool, sorted: [Diagnostic]) {
+        /// Everything found so far, in order, as the error that stops the load.
+        func failure() -> ConfigError {
             let sorted = sortAndDeduplicate(diagnostics)
-            return (sorted.contains { $0.severity == .error }, sorted)
+            return ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
         }
 
-        let (root, parseDiagnostics) = YAMLParser.parse(yaml, file: sourceName)
+        let (outcome, parseDiagnostics) = YAMLParser.parseDocument(yaml, file: sourceName)
         diagnostics += parseDiagnostics
-        if !parseDiagnostics.isEmpty && parseDiagnostics.contains(where: { $0.message.hasPrefix("YAML syntax error") }) {
-            let sorted = sortAndDeduplicate(diagnostics)
-            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
-        }
-        if root == nil && parseDiagnostics.contains(where: { $0.severity == .error }) {
-            let sorted = sortAndDeduplicate(diagnostics)
-            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
-        }
+        guard case .document(let root) = outcome else { throw failure() }
+        if root == nil && parseDiagnostics.contains(where: { $0.severity == .error }) { throw failure() }
         guard case .mapping(var document) = root else {
             let mark = root?.mark ?? .start
             diagnostics.append(Diagnostic(
@@ -55,8 +50,7 @@ package enum ConfigLoader {
                 message: root == nil
                     ? "the config is empty; expected a mapping with service:, routes: and other sections"
                     : "expected a mapping with service:, routes: and other sections, found \(root?.kindDescription ?? "")"))
-            let sorted = sortAndDeduplicate(diagnostics)
-            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
+            throw failure()
         }
 
         // Overlays: pick the selected one before interpolation, so unselected overlays may
@@ -98,19 +92,24 @@ package enum ConfigLoader {
         let typed = checker.checkRoot(document, partial: false)
         diagnostics += checker.diagnostics
 
-        let builder = ModelBuilder(sourceName: sourceName, baseDirectory: baseDirectory)
-        let config = builder.build(typed, environment: environment, environmentNames: checker.environmentNames)
+        let built: (config: PilotoConfig, routeIndices: [Int])
+        do {
+            built = try ModelBuilder(sourceName: sourceName, baseDirectory: baseDirectory)
+                .build(typed, environment: environment, environmentNames: checker.environmentNames)
+        } catch {
+            diagnostics.append(Diagnostic(
+                severity: .error, file: sourceName, line: 1, column: 1, message: "internal error (a bug in piloto): \(error)"))
+            throw failure()
+        }
         var validator = Validator(
-            file: sourceName, config: config, sourceMap: checker.sourceMap, skip: checker.erroredPaths,
-            routeIndices: builder.indexedRoutes(typed).map(\.index))
+            file: sourceName, config: built.config, sourceMap: checker.sourceMap, skip: checker.erroredPaths,
+            routeIndices: built.routeIndices)
         validator.run()
         diagnostics += validator.diagnostics
 
-        let (hasErrors, sorted) = finish()
-        if hasErrors {
-            throw ConfigError(diagnostics: sorted, rendered: renderer.render(sorted))
-        }
-        return LoadedConfig(config: config, warnings: sorted, renderedWarnings: renderer.render(sorted))
+        let sorted = sortAndDeduplicate(diagnostics)
+        if sorted.contains(where: { $0.severity == .error }) { throw failure() }
+        return LoadedConfig(config: built.config, warnings: sorted, renderedWarnings: renderer.render(sorted))
     }
 
     /// By position (stable for equal positions), each distinct diagnostic once.

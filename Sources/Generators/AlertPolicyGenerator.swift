@@ -15,7 +15,7 @@ package enum AlertPolicyGenerator {
         var conditionName: String
         var metricType: String
         var aligner: String
-        var threshold: String
+        var threshold: JSONNumber
         var extraFilter: String?
         var denominator: Bool
         var advice: String
@@ -23,7 +23,7 @@ package enum AlertPolicyGenerator {
 
     package static func generate(_ config: PilotoConfig) -> [Artifact] {
         specs(config).map { spec in
-            Artifact(path: "alerts/\(spec.file).json", contents: JSONEmitter.emit(policy(spec, config: config)))
+            Artifact(path: "alerts/\(spec.file).json", contents: policy(spec, config: config).pretty() + "\n")
         }
     }
 
@@ -37,7 +37,7 @@ package enum AlertPolicyGenerator {
                 file: "latency-p99", title: "p99 request latency above \(latency.milliseconds) ms",
                 conditionName: "p99 of run.googleapis.com/request_latencies > \(latency.milliseconds) ms for \(minutes)",
                 metricType: "run.googleapis.com/request_latencies", aligner: "ALIGN_PERCENTILE_99",
-                threshold: String(latency.milliseconds), extraFilter: nil, denominator: false,
+                threshold: JSONNumber(latency.milliseconds), extraFilter: nil, denominator: false,
                 advice: "Look at the dashboard's latency by route and by country, recent deploys, instance count "
                     + "against max_instances, and whether CPU is throttled (cpu_throttling) or a proxy upstream is slow."))
         }
@@ -60,7 +60,7 @@ package enum AlertPolicyGenerator {
                 file: "error-rate", title: "5xx error rate above \(percentText(errors))",
                 conditionName: "5xx / all requests > \(errors.fractionText) for \(minutes)",
                 metricType: "run.googleapis.com/request_count", aligner: "ALIGN_RATE",
-                threshold: errors.fractionText, extraFilter: "metric.labels.response_code_class = \"5xx\"",
+                threshold: JSONNumber(fixedPoint: Int64(errors.hundredths), scaleDigits: 4), extraFilter: "metric.labels.response_code_class = \"5xx\"",
                 denominator: true,
                 advice: "Look at ERROR log lines for the service (severity>=ERROR), 503s from a Redis outage, "
                     + "proxy upstream failures, and whether the errors started with a new revision (roll back)."))
@@ -75,7 +75,7 @@ package enum AlertPolicyGenerator {
             file: file, title: "\(name) utilization above \(percentText(threshold))",
             conditionName: "p99 of container/\(metric)/utilizations > \(threshold.fractionText) for \(minutes)",
             metricType: "run.googleapis.com/container/\(metric)/utilizations", aligner: "ALIGN_PERCENTILE_99",
-            threshold: threshold.fractionText, extraFilter: nil, denominator: false, advice: advice)
+            threshold: JSONNumber(fixedPoint: Int64(threshold.hundredths), scaleDigits: 4), extraFilter: nil, denominator: false, advice: advice)
     }
 
     static func filter(_ config: PilotoConfig, metricType: String, extra: String?) -> String {
@@ -112,7 +112,7 @@ package enum AlertPolicyGenerator {
             ("comparison", .string("COMPARISON_GT")),
             ("thresholdValue", .number(spec.threshold)),
             ("duration", .string(durationText(config.monitoring.alerts.duration))),
-            ("trigger", .object([("count", .number("1"))])),
+            ("trigger", .object([("count", .int(1))])),
         ]
         let notice = GeneratedHeader.lines(config).joined(separator: " ")
         return .object([

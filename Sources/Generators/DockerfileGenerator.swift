@@ -110,7 +110,7 @@ package enum DockerfileGenerator {
         out += "COPY \(GeneratedHeader.fileName(config)) \(PilotoConfig.configPathInImage)\n"
         var command = [PilotoConfig.binaryPathInImage, "serve", "--config", PilotoConfig.configPathInImage]
         if let environment = config.environment { command += ["--env", environment] }
-        let exec = "[" + command.map { JSONEmitter.quoted($0) }.joined(separator: ", ") + "]"
+        let exec = "[" + command.map { JSONString.quoted($0) }.joined(separator: ", ") + "]"
         out += """
             USER \(runtimeUID):\(runtimeUID)
             # Cloud Run sends traffic to this port (PORT is set to it); the service's containerPort matches.

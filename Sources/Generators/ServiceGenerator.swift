@@ -70,8 +70,8 @@ package enum ServiceGenerator {
             entries.append(YAMLEntry("run.googleapis.com/vpc-access-connector", .string(connector), comment: comment))
         } else {
             let vpc = network.vpc ?? "default"
-            let interface = JSONEmitter.quoted("network") + ":" + JSONEmitter.quoted(vpc) + ","
-                + JSONEmitter.quoted("subnetwork") + ":" + JSONEmitter.quoted(network.subnet ?? vpc)
+            let interface = JSONString.quoted("network") + ":" + JSONString.quoted(vpc) + ","
+                + JSONString.quoted("subnetwork") + ":" + JSONString.quoted(network.subnet ?? vpc)
             entries.append(YAMLEntry(
                 "run.googleapis.com/network-interfaces", .string("[{" + interface + "}]"),
                 comment: comment + ["Direct VPC egress (no connector to pay for or scale)."]))

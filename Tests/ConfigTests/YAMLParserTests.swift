@@ -76,4 +76,18 @@ struct LineEndingTests {
         #expect(render(lf).contains("p.yaml:4:36: error: environment variable 'TAG' is not set"))
         #expect(render(crlf) == render(lf))
     }
+
+    @Test func syntaxError_isItsOwnOutcome() {
+        guard case .syntaxError = YAMLParser.parseDocument("a: [1, 2\n", file: "t.yaml").outcome else {
+            Issue.record("a libyaml error must be .syntaxError")
+            return
+        }
+        // A duplicate key is a problem in a complete tree, not a syntax error.
+        let (outcome, diagnostics) = YAMLParser.parseDocument("a: 1\na: 2\n", file: "t.yaml")
+        guard case .document(.mapping?) = outcome else {
+            Issue.record("expected a document")
+            return
+        }
+        #expect(diagnostics.map(\.message) == ["duplicate key 'a'"])
+    }
 }

@@ -64,15 +64,15 @@ struct DashboardUnitTests {
     }
 
     @Test func json_fixedDecimals_andNonFiniteIsNull() {
-        #expect(DashboardJSON.fixed(1.005, decimals: 1) == "1.0")
-        #expect(DashboardJSON.fixed(2.5, decimals: 0) == "3")
-        #expect(DashboardJSON.fixed(0.0004, decimals: 3) == "0.000")
-        #expect(DashboardJSON.fixed(-1.25, decimals: 2) == "-1.25")
-        #expect(DashboardJSON.fixed(-0.0001, decimals: 2) == "0.00")
-        let doc = DashboardJSON.object([
+        #expect(JSONNumber.fixed(1.005, decimals: 1)?.text == "1.0")
+        #expect(JSONNumber.fixed(2.5, decimals: 0)?.text == "3")
+        #expect(JSONNumber.fixed(0.0004, decimals: 3)?.text == "0.000")
+        #expect(JSONNumber.fixed(-1.25, decimals: 2)?.text == "-1.25")
+        #expect(JSONNumber.fixed(-0.0001, decimals: 2)?.text == "0.00")
+        let doc = JSONValue.object([
             ("a", .number(.nan, decimals: 2)), ("b", .array([.int(1), .null, .bool(true)])), ("c\"", .string("x\ny")),
         ])
-        #expect(doc.rendered == #"{"a":null,"b":[1,null,true],"c\"":"x\ny"}"#)
+        #expect(doc.compact == #"{"a":null,"b":[1,null,true],"c\"":"x\ny"}"#)
     }
 
     @Test func cost_instanceBasedBilling_tier2_fullMonth() {
@@ -85,7 +85,7 @@ struct DashboardUnitTests {
         #expect(cost.instances == 1)
         #expect(cost.billedFraction == 1)
         // 30 days × (1 vCPU × $0.0000252 + 0.5 GiB × $0.0000028) per second, no request fee.
-        #expect(DashboardJSON.fixed(cost.totalUSD, decimals: 2) == "68.95")
+        #expect(JSONNumber.fixed(cost.totalUSD, decimals: 2)?.text == "68.95")
         #expect(cost.requestsUSD == 0)
     }
 
@@ -99,13 +99,13 @@ struct DashboardUnitTests {
         #expect(busy.instances == 3)
         #expect(busy.billedFraction == 1)
         // 3 × 2,592,000 s × (0.000024 + 0.5 × 0.0000025).
-        #expect(DashboardJSON.fixed(busy.totalUSD, decimals: 2) == "196.34")
+        #expect(JSONNumber.fixed(busy.totalUSD, decimals: 2)?.text == "196.34")
         // No WebSockets, 10 req/s × 10 ms: busy 10 % of the time, plus $0.40 per million requests.
         let light = CloudRunCostEstimate(
             config: config, concurrentUsers: 1, requestsPerSecond: 10, meanLatencySeconds: 0.01, openWebSockets: 0)
         #expect(light.instances == 1)
-        #expect(DashboardJSON.fixed(light.billedFraction, decimals: 3) == "0.100")
-        #expect(DashboardJSON.fixed(light.requestsUSD, decimals: 2) == "10.37")
+        #expect(JSONNumber.fixed(light.billedFraction, decimals: 3)?.text == "0.100")
+        #expect(JSONNumber.fixed(light.requestsUSD, decimals: 2)?.text == "10.37")
     }
 
     @Test func triggers_usLatencyFallsBackToOverall_andUnsetIsNeverCrossed() {

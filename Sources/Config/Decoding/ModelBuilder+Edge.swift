@@ -1,39 +1,48 @@
 /// Decoding of `edge:`, `cost:` and `monitoring.rtt_header`, kept apart from the main decoder.
 ///
 /// Some defaults depend on other keys (the edge mode on the region, the ingress on the edge mode),
-/// so they are resolved here, after the rest of the model is built.
+/// so those keys are `.optional` in the table and resolved here, after the rest of the model.
 extension ModelBuilder {
-    func addEdge(_ root: TypedSection, to config: inout PilotoConfig) {
-        config.edge = edge(root.section("edge") ?? TypedSection(), region: config.service.region)
-        config.cost = costUsage(root.section("cost") ?? TypedSection())
-        config.monitoring.rttHeader = root.section("monitoring")?.string("rtt_header")
-        if root.section("service")?.string("ingress") == nil {
+    func addEdge(_ root: KeyReader, to config: inout PilotoConfig) throws(SchemaDefect) {
+        config.edge = try edge(root.section("edge"), region: config.service.region)
+        config.cost = try costUsage(root.section("cost"))
+        config.monitoring.rttHeader = try root.section("monitoring").read("rtt_header")
+        if try root.section("service").read("ingress", as: ServiceConfig.Ingress?.self) == nil {
             config.service.ingress = config.edge.mode == .loadBalancer ? .internalAndCloudLoadBalancing : .all
         }
     }
 
-    func edge(_ s: TypedSection, region: String) -> EdgeConfig {
-        let headers = s.section("request_headers").map { section in
-            section.entries.compactMap { entry -> HeaderField? in
-                guard case .string(let value) = entry.value else { return nil }
-                return HeaderField(name: entry.name, value: value)
-            }
-        }
+    func edge(_ s: KeyReader, region: String) throws(SchemaDefect) -> EdgeConfig {
+        let written = s.values.section("request_headers") != nil
+        let headers = try s.entries("request_headers", as: String.self).map { HeaderField(name: $0.name, value: $0.value) }
         return EdgeConfig(
-            mode: s.string("mode").flatMap(EdgeConfig.Mode.init(rawValue:)) ?? EdgeConfig.defaultMode(region: region),
-            cdn: s.boolean("cdn") ?? false, requestHeaders: headers ?? EdgeConfig.defaultRequestHeaders,
-            httpToHTTPS: s.boolean("http_to_https") ?? true)
+            mode: try s.read("mode", as: EdgeConfig.Mode?.self) ?? EdgeConfig.defaultMode(region: region),
+            cdn: try s.read("cdn"), requestHeaders: written ? headers : EdgeConfig.defaultRequestHeaders,
+            httpToHTTPS: try s.read("http_to_https"))
     }
 
-    func costUsage(_ s: TypedSection) -> CostUsage {
-        let cdn = s.section("cdn_egress_gib") ?? TypedSection()
+    func costUsage(_ s: KeyReader) throws(SchemaDefect) -> CostUsage {
+        let cdn = try s.section("cdn_egress_gib")
         var byContinent: [CDNContinent: Double] = [:]
         for continent in CDNContinent.allCases {
-            byContinent[continent] = cdn.number(continent.rawValue) ?? 0
+            byContinent[continent] = try cdn.read(continent.rawValue, as: Double.self)
         }
         return CostUsage(
-            requestsPerMonth: s.number("requests_per_month") ?? 0, meanRequestSeconds: s.number("mean_request_seconds") ?? 0,
-            websocketHours: s.number("websocket_hours") ?? 0, peakWebSockets: s.number("peak_websockets") ?? 0,
-            egressGiB: s.number("egress_gib") ?? 0, cdnEgressGiB: byContinent, logGiB: s.number("log_gib") ?? 0)
+            requestsPerMonth: try s.read("requests_per_month"), meanRequestSeconds: try s.read("mean_request_seconds"),
+            websocketHours: try s.read("websocket_hours"), peakWebSockets: try s.read("peak_websockets"),
+            egressGiB: try s.read("egress_gib"), cdnEgressGiB: byContinent, logGiB: try s.read("log_gib"))
     }
+}
+
+extension EdgeConfig.Mode: ConfigChoice {}
+
+extension Double: ConfigValue {
+    static func decode(_ value: TypedValue) -> Double? {
+        switch value {
+        case .number(let v): v
+        case .integer(let v): Double(v)
+        default: nil
+        }
+    }
+    static func isCarried(by type: ValueType) -> Bool { if case .number = type { true } else { false } }
 }

@@ -1,44 +1,64 @@
-/// Typed, defaulted sections → the `PilotoConfig` model.
+/// Typed, defaulted sections → the `PilotoConfig` model, read through `PilotoSchema`'s table.
 ///
-/// Schema checking already filled every default and reported every type error, so the fallbacks
-/// here only matter for values that were rejected (the load fails then anyway); they keep this
-/// code total without force-unwraps.
-struct ModelBuilder {
+/// Names, types and defaults live only in the `KeySpec` tables; every line here says which model
+/// field a key fills (`KeyReader` checks the name exists, the Swift type matches the spec's type
+/// and fills the spec's default). A mistake is a `SchemaDefect` that fails every load, and
+/// `DecoderCoverageTests` fails when a spec is never read.
+///
+/// **Adding a key** (e.g. `server.keepalive_requests`):
+/// 1. one `KeySpec` in the section's table in `PilotoSchema.swift` (name, type, presence with the
+///    default as YAML text, summary) — the schema, docs, unknown-key hints and overlays follow;
+/// 2. one model field (`ServerConfig.keepaliveRequests: Int`; `Optional` exactly when the spec is
+///    `.optional`; a choice is a `String` enum with `ConfigChoice` conformance in `KeyReader.swift`);
+/// 3. one read here: `keepaliveRequests: try s.read("keepalive_requests")`. Never `?? default`.
+///
+/// **Adding a section**: a `[KeySpec]` table and its `KeySpec(.section(table), .implied)` (or
+/// `.optional`) entry in its parent; a model struct; a `func name(_ s: KeyReader) throws(SchemaDefect)`
+/// here, called with `try root.section("name")` (or `optionalSection`, which gives nil when absent).
+/// A route handler: a case of `RouteHandler` and of `RouteHandler.Kind`, and its branch in `route`
+/// (the `switch` is exhaustive over `Kind`). Then regenerate the schema and docs (see README).
+package struct ModelBuilder {
     let sourceName: String
     let baseDirectory: String
+    /// Which schema paths this builder read (for the coverage test).
+    package let log = KeyReadLog()
 
-    func build(_ root: TypedSection, environment: String?, environmentNames: [String]) -> PilotoConfig {
-        let routes = indexedRoutes(root).map(\.route)
-        let env = (root.section("env")?.entries ?? []).compactMap { entry -> EnvVar? in
-            guard case .string(let value) = entry.value else { return nil }
-            return EnvVar(name: entry.name, value: value)
-        }.sorted { $0.name < $1.name }
-        let secrets = (root.section("secrets")?.entries ?? []).compactMap { entry -> SecretRef? in
-            guard case .section(let s) = entry.value else { return nil }
-            return SecretRef(envName: entry.name, secret: s.string("secret") ?? "", version: s.string("version") ?? "")
-        }.sorted { $0.envName < $1.envName }
-        var config = PilotoConfig(
-            sourceName: sourceName, environment: environment,
-            service: service(root.section("service") ?? TypedSection()),
-            scaling: scaling(root.section("scaling") ?? TypedSection()),
-            build: build(root.section("build") ?? TypedSection()),
-            server: server(root.section("server") ?? TypedSection()),
-            cookies: CookiesConfig(session: cookie(root.section("cookies")?.section("session") ?? TypedSection())),
-            sessions: sessions(root.section("sessions") ?? TypedSection()),
-            routes: routes, env: env, secrets: secrets,
-            monitoring: monitoring(root.section("monitoring") ?? TypedSection()),
-            network: root.section("network").map(network),
-            environmentNames: environmentNames)
-        addEdge(root, to: &config)  // ModelBuilder+Edge.swift
-        return config
+    package init(sourceName: String, baseDirectory: String) {
+        self.sourceName = sourceName
+        self.baseDirectory = baseDirectory
     }
 
-    /// Decoded routes with their index in the file's `routes:` list (for positions).
-    func indexedRoutes(_ root: TypedSection) -> [(index: Int, route: Route)] {
-        (root.list("routes") ?? []).enumerated().compactMap { item -> (Int, Route)? in
-            guard case .section(let s) = item.element, let route = route(s) else { return nil }
-            return (item.offset, route)
+    /// The model, and each decoded route's index in the file's `routes:` list (for positions).
+    func build(
+        _ typed: TypedSection, environment: String?, environmentNames: [String]
+    ) throws(SchemaDefect) -> (config: PilotoConfig, routeIndices: [Int]) {
+        let root = KeyReader(specs: PilotoSchema.root, values: typed, path: "", log: log)
+        // Overlays are merged into the document before typing; their names come from the checker.
+        try root.decodedElsewhere("environments")
+        var routes: [(index: Int, route: Route)] = []
+        for item in try root.routes("routes") {
+            if let route = try route(item.reader) { routes.append((item.index, route)) }
         }
+        var secrets: [SecretRef] = []
+        for entry in try root.sectionEntries("secrets") {
+            secrets.append(SecretRef(envName: entry.name, secret: try entry.reader.read("secret"), version: try entry.reader.read("version")))
+        }
+        var config = PilotoConfig(
+            sourceName: sourceName, environment: environment,
+            service: try service(root.section("service")),
+            scaling: try scaling(root.section("scaling")),
+            build: try build(root.section("build")),
+            server: try server(root.section("server")),
+            cookies: CookiesConfig(session: try cookie(root.section("cookies").section("session"))),
+            sessions: try sessions(root.section("sessions")),
+            routes: routes.map(\.route),
+            env: try root.entries("env", as: String.self).map { EnvVar(name: $0.name, value: $0.value) }.sorted { $0.name < $1.name },
+            secrets: secrets.sorted { $0.envName < $1.envName },
+            monitoring: try monitoring(root.section("monitoring")),
+            network: try root.optionalSection("network").map { (s) throws(SchemaDefect) in try network(s) },
+            environmentNames: environmentNames)
+        try addEdge(root, to: &config)  // ModelBuilder+Edge.swift
+        return (config, routes.map(\.index))
     }
 
     /// A path as written plus resolved against the config file's folder.
@@ -46,112 +66,104 @@ struct ModelBuilder {
         ConfigPath(asWritten: written, resolved: PathResolution.resolve(written, against: baseDirectory))
     }
 
-    func service(_ s: TypedSection) -> ServiceConfig {
+    func service(_ s: KeyReader) throws(SchemaDefect) -> ServiceConfig {
         ServiceConfig(
-            name: s.string("name") ?? "", domain: s.string("domain") ?? "", project: s.string("project"),
-            region: s.string("region") ?? "southamerica-east1", image: s.string("image") ?? "",
-            ingress: s.string("ingress").flatMap(ServiceConfig.Ingress.init(rawValue:)) ?? .all)
+            name: try s.read("name"), domain: try s.read("domain"), project: try s.read("project"),
+            region: try s.read("region"), image: try s.read("image"),
+            // The default depends on edge.mode: resolved in addEdge (ModelBuilder+Edge.swift).
+            ingress: try s.read("ingress", as: ServiceConfig.Ingress?.self) ?? .all)
     }
 
-    func scaling(_ s: TypedSection) -> ScalingConfig {
+    func scaling(_ s: KeyReader) throws(SchemaDefect) -> ScalingConfig {
         ScalingConfig(
-            minInstances: s.integer("min_instances") ?? 0, maxInstances: s.integer("max_instances") ?? 3,
-            concurrency: s.integer("concurrency") ?? 80, cpu: s.cpu("cpu") ?? .cores(1),
-            memory: s.byteSize("memory") ?? .mebibytes(512), cpuThrottling: s.boolean("cpu_throttling") ?? true,
-            startupCPUBoost: s.boolean("startup_cpu_boost") ?? true,
-            requestTimeout: s.duration("request_timeout") ?? .minutes(60),
-            sessionAffinity: s.boolean("session_affinity") ?? true,
-            executionEnvironment: s.string("execution_environment").flatMap(ScalingConfig.ExecutionEnvironment.init)
-                ?? .gen2)
+            minInstances: try s.read("min_instances"), maxInstances: try s.read("max_instances"),
+            concurrency: try s.read("concurrency"), cpu: try s.read("cpu"), memory: try s.read("memory"),
+            cpuThrottling: try s.read("cpu_throttling"), startupCPUBoost: try s.read("startup_cpu_boost"),
+            requestTimeout: try s.read("request_timeout"), sessionAffinity: try s.read("session_affinity"),
+            executionEnvironment: try s.read("execution_environment"))
     }
 
-    func build(_ s: TypedSection) -> BuildConfig {
-        BuildConfig(
-            swift: s.string("swift") ?? "6.1",
-            frontend: s.section("frontend").map { f in
-                FrontendBuild(
-                    path: path(f.string("path") ?? "."), node: f.string("node") ?? "20",
-                    install: f.string("install") ?? "npm ci", build: f.string("build") ?? "npm run build",
-                    output: f.string("output") ?? "dist")
-            })
+    func build(_ s: KeyReader) throws(SchemaDefect) -> BuildConfig {
+        var frontend: FrontendBuild?
+        if let f = try s.optionalSection("frontend") {
+            frontend = FrontendBuild(
+                path: path(try f.read("path")), node: try f.read("node"), install: try f.read("install"),
+                build: try f.read("build"), output: try f.read("output"))
+        }
+        return BuildConfig(swift: try s.read("swift"), frontend: frontend)
     }
 
-    func server(_ s: TypedSection) -> ServerConfig {
-        let l = s.section("limits") ?? TypedSection()
+    func server(_ s: KeyReader) throws(SchemaDefect) -> ServerConfig {
+        let l = try s.section("limits")
         let limits = ServerLimits(
-            headerBytes: l.byteSize("header_bytes") ?? .kibibytes(32), bodyBytes: l.byteSize("body_bytes") ?? .mebibytes(1),
-            headerTimeout: l.duration("header_timeout") ?? .seconds(10), idleTimeout: l.duration("idle_timeout") ?? .seconds(60),
-            maxConnections: l.integer("max_connections") ?? 1000, bodyTimeout: l.duration("body_timeout") ?? .seconds(30),
-            maxHeaderCount: l.integer("max_header_count") ?? 100)
-        let headers = (s.section("headers")?.entries ?? []).compactMap { entry -> HeaderField? in
-            guard case .string(let value) = entry.value else { return nil }
-            return HeaderField(name: entry.name, value: value)
-        }
+            headerBytes: try l.read("header_bytes"), bodyBytes: try l.read("body_bytes"),
+            headerTimeout: try l.read("header_timeout"), idleTimeout: try l.read("idle_timeout"),
+            maxConnections: try l.read("max_connections"), bodyTimeout: try l.read("body_timeout"),
+            maxHeaderCount: try l.read("max_header_count"))
         return ServerConfig(
-            port: s.integer("port") ?? 8080, shutdownGrace: s.duration("shutdown_grace") ?? .seconds(8),
-            accessLog: s.boolean("access_log") ?? false, limits: limits, headers: headers, workers: s.integer("workers") ?? 0)
+            port: try s.read("port"), shutdownGrace: try s.read("shutdown_grace"), accessLog: try s.read("access_log"),
+            limits: limits, headers: try s.entries("headers", as: String.self).map { HeaderField(name: $0.name, value: $0.value) },
+            workers: try s.read("workers"))
     }
 
-    func cookie(_ s: TypedSection) -> SessionCookie {
+    func cookie(_ s: KeyReader) throws(SchemaDefect) -> SessionCookie {
         SessionCookie(
-            name: s.string("name") ?? "session_id", httpOnly: s.boolean("http_only") ?? true,
-            secure: s.boolean("secure") ?? true,
-            sameSite: s.string("same_site").flatMap(SessionCookie.SameSite.init(rawValue:)) ?? .lax,
-            maxAge: s.duration("max_age") ?? .days(7), path: s.string("path") ?? "/", domain: s.string("domain"))
+            name: try s.read("name"), httpOnly: try s.read("http_only"), secure: try s.read("secure"),
+            sameSite: try s.read("same_site"), maxAge: try s.read("max_age"), path: try s.read("path"),
+            domain: try s.read("domain"))
     }
 
-    func sessions(_ s: TypedSection) -> SessionsConfig {
+    func sessions(_ s: KeyReader) throws(SchemaDefect) -> SessionsConfig {
         SessionsConfig(
-            store: s.string("store").flatMap(SessionsConfig.Store.init(rawValue:)) ?? .memory,
-            redisURL: s.string("redis_url") ?? "redis://127.0.0.1:6379", ttl: s.duration("ttl") ?? .days(7),
-            usersFile: s.string("users_file").map(path), maxSessions: s.integer("max_sessions") ?? 10_000)
+            store: try s.read("store"), redisURL: try s.read("redis_url"), ttl: try s.read("ttl"),
+            usersFile: try s.read("users_file", as: String?.self).map(path), maxSessions: try s.read("max_sessions"))
     }
 
-    func route(_ s: TypedSection) -> Route? {
-        guard let routePath = s.string("path"), let keyword = s.string("handler") else { return nil }
+    /// nil when a key the route cannot exist without was rejected (already reported).
+    func route(_ s: KeyReader) throws(SchemaDefect) -> Route? {
+        guard let routePath = try s.read("path", as: String?.self),
+            let kind = try s.read("handler", as: RouteHandler.Kind?.self)
+        else { return nil }
         let handler: RouteHandler
-        switch keyword {
-        case "health": handler = .health
-        case "auth": handler = .auth
-        case "dashboard": handler = .dashboard
-        case "metrics": handler = .metrics(MetricsRoute(allowRemote: s.boolean("allow_remote") ?? false))
-        case "websocket":
+        switch kind {
+        case .health: handler = .health
+        case .auth: handler = .auth
+        case .dashboard: handler = .dashboard
+        case .metrics: handler = .metrics(MetricsRoute(allowRemote: try s.read("allow_remote")))
+        case .websocket:
             handler = .websocket(WebSocketRoute(
-                mode: s.string("mode").flatMap(WebSocketRoute.Mode.init(rawValue:)) ?? .channels,
-                maxMessage: s.byteSize("max_message") ?? .mebibytes(1), origins: s.strings("origins")))
-        case "static":
-            guard let root = s.string("root") else { return nil }
-            handler = .staticFiles(StaticRoute(root: path(root), cache: s.cache("cache") ?? .noCache))
-        case "spa":
-            guard let root = s.string("root") else { return nil }
-            handler = .spa(SPARoute(root: path(root), index: s.string("index") ?? "index.html"))
-        case "proxy":
-            guard let upstream = s.string("upstream") else { return nil }
-            handler = .proxy(ProxyRoute(upstream: upstream, timeout: s.duration("timeout") ?? .seconds(30)))
-        default:
-            return nil
+                mode: try s.read("mode"), maxMessage: try s.read("max_message"), origins: try s.read("origins")))
+        case .staticFiles:
+            guard let root = try s.read("root", as: String?.self) else { return nil }
+            handler = .staticFiles(StaticRoute(root: path(root), cache: try s.read("cache")))
+        case .spa:
+            guard let root = try s.read("root", as: String?.self) else { return nil }
+            handler = .spa(SPARoute(root: path(root), index: try s.read("index")))
+        case .proxy:
+            guard let upstream = try s.read("upstream", as: String?.self) else { return nil }
+            handler = .proxy(ProxyRoute(upstream: upstream, timeout: try s.read("timeout")))
         }
-        return Route(path: routePath, handler: handler, authRequired: s.string("auth") == "required")
+        return Route(path: routePath, handler: handler, authRequired: try s.read("auth", as: String.self) == "required")
     }
 
-    func monitoring(_ s: TypedSection) -> MonitoringConfig {
-        let a = s.section("alerts") ?? TypedSection()
-        let t = s.section("triggers") ?? TypedSection()
+    func monitoring(_ s: KeyReader) throws(SchemaDefect) -> MonitoringConfig {
+        let a = try s.section("alerts")
+        let t = try s.section("triggers")
         return MonitoringConfig(
-            countryHeader: s.string("country_header"),
+            countryHeader: try s.read("country_header"),
             alerts: AlertThresholds(
-                latencyP99: a.duration("latency_p99"), cpu: a.percentage("cpu"), memory: a.percentage("memory"),
-                errorRate: a.percentage("error_rate"), duration: a.duration("for") ?? .minutes(5)),
-            notificationChannels: s.strings("notification_channels"),
+                latencyP99: try a.read("latency_p99"), cpu: try a.read("cpu"), memory: try a.read("memory"),
+                errorRate: try a.read("error_rate"), duration: try a.read("for")),
+            notificationChannels: try s.read("notification_channels"),
             triggers: Triggers(
-                concurrentUsers: t.integer("concurrent_users"), latencyUS: t.duration("latency_us"), cpu: t.percentage("cpu"),
-                requestsPerSecond: t.integer("requests_per_second"), monthlyCostUSD: t.integer("monthly_cost_usd")))
+                concurrentUsers: try t.read("concurrent_users"), latencyUS: try t.read("latency_us"), cpu: try t.read("cpu"),
+                requestsPerSecond: try t.read("requests_per_second"), monthlyCostUSD: try t.read("monthly_cost_usd")))
     }
 
-    func network(_ s: TypedSection) -> NetworkConfig {
+    func network(_ s: KeyReader) throws(SchemaDefect) -> NetworkConfig {
         NetworkConfig(
-            vpc: s.string("vpc"), subnet: s.string("subnet"), connector: s.string("connector"),
-            egress: s.string("egress").flatMap(NetworkConfig.Egress.init(rawValue:)) ?? .privateRangesOnly)
+            vpc: try s.read("vpc"), subnet: try s.read("subnet"), connector: try s.read("connector"),
+            egress: try s.read("egress"))
     }
 }
 
@@ -170,5 +182,24 @@ package enum PathResolution {
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
+    }
+}
+
+extension ModelBuilder {
+    /// The schema paths (`KeyReader.schemaPaths` form) decoding `yaml` reads, and every path of the
+    /// table, for the test that each spec is decoded. `yaml` must type-check cleanly.
+    package static func keyPathsRead(decoding yaml: String) throws -> (read: Set<String>, schema: [String]) {
+        let (outcome, parseDiagnostics) = YAMLParser.parseDocument(yaml, file: "coverage.yaml")
+        guard case .document(.mapping(let document)?) = outcome, parseDiagnostics.isEmpty else {
+            throw ConfigError(diagnostics: parseDiagnostics, rendered: "not a clean mapping")
+        }
+        var checker = SchemaChecker(file: "coverage.yaml")
+        let typed = checker.checkRoot(document, partial: false)
+        guard checker.diagnostics.isEmpty else {
+            throw ConfigError(diagnostics: checker.diagnostics, rendered: "\(checker.diagnostics.map(\.message))")
+        }
+        let builder = ModelBuilder(sourceName: "coverage.yaml", baseDirectory: "/")
+        _ = try builder.build(typed, environment: nil, environmentNames: checker.environmentNames)
+        return (builder.log.paths, KeyReader.schemaPaths(PilotoSchema.root))
     }
 }

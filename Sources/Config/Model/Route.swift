@@ -41,19 +41,29 @@ package enum RouteHandler: Sendable, Equatable {
     case spa(SPARoute)
     case proxy(ProxyRoute)
 
-    /// The `handler:` keyword as written in YAML.
-    package var keyword: String {
+    /// Which handler, without its options: the one list of handler keywords (the schema's
+    /// `handler:` choice, `handlers:` of route keys and the docs all derive from it).
+    package enum Kind: String, Sendable, Equatable, CaseIterable {
+        case health, auth, dashboard, metrics, websocket
+        case staticFiles = "static"
+        case spa, proxy
+    }
+
+    package var kind: Kind {
         switch self {
-        case .health: "health"
-        case .auth: "auth"
-        case .dashboard: "dashboard"
-        case .metrics: "metrics"
-        case .websocket: "websocket"
-        case .staticFiles: "static"
-        case .spa: "spa"
-        case .proxy: "proxy"
+        case .health: .health
+        case .auth: .auth
+        case .dashboard: .dashboard
+        case .metrics: .metrics
+        case .websocket: .websocket
+        case .staticFiles: .staticFiles
+        case .spa: .spa
+        case .proxy: .proxy
         }
     }
+
+    /// The `handler:` keyword as written in YAML.
+    package var keyword: String { kind.rawValue }
 }
 
 /// `handler: metrics` options.

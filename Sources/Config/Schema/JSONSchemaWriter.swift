@@ -3,7 +3,7 @@
 /// Editors (yaml-language-server) use it for completion and inline errors; it is committed as
 /// `out/piloto.schema.json` and a test keeps it equal to this output.
 package enum JSONSchemaWriter {
-    package static func render() -> String { document().rendered() + "\n" }
+    package static func render() -> String { document().pretty(inlineStringArrays: 8) + "\n" }
 
     static func document() -> JSONValue {
         var members: [(String, JSONValue)] = [
@@ -43,9 +43,9 @@ package enum JSONSchemaWriter {
     /// YAML text of a default as the JSON value an editor would show.
     static func defaultValue(_ text: String, _ type: ValueType) -> JSONValue {
         switch type {
-        case .integer, .number: ScalarParsing.integer(text).map(JSONValue.integer) ?? .string(text)
+        case .integer, .number: ScalarParsing.integer(text).map { JSONValue.int($0) } ?? .string(text)
         case .boolean: ScalarParsing.boolean(text).map(JSONValue.bool) ?? .string(text)
-        case .cpu: ScalarParsing.integer(text).map(JSONValue.integer) ?? .string(text)
+        case .cpu: ScalarParsing.integer(text).map { JSONValue.int($0) } ?? .string(text)
         default: .string(text)
         }
     }
@@ -56,9 +56,9 @@ package enum JSONSchemaWriter {
             // Scalars are typed by the schema: `version: 1` is the string "1".
             return [("type", .array([.string("string"), .string("number"), .string("boolean")]))]
         case .integer(let r):
-            return [("type", .string("integer")), ("minimum", .integer(r.lowerBound)), ("maximum", .integer(r.upperBound))]
+            return [("type", .string("integer")), ("minimum", .int(r.lowerBound)), ("maximum", .int(r.upperBound))]
         case .number:
-            return [("type", .string("number")), ("minimum", .integer(0))]
+            return [("type", .string("number")), ("minimum", .int(0))]
         case .boolean:
             return [("type", .string("boolean"))]
         case .duration:
@@ -86,7 +86,7 @@ package enum JSONSchemaWriter {
         case .list(let item):
             return [("type", .string("array")), ("items", .object(typeMembers(item, partial: false)))]
         case .routes(let specs):
-            return [("type", .string("array")), ("minItems", .integer(1)), ("items", .object(routeItem(specs)))]
+            return [("type", .string("array")), ("minItems", .int(1)), ("items", .object(routeItem(specs)))]
         case .overlays:
             return [("type", .string("object")), ("additionalProperties", .object([("$ref", .string("#/$defs/overlay"))]))]
         }

@@ -11,11 +11,12 @@ package struct KeySpec: Sendable {
     package var example: String?
     /// What the key means and why, for docs and the schema's `description`.
     package var summary: String
-    /// Route keys only: the handlers that accept this key (nil: every handler).
+    /// Route keys only: the keywords of the handlers that accept this key (nil: every handler).
     package var handlers: [String]?
 
     package init(
-        _ name: String, _ type: ValueType, _ presence: Presence, example: String? = nil, handlers: [String]? = nil,
+        _ name: String, _ type: ValueType, _ presence: Presence, example: String? = nil,
+        handlers: [RouteHandler.Kind]? = nil,
         _ summary: String
     ) {
         self.name = name
@@ -23,7 +24,7 @@ package struct KeySpec: Sendable {
         self.presence = presence
         self.example = example
         self.summary = summary
-        self.handlers = handlers
+        self.handlers = handlers?.map(\.rawValue)
     }
 
     /// The default as YAML text, when there is one.

@@ -11,22 +11,43 @@ package enum YAMLParser {
     /// every later recursive walk shallow whatever bytes arrive.
     package static let maximumDepth = 64
 
-    /// The document's root (nil for an empty document) and every problem found.
+    /// How a parse ended: a tree (possibly with problems such as duplicate keys, reported as
+    /// diagnostics), or a libyaml syntax error, after which the partial tree must not be checked.
+    package enum Outcome: Sendable {
+        /// The document's root (nil for an empty document or a parse stopped by a limit).
+        case document(YAMLNode?)
+        /// libyaml rejected the text; the diagnostics say where and why.
+        case syntaxError
+    }
+
+    /// The outcome and every problem found.
+    package static func parseDocument(_ text: String, file: String) -> (outcome: Outcome, diagnostics: [Diagnostic]) {
+        let result = run(text, file: file)
+        return (result.syntaxFailed ? .syntaxError : .document(result.root), result.diagnostics)
+    }
+
+    /// The tree built so far (nil for an empty document) and every problem found, for callers
+    /// that only look at trees (tests, generators' round trips).
     package static func parse(_ text: String, file: String) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+        let result = run(text, file: file)
+        return (result.root, result.diagnostics)
+    }
+
+    private static func run(_ text: String, file: String) -> (root: YAMLNode?, diagnostics: [Diagnostic], syntaxFailed: Bool) {
         let renderer = DiagnosticRenderer(source: text)
         var builder = TreeBuilder(file: file, renderer: renderer)
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) != 0 else {
             builder.report(.start, "could not initialize the YAML parser (out of memory)")
-            return (nil, builder.diagnostics)
+            return (nil, builder.diagnostics, false)
         }
         defer { yaml_parser_delete(parser) }
         let bytes = Array(text.utf8)
         // libyaml wants a non-null pointer even for empty input.
         let storage = bytes.isEmpty ? [UInt8(0)] : bytes
-        storage.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
+        let syntaxFailed = storage.withUnsafeBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return false }
             yaml_parser_set_input_string(parser, base, bytes.count)
             var event = yaml_event_t()
             // Bounded: libyaml produces a finite number of events for finite input and every
@@ -34,14 +55,15 @@ package enum YAMLParser {
             for _ in 0..<(bytes.count * 4 + 16) {
                 guard yaml_parser_parse(parser, &event) != 0 else {
                     builder.syntaxError(parser.pointee, bytes: bytes)
-                    return
+                    return true
                 }
                 let keepGoing = builder.handle(event)
                 yaml_event_delete(&event)
-                if !keepGoing { return }
+                if !keepGoing { return false }
             }
+            return false
         }
-        return (builder.root, builder.diagnostics)
+        return (builder.root, builder.diagnostics, syntaxFailed)
     }
 }
 

@@ -1,3 +1,5 @@
+import PilotoConfig
+
 /// `POST <p>/login`: parse, rate limit, check the password off-loop, then a fresh session.
 extension AuthResponder {
     func login(_ request: HTTPRequest) -> RouteResponse {

@@ -102,7 +102,7 @@ package final class AuthResponder: Responder {
         var headers = HTTPHeaders()
         if let cookie { headers.add("Set-Cookie", cookie) }
         headers.add("Cache-Control", "no-store")
-        return .response(.json(.ok, JSONValue.object([("login", .string(login))]).rendered, headers: headers))
+        return .response(.json(.ok, JSONValue.object([("login", .string(login))]).compact, headers: headers))
     }
 
     static func methodNotAllowed(_ allow: String) -> RouteResponse {

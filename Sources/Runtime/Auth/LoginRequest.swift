@@ -1,4 +1,4 @@
-import Foundation
+import PilotoConfig
 
 /// The body of `POST <auth>/login`: `{"login": "...", "password": "..."}` (RFC 8259 JSON).
 package struct LoginRequest: Sendable, Equatable {
@@ -18,13 +18,14 @@ package struct LoginRequest: Sendable, Equatable {
         case wrongShape(String)
     }
 
-    /// Parses with Foundation's `JSONSerialization` (strict RFC 8259: no comments, no trailing
-    /// commas; any bytes in, an error out, never a crash).
+    /// Parses with the package's strict RFC 8259 `JSONParser` (no comments, no trailing commas,
+    /// valid UTF-8; any bytes in, an error out, never a crash). A repeated key counts once, its
+    /// last value.
     package static func parse(_ body: [UInt8]) -> Result<LoginRequest, ParseError> {
         guard body.count <= maxBodyBytes else { return .failure(.tooLarge) }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) else { return .failure(.notJSON) }
-        guard let members = object as? [String: Any] else { return .failure(.wrongShape("expected a JSON object")) }
-        guard let login = members["login"] as? String, let password = members["password"] as? String else {
+        guard let document = try? JSONParser.parse(body) else { return .failure(.notJSON) }
+        guard case .object = document else { return .failure(.wrongShape("expected a JSON object")) }
+        guard let login = document["login"]?.stringValue, let password = document["password"]?.stringValue else {
             return .failure(.wrongShape("expected string fields 'login' and 'password'"))
         }
         guard login.utf8.count <= 128, password.utf8.count <= maxPasswordBytes else {

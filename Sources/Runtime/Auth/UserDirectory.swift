@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import PilotoConfig
 import Synchronization
 
 /// The users who may log in, from `sessions.users_file`, reloaded when the file changes.

@@ -7,10 +7,10 @@ import PilotoConfig
 /// 3 decimals, rates and percentages 2 decimals; a figure that cannot be known yet is `null`.
 package enum DashboardDocument {
     package static func render(_ reading: DashboardReading, config: PilotoConfig) -> String {
-        json(reading, config: config).rendered
+        json(reading, config: config).compact
     }
 
-    package static func json(_ reading: DashboardReading, config: PilotoConfig) -> DashboardJSON {
+    package static func json(_ reading: DashboardReading, config: PilotoConfig) -> JSONValue {
         let overall = reading.overall
         let meanLatency = overall.count > 0 ? Double(overall.sumNanos) / Double(overall.count) / 1e9 : 0
         let cost = CloudRunCostEstimate(
@@ -18,7 +18,7 @@ package enum DashboardDocument {
             requestsPerSecond: reading.rates.requestsPerSecond, meanLatencySeconds: meanLatency,
             openWebSockets: reading.webSockets.active)
         let triggers = DashboardTriggers.evaluate(reading, config: config, cost: cost)
-        var pairs: [(String, DashboardJSON)] = [
+        var pairs: [(String, JSONValue)] = [
             ("generated_at_unix_ms", .int(reading.unixMilliseconds)),
             ("service", .string(config.service.name)),
             ("region", .string(config.service.region)),
@@ -37,9 +37,9 @@ package enum DashboardDocument {
         return .object(pairs)
     }
 
-    static func requests(_ reading: DashboardReading) -> DashboardJSON {
+    static func requests(_ reading: DashboardReading) -> JSONValue {
         let total = reading.totalRequests
-        let pairs: [(String, DashboardJSON)] = [
+        let pairs: [(String, JSONValue)] = [
             ("total", .int(total)),
             ("per_second", .number(reading.rates.requestsPerSecond, decimals: 2)),
             ("window_seconds", .number(Double(reading.rates.windowNanos) / 1e9, decimals: 1)),
@@ -51,9 +51,9 @@ package enum DashboardDocument {
         return .object(pairs)
     }
 
-    static func routes(_ reading: DashboardReading) -> DashboardJSON {
-        .array(reading.metrics.routes.map { (r: MetricsSnapshot.RouteStats) -> DashboardJSON in
-            let pairs: [(String, DashboardJSON)] = [
+    static func routes(_ reading: DashboardReading) -> JSONValue {
+        .array(reading.metrics.routes.map { (r: MetricsSnapshot.RouteStats) -> JSONValue in
+            let pairs: [(String, JSONValue)] = [
                 ("route", .string(r.label)), ("requests", .int(r.requests)),
                 ("server_errors", .int(r.serverErrors)), ("client_errors", .int(r.clientErrors)),
                 ("latency_ms", latency(r.histogram)),
@@ -62,18 +62,18 @@ package enum DashboardDocument {
         })
     }
 
-    static func countries(_ reading: DashboardReading) -> DashboardJSON {
-        .array(reading.metrics.countries.map { (entry: (String, LatencyHistogram)) -> DashboardJSON in
-            let pairs: [(String, DashboardJSON)] = [
+    static func countries(_ reading: DashboardReading) -> JSONValue {
+        .array(reading.metrics.countries.map { (entry: (String, LatencyHistogram)) -> JSONValue in
+            let pairs: [(String, JSONValue)] = [
                 ("country", .string(entry.0)), ("requests", .int(entry.1.count)), ("latency_ms", latency(entry.1)),
             ]
             return .object(pairs)
         })
     }
 
-    static func webSockets(_ reading: DashboardReading) -> DashboardJSON {
+    static func webSockets(_ reading: DashboardReading) -> JSONValue {
         let ws = reading.webSockets
-        let pairs: [(String, DashboardJSON)] = [
+        let pairs: [(String, JSONValue)] = [
             ("active", .int(Int64(ws.active))),
             ("finished", .int(Int64(ws.finished))),
             ("mean_duration_seconds", .number(ws.meanDurationMilliseconds / 1000, decimals: 1)),
@@ -81,8 +81,8 @@ package enum DashboardDocument {
         return .object(pairs)
     }
 
-    static func connections(_ reading: DashboardReading) -> DashboardJSON {
-        let pairs: [(String, DashboardJSON)] = [
+    static func connections(_ reading: DashboardReading) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [
             ("active", .int(Int64(reading.metrics.activeConnections))),
             ("accepted", .int(Int64(reading.metrics.acceptedConnections))),
             ("concurrent_users", .int(Int64(reading.concurrentUsers))),
@@ -90,12 +90,12 @@ package enum DashboardDocument {
         return .object(pairs)
     }
 
-    static func process(_ reading: DashboardReading, config: PilotoConfig) -> DashboardJSON {
-        let cpuUsed: DashboardJSON = reading.rates.cpuCores.map { .number($0, decimals: 3) } ?? .null
-        let cpuPercent: DashboardJSON = reading.cpuPercentOfLimit(config).map { .number($0, decimals: 2) } ?? .null
-        let rss: DashboardJSON = reading.residentBytes.map { .int($0) } ?? .null
-        let memPercent: DashboardJSON = reading.memoryPercentOfLimit(config).map { .number($0, decimals: 2) } ?? .null
-        let pairs: [(String, DashboardJSON)] = [
+    static func process(_ reading: DashboardReading, config: PilotoConfig) -> JSONValue {
+        let cpuUsed: JSONValue = reading.rates.cpuCores.map { .number($0, decimals: 3) } ?? .null
+        let cpuPercent: JSONValue = reading.cpuPercentOfLimit(config).map { .number($0, decimals: 2) } ?? .null
+        let rss: JSONValue = reading.residentBytes.map { .int($0) } ?? .null
+        let memPercent: JSONValue = reading.memoryPercentOfLimit(config).map { .number($0, decimals: 2) } ?? .null
+        let pairs: [(String, JSONValue)] = [
             ("cpu_cores_used", cpuUsed),
             ("cpu_limit_cores", .number(Double(config.scaling.cpu.millicores) / 1000, decimals: 3)),
             ("cpu_percent_of_limit", cpuPercent),
@@ -106,8 +106,8 @@ package enum DashboardDocument {
         return .object(pairs)
     }
 
-    static func costJSON(_ cost: CloudRunCostEstimate) -> DashboardJSON {
-        let pairs: [(String, DashboardJSON)] = [
+    static func costJSON(_ cost: CloudRunCostEstimate) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [
             ("monthly_usd", .number(cost.totalUSD, decimals: 2)),
             ("cpu_usd", .number(cost.cpuUSD, decimals: 2)),
             ("memory_usd", .number(cost.memoryUSD, decimals: 2)),
@@ -122,14 +122,14 @@ package enum DashboardDocument {
     }
 
     /// p50/p95/p99 in milliseconds (null while empty) and the count they are based on.
-    static func latency(_ h: LatencyHistogram) -> DashboardJSON {
-        func q(_ value: Double) -> DashboardJSON {
+    static func latency(_ h: LatencyHistogram) -> JSONValue {
+        func q(_ value: Double) -> JSONValue {
             h.quantileNanos(value).map { .number(Double($0) / 1e6, decimals: 3) } ?? .null
         }
         return .object([("count", .int(h.count)), ("p50", q(0.5)), ("p95", q(0.95)), ("p99", q(0.99))])
     }
 
-    static func percent(_ part: Int64, of total: Int64) -> DashboardJSON {
+    static func percent(_ part: Int64, of total: Int64) -> JSONValue {
         total > 0 ? .number(Double(part) * 100 / Double(total), decimals: 2) : .number(0, decimals: 2)
     }
 }

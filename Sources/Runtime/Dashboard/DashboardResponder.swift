@@ -89,8 +89,8 @@ package final class DashboardResponder: Responder {
     private func serve(_ target: Target) -> HTTPResponse {
         switch target {
         case .page: return Self.body(page, type: "text/html; charset=utf-8", cache: "no-cache")
-        case .script: return Self.body(DashboardScript.bytes, type: "text/javascript; charset=utf-8", cache: "no-cache")
-        case .style: return Self.body(DashboardStyle.bytes, type: "text/css; charset=utf-8", cache: "no-cache")
+        case .script: return Self.body(DashboardAssets.script, type: "text/javascript; charset=utf-8", cache: "no-cache")
+        case .style: return Self.body(DashboardAssets.style, type: "text/css; charset=utf-8", cache: "no-cache")
         case .metrics:
             return Self.body(Array(DashboardDocument.render(reading(), config: config).utf8),
                              type: "application/json", cache: "no-store")

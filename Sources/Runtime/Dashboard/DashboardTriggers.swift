@@ -22,7 +22,7 @@ package struct DashboardTrigger: Sendable {
         return value > threshold
     }
 
-    package var json: DashboardJSON {
+    package var json: JSONValue {
         .object([
             ("name", .string(name)), ("label", .string(label)), ("unit", .string(unit)),
             ("value", value.map { .number($0, decimals: decimals) } ?? .null),

@@ -1,5 +1,6 @@
 import CLinuxEvents
 import Glibc
+import PilotoConfig
 import Synchronization
 
 /// Reading, answering and writing on one connection (edge-triggered: read to EAGAIN, one `writev`).

@@ -1,3 +1,5 @@
+import PilotoConfig
+
 /// The opt-in per-request line (`server.access_log`), in Cloud Logging's `httpRequest` shape.
 enum AccessLog {
     static func write(logger: Logger, request: HTTPRequest, status: Int, size: Int, nanos: Int64) {

@@ -1,6 +1,7 @@
 import CLinuxEvents
 import Dispatch
 import Foundation
+import PilotoConfig
 import Glibc
 import Synchronization
 

@@ -1,3 +1,5 @@
+import PilotoConfig
+
 /// A handler-level error with its HTTP meaning, rendered as `{"error":{"message":…}}`.
 package struct HTTPError: Error, Sendable, Equatable {
     package var status: HTTPStatus
@@ -10,7 +12,7 @@ package struct HTTPError: Error, Sendable, Equatable {
 
     package var response: HTTPResponse {
         var body = ""
-        JSONValue.object([("error", .object([("message", .string(message))]))]).render(into: &body)
+        JSONValue.object([("error", .object([("message", .string(message))]))]).writeCompact(into: &body)
         return .json(status, body)
     }
 }
