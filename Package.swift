@@ -9,6 +9,18 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Links a system C library from its static archive (`-l:libyaml.a`), in every build.
+///
+/// Why: the runtime image should need no distribution packages (issue 12, item 4). With the
+/// modulemap's `link "yaml"` the binary needs `libyaml-0.so.2`, which no slim base image has.
+/// `-l:NAME` makes the linker take exactly that file; the flag goes after the object files on the
+/// link line (SwiftPM appends target linker flags), so the archive members are actually pulled.
+/// `unsafeFlags` is fine here: piloto is a root package, never used as a dependency. The archives
+/// come with the same -dev packages as the headers (`libyaml-dev`, `libcrypt-dev`).
+func staticCLibrary(_ archive: String) -> [LinkerSetting] {
+    [.unsafeFlags(["-Xlinker", "-l:\(archive)"])]
+}
+
 let package = Package(
     name: "piloto",
     products: [
@@ -16,20 +28,32 @@ let package = Package(
     ],
     targets: [
         // System C libraries (no third-party code): libyaml, epoll/eventfd headers, libcrypt.
-        .systemLibrary(
-            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
-            providers: [.apt(["libyaml-dev"])]),
+        // libyaml and libcrypt are linked from their static archives (`staticCLibraries` below), so
+        // the modulemaps name no `link` and CYAML uses no pkg-config (whose `-lyaml` is the .so).
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLinuxEvents", path: "Sources/CLinuxEvents"),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
 
         // Config depends on nothing of ours; libyaml's types never leave it.
-        .target(name: "PilotoConfig", dependencies: ["CYAML"], path: "Sources/Config", swiftSettings: strictSettings),
+        .target(
+            name: "PilotoConfig", dependencies: ["CYAML"], path: "Sources/Config", swiftSettings: strictSettings,
+            linkerSettings: staticCLibrary("libyaml.a")),
         // Generators and Runtime depend on Config and never on each other.
         .target(name: "PilotoGenerators", dependencies: ["PilotoConfig"], path: "Sources/Generators", swiftSettings: strictSettings),
+        // The HTTP/1.1 + WebSocket core: event loops, sockets, codecs, connection state machines and
+        // the one seam (`HTTPResponder`, `RequestObserver`, `LoopHandle`). Knows nothing of the config.
         .target(
-            name: "PilotoRuntime", dependencies: ["PilotoConfig", "CLinuxEvents", "CCrypt"], path: "Sources/Runtime",
-            // The dashboard's .js/.css sources; DashboardAssets.swift embeds them (scripts/embed-dashboard-assets).
-            exclude: ["Dashboard/Assets"], swiftSettings: strictSettings),
+            name: "PilotoHTTPCore", dependencies: ["CLinuxEvents"], path: "Sources/Runtime/Core",
+            swiftSettings: strictSettings),
+        // The application on top of the core: routing, features, auth, sessions, dashboard, realtime,
+        // Redis adapters and server assembly from the config.
+        .target(
+            name: "PilotoRuntime", dependencies: ["PilotoConfig", "PilotoHTTPCore", "CLinuxEvents", "CCrypt"],
+            path: "Sources/Runtime",
+            // Core is its own target; the dashboard's .js/.css sources are embedded by DashboardAssets.swift
+            // (scripts/embed-dashboard-assets).
+            exclude: ["Core", "Dashboard/Assets"], swiftSettings: strictSettings,
+            linkerSettings: staticCLibrary("libcrypt.a")),
         // The CLI wires the three together; `run(arguments:stdout:stderr:)` is what tests call in-process.
         .target(
             name: "PilotoCLI", dependencies: ["PilotoConfig", "PilotoGenerators", "PilotoRuntime"], path: "Sources/CLI",
@@ -40,9 +64,9 @@ let package = Package(
         // each replays the corpus files it is given, so crashes found become regression inputs.
         .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
         .executableTarget(name: "fuzz-config", dependencies: ["FuzzSupport", "PilotoConfig"], path: "Sources/Fuzz/Config"),
-        .executableTarget(name: "fuzz-http", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/HTTP"),
+        .executableTarget(name: "fuzz-http", dependencies: ["FuzzSupport", "PilotoHTTPCore"], path: "Sources/Fuzz/HTTP"),
         .executableTarget(
-            name: "fuzz-websocket", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/WebSocket"),
+            name: "fuzz-websocket", dependencies: ["FuzzSupport", "PilotoHTTPCore"], path: "Sources/Fuzz/WebSocket"),
         .executableTarget(name: "fuzz-redis", dependencies: ["FuzzSupport", "PilotoRuntime"], path: "Sources/Fuzz/Redis"),
 
         .testTarget(
@@ -50,11 +74,12 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",
+            exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoHTTPCore", "PilotoRuntime"], path: "Tests/RuntimeTests",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoRuntime"], path: "Tests/RuntimeTests",
+            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", exclude: ["Golden", "Fixtures"],
             swiftSettings: strictSettings),
-        .testTarget(
-            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", swiftSettings: strictSettings),
     ]
 )

@@ -19,6 +19,9 @@ enum HelpText {
                         Print the JSON Schema of piloto.yaml (--markdown: the
                         reference, docs/config.md).
           passwd LOGIN  Print a users_file line (login:crypt-hash) for LOGIN.
+          init [--dir DIR]
+                        Write a commented piloto.yaml for the repository in DIR
+                        from what it detects there (never overwrites).
           help [COMMAND]
                         Show help for a command.
 
@@ -89,6 +92,22 @@ enum HelpText {
               swift run piloto schema --markdown > docs/config.md
 
             Exit codes: 0 success, 2 usage error.
+
+            """),
+        ("init", """
+            Usage: piloto init [--dir DIR]
+
+            Detect the frontend (a package.json with a build script; Vite, Create React
+            App, Angular or dist output) and a Python backend (requirements.txt or
+            pyproject.toml naming fastapi or uvicorn, and its FastAPI app) in DIR, and
+            write DIR/piloto.yaml with the original design's choices and comments. Prints
+            what it detected and what you must fill in. An existing piloto.yaml is never
+            overwritten.
+
+            Options:
+              --dir DIR     Repository folder (default: .).
+
+            Exit codes: 0 written, 2 piloto.yaml exists or usage error, 1 write failed.
 
             """),
         ("passwd", """

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import PilotoRuntime
 
@@ -53,12 +52,12 @@ enum PasswordInput {
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
             echoOff = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0
-            FileHandle.standardError.write(Data("Password: ".utf8))
+            FileDescriptorWriter.writeAll(STDERR_FILENO, Array("Password: ".utf8))
         }
         defer {
             if echoOff {
                 tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-                FileHandle.standardError.write(Data("\n".utf8))
+                FileDescriptorWriter.writeAll(STDERR_FILENO, [0x0A])
             }
         }
         return readLine(fd: STDIN_FILENO)

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import PilotoConfig
 import PilotoRuntime
 
@@ -33,7 +33,8 @@ enum ServeCommand {
         let environment = ProcessInfo.processInfo.environment
         let loaded: LoadedConfig
         do {
-            loaded = try ConfigLoader.load(path: path, environment: parsed.values["--env"], variables: environment)
+            loaded = try ConfigLoader.load(
+                path: path, environment: parsed.values["--env"], variables: environment, purpose: .serve)
         } catch {
             stderr.write(error.rendered)
             return ExitCode.usage

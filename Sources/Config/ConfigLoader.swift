@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one way any part of piloto reads a config: read → parse → interpolate → overlay → type →
 /// validate. `validate`, `generate` and `serve` all call this, so the server can never accept a
@@ -10,7 +10,7 @@ package enum ConfigLoader {
     /// Read file, parse, interpolate `${VAR}`, apply overlay, decode, validate.
     package static func load(
         path: String, environment: String? = nil,
-        variables: [String: String] = ProcessInfo.processInfo.environment
+        variables: [String: String] = ProcessInfo.processInfo.environment, purpose: LoadPurpose = .check
     ) throws(ConfigError) -> LoadedConfig {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let directory = PathResolution.resolve(absolute + "/..", against: "/")
@@ -23,13 +23,15 @@ package enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw failure(path, "config file is not valid UTF-8")
         }
-        return try load(yaml: text, sourceName: path, baseDirectory: directory, environment: environment, variables: variables)
+        return try load(
+            yaml: text, sourceName: path, baseDirectory: directory, environment: environment, variables: variables,
+            purpose: purpose)
     }
 
     /// Same from text; `sourceName` is what diagnostics print, `baseDirectory` resolves relative paths.
     package static func load(
         yaml: String, sourceName: String, baseDirectory: String, environment: String? = nil,
-        variables: [String: String] = [:]
+        variables: [String: String] = [:], purpose: LoadPurpose = .check
     ) throws(ConfigError) -> LoadedConfig {
         let renderer = DiagnosticRenderer(source: yaml)
         var diagnostics: [Diagnostic] = []
@@ -104,6 +106,7 @@ package enum ConfigLoader {
         var validator = Validator(
             file: sourceName, config: built.config, sourceMap: checker.sourceMap, skip: checker.erroredPaths,
             routeIndices: built.routeIndices)
+        validator.checksBuildSources = purpose == .check
         validator.run()
         diagnostics += validator.diagnostics
 

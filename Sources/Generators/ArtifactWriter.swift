@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one place that touches the disk for generated output: write, check (diff), prune.
 ///
@@ -83,8 +83,8 @@ package struct ArtifactWriter {
     package func write(_ artifacts: [Artifact]) throws(WriteError) -> WriteReport {
         var report = WriteReport(written: [], unchanged: [], removed: [])
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+        var isDirectory = false
+        if manager.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory {
             throw .notADirectory(directory)
         }
         for artifact in artifacts {
@@ -94,7 +94,7 @@ package struct ArtifactWriter {
                 report.unchanged.append(artifact.path)
                 continue
             }
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
             if !folder.isEmpty {
                 do {
                     try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -140,9 +140,9 @@ package struct ArtifactWriter {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { name in
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             let exists = manager.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory)
-            return exists && !isDirectory.boolValue && !name.hasPrefix(".")
+            return exists && !isDirectory && !name.hasPrefix(".")
         }
     }
 }

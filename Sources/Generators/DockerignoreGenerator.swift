@@ -16,6 +16,10 @@ package enum DockerignoreGenerator {
             let built = PathText.join(PathText.normalized(frontend.path.asWritten), PathText.normalized(frontend.output))
             if !built.isEmpty { patterns.append(built) }
         }
+        // A vendored piloto's own build folder (`build.piloto.path`): the build stage rebuilds it.
+        if case .context(let folder) = config.build.pilotoOrigin, !PathText.normalized(folder).isEmpty {
+            patterns.append(PathText.join(PathText.normalized(folder), ".build"))
+        }
         var out = GeneratedHeader.hashComment(config)
         out += "#\n# Paths are relative to the build context (the folder that holds \(GeneratedHeader.sourceName(config))).\n"
         out += patterns.joined(separator: "\n") + "\n"

@@ -10,6 +10,8 @@ package enum Generators {
             DockerignoreGenerator.generate(config),
             ServiceGenerator.generate(config),
             DomainMappingGenerator.generate(config),
+            CloudBuildGenerator.generate(config),
+            DeployReadmeGenerator.generate(config),
         ]
         artifacts += AlertPolicyGenerator.generate(config)
         return artifacts.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }

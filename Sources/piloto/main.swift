@@ -4,4 +4,5 @@ import PilotoCLI
 import Glibc
 #endif
 
-exit(run(arguments: Array(CommandLine.arguments.dropFirst()), stdout: .standardOutput, stderr: .standardError))
+// ProcessArguments, not CommandLine.arguments: the latter needs /proc on Linux (see its doc).
+exit(run(arguments: ProcessArguments.current(), stdout: .standardOutput, stderr: .standardError))

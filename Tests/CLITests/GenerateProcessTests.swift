@@ -51,7 +51,7 @@ import Testing
         if let environment { arguments += ["--env", environment] }
         let result = try Self.piloto(arguments, in: CLIFixtures.repoRoot)
         #expect(result.status == 0, "out/ drifted:\n\(result.stdout)")
-        #expect(result.stdout.hasSuffix("is up to date (8 files)\n"))
+        #expect(result.stdout.hasSuffix("is up to date (10 files)\n"))
     }
 
     /// Colour only on a terminal, and never with NO_COLOR: `script` gives piloto a pseudo-terminal.

@@ -7,7 +7,7 @@ import Testing
     /// Every optional section present and every handler once, so every decode branch runs.
     static let everything = """
         service: {name: app, domain: app.example.com, image: r-docker.pkg.dev/p/r/app:1}
-        build: {frontend: {path: web}}
+        build: {frontend: {path: web}, piloto: {git: "https://example.com/piloto.git", ref: v1}}
         network: {vpc: default}
         secrets: {DB: {secret: db, version: "1"}}
         env: {A: b}

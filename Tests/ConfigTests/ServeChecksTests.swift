@@ -21,3 +21,37 @@ struct ServeChecksTests {
         #expect(config.missingServeFiles() == [])
     }
 }
+
+@Suite struct RealtimeConfigTests {
+    static let base = """
+        service: {name: app, domain: app.example.com, image: us-docker.pkg.dev/p/r/app:1}
+        routes: [{path: /health, handler: health}]
+
+        """
+
+    @Test func absentSectionGivesTheDocumentedDefaults() throws {
+        let config = try ConfigLoader.load(yaml: Self.base, sourceName: "p.yaml", baseDirectory: "/srv").config
+        #expect(config.realtime == RealtimeConfig.defaults)
+        #expect(config.realtime.history == HistoryConfig(size: 500, ttl: .hours(1), maxBytes: .mebibytes(1)))
+        #expect(config.realtime.rotateBefore(requestTimeout: config.scaling.requestTimeout) == .minutes(5))
+    }
+
+    @Test func writtenValuesAreDecoded() throws {
+        let yaml = Self.base + """
+            realtime:
+              history: {size: 20, ttl: 30m, max_bytes: 64KiB}
+              presence_debounce: 3s
+              rotate_before_timeout: 2m
+            """
+        let realtime = try ConfigLoader.load(yaml: yaml, sourceName: "p.yaml", baseDirectory: "/srv").config.realtime
+        #expect(realtime == RealtimeConfig(
+            history: HistoryConfig(size: 20, ttl: .minutes(30), maxBytes: .kibibytes(64)),
+            presenceDebounce: .seconds(3), rotateBeforeTimeout: .minutes(2)))
+    }
+
+    @Test func theDefaultUnderAShortTimeoutBecomesATwelfth() throws {
+        let yaml = Self.base + "scaling: {request_timeout: 5m}\n"
+        let config = try ConfigLoader.load(yaml: yaml, sourceName: "p.yaml", baseDirectory: "/srv").config
+        #expect(config.realtime.rotateBefore(requestTimeout: config.scaling.requestTimeout) == .seconds(25))
+    }
+}

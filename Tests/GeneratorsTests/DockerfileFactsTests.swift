@@ -20,7 +20,10 @@ import Testing
         #expect(lines.contains("FROM debian:bookworm-slim"))
         #expect(text.contains("--static-swift-stdlib"))
         #expect(text.contains("libyaml-dev"))
-        #expect(text.contains("libyaml-0-2"))
+        // The binary links libyaml and libcrypt statically: the runtime stage installs no packages.
+        let runtime = try #require(text.range(of: "FROM debian:bookworm-slim")).upperBound
+        #expect(!text[runtime...].contains("apt-get"))
+        #expect(!text.contains("libyaml-0-2"))
         // The last stage starts at the runtime FROM; USER comes after every COPY.
         let user = try #require(lines.lastIndex { $0.hasPrefix("USER ") })
         let lastCopy = try #require(lines.lastIndex { $0.hasPrefix("COPY ") })
@@ -91,4 +94,30 @@ import Testing
 
 enum PathPrefix {
     static func isInside(_ path: String, _ folder: String) -> Bool { path == folder || path.hasPrefix(folder + "/") }
+}
+
+/// `build.piloto`: the build stage never assumes piloto's sources are the build context.
+struct DockerfilePilotoSourceTests {
+    @Test func gitSource_clonesAtTheRef_copiesNoPilotoSources() throws {
+        let lines = try GenFixtures.artifact("Dockerfile", in: GenFixtures.config("full")).split(separator: "\n").map(String.init)
+        #expect(lines.contains("    && git remote add origin 'https://github.com/example/piloto.git' \\"))
+        #expect(lines.contains("    && git fetch -q --depth 1 origin 'v1.0.0' \\"))
+        #expect(!lines.contains { $0.hasPrefix("COPY Package.swift") || $0.hasPrefix("COPY Sources") })
+    }
+
+    @Test func pathSource_copiesThatFolder() throws {
+        var config = try GenFixtures.config("minimal")
+        config.build.piloto = PilotoSource(path: ConfigPath(asWritten: "./vendor/piloto/", resolved: "/x/vendor/piloto"))
+        let lines = DockerfileGenerator.generate(config).contents.split(separator: "\n").map(String.init)
+        #expect(lines.contains("COPY vendor/piloto/Package.swift ./"))
+        #expect(lines.contains("COPY vendor/piloto/Sources ./Sources"))
+        #expect(lines.contains("COPY vendor/piloto/Tests ./Tests"))
+        #expect(!lines.contains { $0.contains("git fetch") })
+        let ignore = DockerignoreGenerator.generate(config).contents.split(separator: "\n")
+        #expect(ignore.contains("vendor/piloto/.build"))
+    }
+
+    @Test func quotesSurviveTheShell() {
+        #expect(DockerfileGenerator.shellQuoted("a'b") == #"'a'\''b'"#)
+    }
 }

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// The hub without a server: who gets which bytes, and what crosses the bus.

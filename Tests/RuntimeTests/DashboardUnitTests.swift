@@ -115,7 +115,7 @@ struct DashboardUnitTests {
             monthlyCostUSD: nil)
         let registry = MetricsRegistry(routePatterns: ["/"], loopCount: 1)
         registry.loops[0].record(route: 0, country: "BR", status: 200, nanos: 40_000_000)
-        registry.activeConnections.store(3, ordering: .relaxed)
+        registry.connections.active.store(3, ordering: .relaxed)
         let reading = DashboardReading(
             metrics: registry.snapshot(), webSockets: .init(active: 1, finished: 0, meanDurationMilliseconds: 0),
             rates: .init(windowNanos: Self.second, requestsPerSecond: 1, cpuCores: 0.35), residentBytes: 256 << 20,

@@ -73,11 +73,11 @@ import Testing
         #expect(set == .success(.simpleString("OK")))
         #expect(await client.send(["GET", key]) == .success(.bulkString(value)))
         #expect(await client.send(["GET", uniqueName("missing")]) == .success(.bulkString(nil)))
-        guard case .failure(.server(let message)) = await client.send(["INCR", key]) else {
+        guard case .failure(.server(let error)) = await client.send(["INCR", key]) else {
             Issue.record("expected a server error")
             return
         }
-        #expect(message.hasPrefix("ERR"))
+        #expect(error.code == .err && error.message.hasPrefix("ERR"))
         // The connection is still usable after an error reply.
         #expect(await client.send(["DEL", key]) == .success(.integer(1)))
         #expect(client.isConnected)

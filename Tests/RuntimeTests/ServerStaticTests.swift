@@ -42,9 +42,34 @@ struct ServerStaticTests {
         // A missing hashed asset is a 404, never index.html.
         #expect(try get(server, "/assets/app-9999.js", ["Accept: text/html"])?.status == 404)
         #expect(try get(server, "/missing.js", ["Accept: text/html"])?.status == 404)
-        // Not a navigation (an API-style fetch): 404.
-        #expect(try get(server, "/dashboard", ["Accept: application/json"])?.status == 404)
+        // Not a navigation (an API-style fetch): the JSON 404.
+        let api = try #require(try get(server, "/dashboard", ["Accept: application/json"]))
+        #expect(api.status == 404)
+        #expect(api.headers["content-type"]?.hasPrefix("application/json") == true)
         #expect(try get(server, "/")?.body.contains("<title>app</title>") == true)
+    }
+
+    /// curl (`*/*`), uptime checks and link-preview fetchers (no Accept, `text/*`) get the page;
+    /// only an Accept that excludes HTML gets the 404; a missing asset stays a 404 for everyone.
+    @Test func spaFallback_forNonBrowsers_unlessAcceptExcludesHTML() throws {
+        let site = try SiteFixture()
+        let server = try start(site)
+        for headers in [["Accept: */*"], [], ["Accept: text/*"], ["Accept: image/webp, */*;q=0.8"],
+                        ["Accept: application/json", "Accept: TEXT/HTML"]] {
+            let page = try #require(try get(server, "/dashboard/clientes/42", headers), "\(headers)")
+            #expect(page.status == 200, "\(headers)")
+            #expect(page.body.contains("<title>app</title>"), "\(headers)")
+        }
+        let head = try #require(try get(server, "/dashboard/clientes/42", ["Accept: */*"], method: "HEAD"))
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        for headers in [["Accept: application/json"], ["Accept: image/png, application/xml"], ["Accept: text/html;q=0"],
+                        ["Accept: */*;q=0"]] {
+            #expect(try get(server, "/dashboard/clientes/42", headers)?.status == 404, "\(headers)")
+        }
+        #expect(try get(server, "/assets/app-9999.js", ["Accept: */*"])?.status == 404)
+        #expect(try get(server, "/assets/app-9999.js")?.status == 404)
+        #expect(try get(server, "/dashboard/clientes/42", ["Accept: */*"], method: "POST")?.status != 200)
     }
 
     @Test func asset_immutableCache_etag_304() throws {

@@ -56,7 +56,8 @@ package struct ModelBuilder {
             secrets: secrets.sorted { $0.envName < $1.envName },
             monitoring: try monitoring(root.section("monitoring")),
             network: try root.optionalSection("network").map { (s) throws(SchemaDefect) in try network(s) },
-            environmentNames: environmentNames)
+            environmentNames: environmentNames,
+            realtime: try realtime(root.section("realtime")))
         try addEdge(root, to: &config)  // ModelBuilder+Edge.swift
         return (config, routes.map(\.index))
     }
@@ -90,7 +91,9 @@ package struct ModelBuilder {
                 path: path(try f.read("path")), node: try f.read("node"), install: try f.read("install"),
                 build: try f.read("build"), output: try f.read("output"))
         }
-        return BuildConfig(swift: try s.read("swift"), frontend: frontend)
+        return BuildConfig(
+            swift: try s.read("swift"), frontend: frontend,
+            piloto: try s.optionalSection("piloto").map { (p) throws(SchemaDefect) in try pilotoSource(p) })
     }
 
     func server(_ s: KeyReader) throws(SchemaDefect) -> ServerConfig {

@@ -29,12 +29,16 @@ package struct PilotoConfig: Sendable, Equatable {
     package var edge: EdgeConfig = .defaults(region: "southamerica-east1")
     /// A month of expected traffic, for `piloto cost`.
     package var cost: CostUsage = .zero
+    /// Channel history, recovery, presence debounce and socket rotation.
+    package var realtime: RealtimeConfig
 
     package init(
         sourceName: String, environment: String?, service: ServiceConfig, scaling: ScalingConfig, build: BuildConfig,
         server: ServerConfig, cookies: CookiesConfig, sessions: SessionsConfig, routes: [Route], env: [EnvVar],
-        secrets: [SecretRef], monitoring: MonitoringConfig, network: NetworkConfig?, environmentNames: [String]
+        secrets: [SecretRef], monitoring: MonitoringConfig, network: NetworkConfig?, environmentNames: [String],
+        realtime: RealtimeConfig = .defaults
     ) {
+        self.realtime = realtime
         self.sourceName = sourceName
         self.environment = environment
         self.service = service

@@ -77,10 +77,13 @@ package struct BuildConfig: Sendable, Equatable {
     package var swift: String
     /// The SPA build; nil when there is no frontend.
     package var frontend: FrontendBuild?
+    /// Where the build stage gets piloto's sources; nil: the build context itself (piloto's repo).
+    package var piloto: PilotoSource?
 
-    package init(swift: String, frontend: FrontendBuild?) {
+    package init(swift: String, frontend: FrontendBuild?, piloto: PilotoSource? = nil) {
         self.swift = swift
         self.frontend = frontend
+        self.piloto = piloto
     }
 }
 

@@ -25,6 +25,10 @@ package enum PilotoSchema {
         KeySpec("edge", .section(edge), .implied, edgeSummary),
         KeySpec("cost", .section(cost), .implied, costSummary),
         KeySpec(
+            "realtime", .section(realtime), .implied,
+            "Channel history and recovery on reconnect, presence debounce and proactive socket rotation "
+                + "(see docs/websockets.md)."),
+        KeySpec(
             "network", .section(network), .optional,
             "Private networking, needed to reach Memorystore Redis. Absent: no VPC access."),
         KeySpec(
@@ -89,6 +93,21 @@ package enum PilotoSchema {
     static let build: [KeySpec] = [
         KeySpec("swift", .string, .defaulted("6.1"), "Swift toolchain of the build image (`swift:VERSION-bookworm`)."),
         KeySpec("frontend", .section(frontend), .optional, "The SPA's Node build; absent when there is no frontend."),
+        KeySpec(
+            "piloto", .section(pilotoSource), .optional,
+            "Where the build stage gets piloto's sources: `{git, ref}` (cloned at a tag or commit) or `{path}` (a vendored copy or submodule in the build context). Absent: the build context is piloto's own repository (`path: .`)."),
+    ]
+
+    static let pilotoSource: [KeySpec] = [
+        KeySpec(
+            "git", .string, .optional, example: "https://github.com/example/piloto.git",
+            "Repository cloned in the build stage (needs `ref`; excludes `path`)."),
+        KeySpec(
+            "ref", .string, .optional, example: "v1.0.0",
+            "Tag or full 40-character commit of `git`; a branch name is warned (the image would not be reproducible)."),
+        KeySpec(
+            "path", .string, .optional, example: "vendor/piloto",
+            "Folder in the build context holding piloto's `Package.swift`, `Sources` and `Tests` (excludes `git`)."),
     ]
 
     static let frontend: [KeySpec] = [

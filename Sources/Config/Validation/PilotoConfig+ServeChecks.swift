@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Checks only `serve` makes: CI validates before the frontend is built, so `validate` must not
 /// require `static`/`spa` roots to exist, but a server must not start without them.
@@ -31,12 +31,12 @@ extension PilotoConfig {
     }
 
     package static func directoryExists(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory
     }
 
     package static func fileExists(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory
     }
 }

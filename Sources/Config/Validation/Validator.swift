@@ -10,6 +10,8 @@ struct Validator {
     /// For each decoded route, its index in the file's `routes:` list.
     let routeIndices: [Int]
     var diagnostics: [Diagnostic] = []
+    /// False when serving: build-time inputs (`build.piloto.path`'s Package.swift) are not in the image.
+    var checksBuildSources = true
 
     init(file: String, config: PilotoConfig, sourceMap: SourceMap, skip: Set<String>, routeIndices: [Int]) {
         self.routeIndices = routeIndices
@@ -53,7 +55,9 @@ struct Validator {
         checkEnvironment()
         checkNetwork()
         checkMonitoring()
+        checkRealtime()
         checkBuild()
+        checkPilotoSource()
         checkEdge()  // Validator+Edge.swift
         checkCostCeiling()
     }

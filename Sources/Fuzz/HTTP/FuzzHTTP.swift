@@ -1,5 +1,5 @@
 import FuzzSupport
-import PilotoRuntime
+import PilotoHTTPCore
 
 /// Any bytes fed to the HTTP parser, whole and split: never a crash, only events or a typed error,
 /// and the same outcome however the bytes are split (a mismatch traps, so libFuzzer reports it).

@@ -1,5 +1,5 @@
 import FuzzSupport
-import PilotoRuntime
+import PilotoHTTPCore
 
 /// Any bytes fed to the WebSocket layer, whole and split: never a crash, only events or a typed error.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PilotoConfig
 
 /// `handler: dashboard` (issue 5): under the route's path `<p>`,

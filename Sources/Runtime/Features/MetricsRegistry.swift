@@ -47,10 +47,8 @@ package final class MetricsRegistry: Sendable {
     /// Route patterns as configured, then `unmatched` last (404s outside every route).
     package let routeLabels: [String]
     package let loops: [LoopMetrics]
-    package let activeConnections = Atomic<Int>(0)
-    package let acceptedConnections = Atomic<Int>(0)
-    /// Times a connection stopped taking requests because its client was not reading its responses.
-    package let backpressurePauses = Atomic<Int>(0)
+    /// Open and accepted connections and back-pressure pauses, counted by the core's loops.
+    package let connections = ConnectionCounters()
     /// Open WebSockets and the mean duration of closed ones (the dashboard shows both).
     package let webSockets = WebSocketGauge()
 
@@ -87,9 +85,9 @@ package final class MetricsRegistry: Sendable {
                       serverErrors: serverErrors[$0], clientErrors: clientErrors[$0])
             },
             countries: countries,
-            activeConnections: activeConnections.load(ordering: .relaxed),
-            acceptedConnections: acceptedConnections.load(ordering: .relaxed),
-            backpressurePauses: backpressurePauses.load(ordering: .relaxed))
+            activeConnections: connections.active.load(ordering: .relaxed),
+            acceptedConnections: connections.accepted.load(ordering: .relaxed),
+            backpressurePauses: connections.backpressurePauses.load(ordering: .relaxed))
     }
 }
 

@@ -1,6 +1,6 @@
 import CLinuxEvents
 import Dispatch
-import Foundation
+import FoundationEssentials
 import PilotoConfig
 import Glibc
 import Synchronization
@@ -56,12 +56,10 @@ package final class Logger: Sendable {
         self.sink = sink
         self.capacity = capacity
         self.project = project
-        let thread = Thread { [self] in
+        OSThread.start { [self] in
             piloto_name_this_thread("piloto-log")
             self.drain()
         }
-        thread.name = "piloto-log"
-        thread.start()
     }
 
     /// Lines dropped because the queue was full.

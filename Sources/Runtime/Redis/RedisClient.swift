@@ -2,7 +2,7 @@
 ///
 /// `send` never blocks: the command is handed to the client's thread, written at once when
 /// connected (pipelined: replies are matched to callbacks in FIFO order, as Redis answers in
-/// order), and its completion runs on the client's thread. See `RedisConnection` for timeouts,
+/// order), and its completion runs on the client's thread. See `RedisConnectionMachine` for timeouts,
 /// reconnects and back-off. Dropping the last reference closes the connection.
 package final class RedisClient: Sendable {
     private let connection: RedisConnection
@@ -16,6 +16,8 @@ package final class RedisClient: Sendable {
     package var url: RedisURL { connection.url }
     package var state: RedisConnectionState { connection.state }
     package var isConnected: Bool { state == .connected }
+    /// What the last handshake learned (`run_id`); nil before the first one.
+    package var serverInfo: RedisServerInfo? { connection.serverInfo }
 
     /// Sends one command (`["SET", key, value]`); binary-safe arguments.
     package func send(

@@ -1,6 +1,6 @@
 /// Where a client's connection is, for readiness and logs.
 package enum RedisConnectionState: Sendable, Equatable {
-    /// Connecting or running the AUTH/SELECT/PING handshake.
+    /// Connecting or running the AUTH/SELECT/INFO handshake.
     case connecting
     /// Handshake done; commands are being sent.
     case connected
@@ -26,6 +26,12 @@ package struct RedisClientOptions: Sendable {
     package var limits = RESPLimits()
     /// Called on the client's thread after each state change (logging; must not block).
     package var onStateChange: (@Sendable (RedisConnectionState) -> Void)?
+    /// Called on the client's thread after each successful handshake, with the server's `run_id`
+    /// (a different one than last time means Redis restarted or failed over).
+    package var onReady: (@Sendable (RedisServerInfo) -> Void)?
+    /// Subscriber only: called on the client's thread once every wanted subscription is active
+    /// again after a reconnect; messages published while the link was down were lost.
+    package var onResubscribed: (@Sendable ([RedisSubscription]) -> Void)?
 
     package init() {}
 }

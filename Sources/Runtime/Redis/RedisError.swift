@@ -6,8 +6,8 @@ package enum RedisError: Error, Sendable, Equatable {
     case connectionFailed(String)
     /// No reply within the per-command timeout; the connection is recycled.
     case timeout
-    /// The server answered with an error reply (`-ERR …`, `-WRONGTYPE …`).
-    case server(String)
+    /// The server answered with an error reply (`-ERR …`, `-WRONGTYPE …`, `-NOSCRIPT …`).
+    case server(RedisServerError)
     /// The server sent bytes that are not valid RESP2; the connection is recycled.
     case `protocol`(RESPError)
     /// `close()` was called on the client.
@@ -17,7 +17,7 @@ package enum RedisError: Error, Sendable, Equatable {
         switch self {
         case .connectionFailed(let reason): "redis connection failed: \(reason)"
         case .timeout: "redis command timed out"
-        case .server(let text): "redis error: \(text)"
+        case .server(let error): "redis error: \(error.message)"
         case .protocol(let error): "redis protocol error: \(error)"
         case .closed: "redis client closed"
         }

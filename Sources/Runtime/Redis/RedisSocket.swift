@@ -5,9 +5,9 @@ import Glibc
 /// observed through EPOLLOUT + SO_ERROR (connect(2), "EINPROGRESS").
 enum RedisSocket {
     /// A socket with a connect in progress (or already connected on loopback).
-    /// Name resolution uses getaddrinfo(3), which blocks; it runs on the client's own thread, never
+    /// Name resolution uses getaddrinfo(3), which blocks; it runs on the transport's own thread, never
     /// on a server loop, and Memorystore is normally addressed by IP, which resolves without DNS.
-    static func startConnect(host: String, port: Int) -> Result<Int32, RedisError> {
+    static func startConnect(host: String, port: Int) -> Result<Int32, RedisLinkError> {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -15,7 +15,7 @@ enum RedisSocket {
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
             let reason = status == 0 ? "no address" : String(cString: gai_strerror(status))
-            return .failure(.connectionFailed("resolve \(host): \(reason)"))
+            return .failure(.resolve(host: host, reason: reason))
         }
         defer { freeaddrinfo(list) }
         var lastErrno: Int32 = 0
@@ -39,7 +39,7 @@ enum RedisSocket {
             lastErrno = errno
             close(fd)
         }
-        return .failure(.connectionFailed("connect \(host):\(port): \(describe(lastErrno))"))
+        return .failure(.connect(reason: describe(lastErrno)))
     }
 
     /// The outcome of a non-blocking connect once the socket is writable: nil when connected.

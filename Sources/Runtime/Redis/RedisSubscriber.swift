@@ -1,9 +1,10 @@
 /// The pub/sub side: a dedicated connection (RESP2 puts a connection that has subscribed into a
 /// mode where only (P)SUBSCRIBE/UNSUBSCRIBE/PING are allowed, so commands cannot share it).
 ///
-/// `subscribe`/`unsubscribe` edit the set of wanted channels; the connection's thread reconciles it
-/// with what is subscribed on the wire, and after every reconnect subscribes to the whole set
-/// again, so callers never deal with reconnects. Messages (`["message", channel, payload]`) go to
+/// `subscribe`/`unsubscribe` edit the set of wanted channels (and patterns); the connection's
+/// machine reconciles it with what is subscribed on the wire, and after every reconnect subscribes
+/// to the whole set again (`RedisClientOptions.onResubscribed` says when that is done), so callers
+/// never deal with reconnects. Messages (`["message", channel, payload]`) go to
 /// the handler on the client's thread. A PING every few seconds detects a silently dead link.
 package final class RedisSubscriber: Sendable {
     private let connection: RedisConnection
@@ -21,11 +22,19 @@ package final class RedisSubscriber: Sendable {
     package var isConnected: Bool { state == .connected }
 
     package func subscribe(_ channel: String) {
-        connection.setChannels { $0.insert(channel) }
+        connection.subscribe(.channel(channel))
     }
 
     package func unsubscribe(_ channel: String) {
-        connection.setChannels { $0.remove(channel) }
+        connection.unsubscribe(.channel(channel))
+    }
+
+    package func subscribe(pattern: String) {
+        connection.subscribe(.pattern(pattern))
+    }
+
+    package func unsubscribe(pattern: String) {
+        connection.unsubscribe(.pattern(pattern))
     }
 
     package func close() { connection.stop() }

@@ -121,20 +121,20 @@ package final class Router: Sendable {
     }
 
     /// Answers one request; `route` is the index from `match`.
-    package func respond(to request: HTTPRequest, route: Int) -> RouteResponse {
+    package func respond(to request: HTTPRequest, route: Int) throws(HTTPError) -> RouteResponse {
         let includeBody = !request.head.isHead
         guard route < entries.count else { return .prebuilt(notFound, includeBody: includeBody) }
         let isRead = request.method == "GET" || request.method == "HEAD"
         let entry = entries[route]
         if entry.csrfProtected && !isRead && !CSRFPolicy.isSafe(request.method), let reason = csrf.refusal(request) {
             logger?.log(.warning, "csrf: \(reason)", fields: [("path", .string(request.path)), ("method", .string(request.method))])
-            return .response(HTTPError(.forbidden, reason).response)
+            throw HTTPError(.forbidden, reason)
         }
         if entry.route.authRequired {
             // Sessions live outside this module: a route that needs them is answered by its custom
             // responder, which checks the cookie. Without one, fail closed rather than serve publicly.
             guard case .custom = entry.handler else {
-                return .response(HTTPError(.unauthorized, "authentication required").response)
+                throw HTTPError(.unauthorized, "authentication required")
             }
         }
         switch entry.handler {
@@ -142,14 +142,14 @@ package final class Router: Sendable {
             guard request.path == liveness || request.path == readiness else {
                 return .prebuilt(notFound, includeBody: includeBody)
             }
-            guard isRead else { return methodNotAllowed() }
+            guard isRead else { throw Self.readOnly }
             return request.path == liveness
                 ? health.liveness(includeBody: includeBody)
                 : health.readiness(draining: state.draining, degradedReason: state.degradedReason, includeBody: includeBody)
         case .metrics(let allowRemote):
             // Metrics reveal traffic: only loopback (a sidecar or `kubectl port-forward`) unless configured.
-            guard allowRemote || request.remote.isLoopback else { return .response(HTTPError(.notFound).response) }
-            guard isRead else { return methodNotAllowed() }
+            guard allowRemote || request.remote.isLoopback else { throw HTTPError(.notFound) }
+            guard isRead else { throw Self.readOnly }
             let text = PrometheusExporter.render(
                 metrics.snapshot(), droppedLogLines: logger?.dropped ?? 0, draining: state.draining)
             var h = HTTPHeaders()
@@ -157,18 +157,24 @@ package final class Router: Sendable {
             h.add("Cache-Control", "no-store")
             return .response(HTTPResponse(status: .ok, headers: h, body: .bytes(Array(text.utf8))))
         case .files(let store, let prefix, let spaIndex):
-            guard isRead else { return methodNotAllowed() }
+            guard isRead else { throw Self.readOnly }
             return SPAResponder.respond(to: request, store: store, prefix: prefix, index: spaIndex)
         case .custom(let responder):
-            return responder.respond(to: request)
+            return try responder.respond(to: request)
         case .notImplemented(let keyword):
-            return .response(HTTPError(.notImplemented, "handler '\(keyword)' is not available in this build").response)
+            throw HTTPError(.notImplemented, "handler '\(keyword)' is not available in this build")
         }
     }
 
-    private func methodNotAllowed() -> RouteResponse {
-        var response = HTTPError(.methodNotAllowed).response
-        response.headers.add("Allow", "GET, HEAD")  // RFC 9110 §15.5.6: 405 lists the allowed methods
-        return .response(response)
+    /// RFC 9110 §15.5.6: a 405 lists the allowed methods.
+    private static let readOnly = HTTPError.methodNotAllowed(allow: "GET, HEAD")
+}
+
+/// The router is the core's responder: it labels the request with its route for the observer.
+extension Router: HTTPResponder {
+    package func respond(to request: HTTPRequest, context: inout RequestContext) throws(HTTPError) -> RouteResponse {
+        let route = match(request.path)
+        if route < entries.count { context.route = route }
+        return try respond(to: request, route: route)
     }
 }

@@ -1,0 +1,11 @@
+/// What a route answers.
+package enum RouteResponse: Sendable {
+    case response(HTTPResponse)
+    /// A response computed at boot; `includeBody` is false for HEAD (and always for 304).
+    case prebuilt(PrebuiltResponse, includeBody: Bool)
+    /// A protocol upgrade (WebSocket): the connection writes the `101` response, then hands the
+    /// connection, and any bytes read past the request, to the upgraded protocol.
+    case upgrade(HTTPResponse, any ConnectionUpgrader)
+    /// Answered later (from any thread) through the promise; see `ResponsePromise`.
+    case deferred(ResponsePromise)
+}

@@ -1,0 +1,68 @@
+/// A response body: nothing, owned bytes, or a slice of shared immutable bytes (no copy).
+package enum ResponseBody: Sendable {
+    case empty
+    case bytes([UInt8])
+    case shared(SharedBytes, Range<Int>)
+
+    package var count: Int {
+        switch self {
+        case .empty: 0
+        case .bytes(let b): b.count
+        case .shared(_, let range): range.count
+        }
+    }
+}
+
+/// A response built per request by a handler.
+package struct HTTPResponse: Sendable {
+    package var status: HTTPStatus
+    package var headers: HTTPHeaders
+    package var body: ResponseBody
+
+    package init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: ResponseBody = .empty) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A small JSON response.
+    package static func json(_ status: HTTPStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var h = headers
+        h.add("Content-Type", "application/json")
+        return HTTPResponse(status: status, headers: h, body: .bytes(Array(text.utf8)))
+    }
+}
+
+/// A response computed at boot, byte for byte, except for `Date` and `Connection: close`, which the
+/// serializer splices in between the status line and the fixed fields.
+package struct PrebuiltResponse: Sendable {
+    package let status: HTTPStatus
+    /// `HTTP/1.1 200 OK\r\n`.
+    package let statusLine: [UInt8]
+    /// Every other field line, each ending in CRLF, without the final empty line.
+    package let fieldLines: [UInt8]
+    /// The body and the part of it sent (shared with other variants; never copied).
+    package let body: SharedBytes?
+    package let bodyRange: Range<Int>
+
+    package init(status: HTTPStatus, fields: [(String, String)], body: SharedBytes?, bodyRange: Range<Int>? = nil) {
+        self.status = status
+        statusLine = Array("HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
+        var lines: [UInt8] = []
+        for (name, value) in fields { lines += Array("\(name): \(value)\r\n".utf8) }
+        fieldLines = lines
+        self.body = body
+        self.bodyRange = bodyRange ?? 0..<(body?.count ?? 0)
+    }
+}
+
+extension PrebuiltResponse {
+    /// A boot-time response with a small fixed body (health, 404): `Content-Length` is added here.
+    package static func fixed(
+        _ status: HTTPStatus, headers: [(String, String)], body: [UInt8], extraHeaders: [(String, String)]
+    ) -> PrebuiltResponse {
+        PrebuiltResponse(
+            status: status, fields: headers + [("Content-Length", String(body.count))] + extraHeaders,
+            body: body.isEmpty ? nil : SharedBytes(body))
+    }
+}

@@ -1,0 +1,134 @@
+import CLinuxEvents
+import Dispatch
+import Glibc
+import Synchronization
+
+/// How the core serves connections: every number it needs, and nothing of the config file (the
+/// application builds this from it).
+package struct HTTPServerSettings: Sendable {
+    package var host: String
+    /// 0 picks a free port (tests).
+    package var port: Int
+    /// Event loops (threads); each owns the connections it accepts or is dealt.
+    package var workers: Int
+    package var limits: HTTPParserLimits
+    package var timeouts: ConnectionTimeouts
+    /// Beyond this many open connections, further clients wait in the kernel backlog.
+    package var maxConnections: Int
+    /// Fields added to every response (`server.headers`).
+    package var extraHeaders: [(String, String)]
+
+    package init(
+        host: String, port: Int, workers: Int, limits: HTTPParserLimits, timeouts: ConnectionTimeouts,
+        maxConnections: Int, extraHeaders: [(String, String)]
+    ) {
+        self.host = host
+        self.port = port
+        self.workers = workers
+        self.limits = limits
+        self.timeouts = timeouts
+        self.maxConnections = maxConnections
+        self.extraHeaders = extraHeaders
+    }
+}
+
+/// The running loops of one server: binds the listener, starts one thread per loop (each thread
+/// creates and owns its `EventLoop`), and gives other threads the loops' `LoopHandle`s.
+package final class EventLoopGroup: Sendable {
+    package let settings: HTTPServerSettings
+    /// Shared with the application: `draining` flips the loops into drain on their next wake-up.
+    package let state: ServerState
+    package let counters: ConnectionCounters
+    private let responder: any HTTPResponder
+    private let observer: any RequestObserver
+    private let clock: any MonotonicClock
+    private let running = Mutex<(port: Int, loops: [LoopHandle])?>(nil)
+    private let group = DispatchGroup()
+
+    package init(
+        settings: HTTPServerSettings, responder: any HTTPResponder, observer: any RequestObserver,
+        state: ServerState, counters: ConnectionCounters, clock: any MonotonicClock = SystemClock()
+    ) {
+        self.settings = settings
+        self.responder = responder
+        self.observer = observer
+        self.state = state
+        self.counters = counters
+        self.clock = clock
+    }
+
+    /// Binds and starts the loops; returns the bound port once the server is listening.
+    package func start() throws(SocketError) -> Int {
+        SignalHandling.ignoreSIGPIPE()
+        let listener = try Socket.listen(host: settings.host, port: settings.port)
+        let bound = Socket.boundPort(listener) ?? settings.port
+        let workers = max(1, settings.workers)
+        let closeOnce = Atomic<Bool>(false)
+        let directory = LoopDirectory()
+        let context = LoopContext(
+            responder: responder, observer: observer,
+            serializer: ResponseSerializer(extraHeaders: settings.extraHeaders),
+            limits: settings.limits, timeouts: settings.timeouts, maxConnections: max(1, settings.maxConnections),
+            state: state, counters: counters, clock: clock,
+            listenerReleased: {
+                if !closeOnce.exchange(true, ordering: .acquiringAndReleasing) { close(listener) }
+            },
+            listenerAcks: ListenerAcks(loops: workers),
+            directory: directory)
+        var handles: [LoopHandle] = []
+        do {
+            for index in 0..<workers { handles.append(try LoopHandle(index: index)) }
+        } catch {
+            close(listener)
+            throw error
+        }
+        directory.set(handles)
+        running.withLock { $0 = (bound, handles) }
+        for handle in handles {
+            group.enter()
+            let name = "piloto-loop-\(handle.index)"
+            let started = OSThread.start { [group] in
+                piloto_name_this_thread(name)
+                EventLoop(handle: handle, listener: listener, context: context).run()
+                group.leave()
+            }
+            // EAGAIN (thread or memory limit): this loop never runs; don't wait for it at shutdown.
+            if !started { group.leave() }
+        }
+        return bound
+    }
+
+    /// The port actually bound; nil before `start`.
+    package var boundPort: Int? { running.withLock { $0?.port } }
+
+    /// The loops, for reaching connections from other threads (empty before `start`).
+    package var loops: [LoopHandle] { running.withLock { $0?.loops ?? [] } }
+
+    /// The loop that owns `connection`, if the server runs.
+    package func loop(for connection: ConnectionHandle) -> LoopHandle? {
+        let all = loops
+        return connection.loop >= 0 && connection.loop < all.count ? all[connection.loop] : nil
+    }
+
+    /// Hands the same `payload` to many upgraded connections: one mailbox post per loop, in the
+    /// order given within each loop. Safe from any thread.
+    package func deliver(_ payload: [UInt8], toEach connections: [ConnectionHandle]) {
+        let all = loops
+        guard !all.isEmpty, !connections.isEmpty else { return }
+        var byLoop = [[ConnectionHandle]](repeating: [], count: all.count)
+        for connection in connections where connection.loop >= 0 && connection.loop < all.count {
+            byLoop[connection.loop].append(connection)
+        }
+        for (index, group) in byLoop.enumerated() where !group.isEmpty { all[index].deliver(payload, toEach: group) }
+    }
+
+    /// Starts the drain (`state.startDraining()` must have flipped first): wakes every loop.
+    package func wakeAll() {
+        for loop in loops { loop.wake() }
+    }
+
+    /// Waits until every loop finished or `timeoutMilliseconds` passed; true when all finished.
+    package func waitUntilStopped(timeoutMilliseconds: Int64) -> Bool {
+        group.wait(timeout: .now() + .milliseconds(Int(clamping: timeoutMilliseconds))) == .success
+    }
+}
