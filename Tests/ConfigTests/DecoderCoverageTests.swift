@@ -49,3 +49,28 @@ import Testing
         #expect(config.network == nil && config.build.frontend == nil && config.service.project == nil)
     }
 }
+
+/// A decoder line that disagrees with the table is a `SchemaDefect`, never a silent nil.
+@Suite struct KeyReaderDefectTests {
+    static let specs = [
+        KeySpec("port", .integer(1...9), .defaulted("8"), "p"),
+        KeySpec("name", .string, .optional, "n"),
+        KeySpec("bad", .integer(1...9), .defaulted("many"), "b"),
+    ]
+    let reader = KeyReader(specs: specs, values: TypedSection(), path: "server", log: KeyReadLog())
+
+    @Test func defaultsComeFromTheSpec() throws {
+        #expect(try reader.read("port", as: Int.self) == 8)
+        #expect(try reader.read("name", as: String?.self) == nil)
+    }
+
+    @Test func mismatchesThrow() {
+        #expect(throws: SchemaDefect.unknownKey("server.prot")) { try reader.read("prot", as: Int.self) }
+        #expect(throws: SchemaDefect.typeMismatch("server.port", "integer 1…9", "String")) {
+            try reader.read("port", as: String.self)
+        }
+        #expect(throws: SchemaDefect.optionalReadAsRequired("server.name")) { try reader.read("name", as: String.self) }
+        #expect(throws: SchemaDefect.defaultReadAsOptional("server.port")) { try reader.read("port", as: Int?.self) }
+        #expect(throws: SchemaDefect.invalidDefault("server.bad", "many")) { try reader.read("bad", as: Int.self) }
+    }
+}

@@ -9,15 +9,22 @@
 /// defaulted key is a `SchemaDefect`: a programming error that fails every config load (and so
 /// every test), never a silent `nil`. Every read is logged by schema path so a test can prove that
 /// each spec is decoded (`ModelBuilder.keyPathsRead`).
-struct KeyReader {
+package struct KeyReader {
     let specs: [KeySpec]
     let values: TypedSection
     /// Schema path of this section: `server.limits`, `routes[]`, `secrets.*` (see `schemaPaths`).
     let path: String
     let log: KeyReadLog
 
+    package init(specs: [KeySpec], values: TypedSection, path: String, log: KeyReadLog) {
+        self.specs = specs
+        self.values = values
+        self.path = path
+        self.log = log
+    }
+
     /// The value of `name`, typed as the model field wants it.
-    func read<T: ConfigValue>(_ name: String, as type: T.Type = T.self) throws(SchemaDefect) -> T {
+    package func read<T: ConfigValue>(_ name: String, as type: T.Type = T.self) throws(SchemaDefect) -> T {
         let spec = try lookup(name)
         guard T.isCarried(by: spec.type) else { throw .typeMismatch(key(name), spec.type.displayName, "\(T.self)") }
         if let value = values[name] {
@@ -108,7 +115,7 @@ struct KeyReader {
     }
 
     /// Every schema path a complete decoder reads, in table order: `a.b`, `routes[].x`, `secrets.*.y`.
-    static func schemaPaths(_ specs: [KeySpec], prefix: String = "") -> [String] {
+    package static func schemaPaths(_ specs: [KeySpec], prefix: String = "") -> [String] {
         specs.flatMap { spec -> [String] in
             let own = prefix.isEmpty ? spec.name : prefix + "." + spec.name
             switch spec.type {
@@ -149,7 +156,7 @@ package enum SchemaDefect: Error, Equatable, CustomStringConvertible {
 }
 
 /// A Swift type that a checked config value decodes to.
-protocol ConfigValue {
+package protocol ConfigValue {
     /// The value out of a checked `TypedValue` (nil: a different case).
     static func decode(_ value: TypedValue) -> Self?
     /// True when the schema's `type` produces this Swift type.
@@ -161,78 +168,78 @@ protocol ConfigValue {
 }
 
 extension ConfigValue {
-    static var absent: Self? { nil }
-    static var placeholder: Self? { nil }
+    package static var absent: Self? { nil }
+    package static var placeholder: Self? { nil }
 }
 
 extension Optional: ConfigValue where Wrapped: ConfigValue {
-    static func decode(_ value: TypedValue) -> Self? { Wrapped.decode(value).map { .some($0) } }
-    static func isCarried(by type: ValueType) -> Bool { Wrapped.isCarried(by: type) }
-    static var absent: Self? { .some(.none) }
+    package static func decode(_ value: TypedValue) -> Self? { Wrapped.decode(value).map { .some($0) } }
+    package static func isCarried(by type: ValueType) -> Bool { Wrapped.isCarried(by: type) }
+    package static var absent: Self? { .some(.none) }
 }
 
 extension String: ConfigValue {
-    static func decode(_ value: TypedValue) -> String? { if case .string(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool {
+    package static func decode(_ value: TypedValue) -> String? { if case .string(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool {
         switch type {
         case .string, .choice: true
         default: false
         }
     }
-    static var placeholder: String? { "" }
+    package static var placeholder: String? { "" }
 }
 
 extension Int: ConfigValue {
-    static func decode(_ value: TypedValue) -> Int? { if case .integer(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool { if case .integer = type { true } else { false } }
+    package static func decode(_ value: TypedValue) -> Int? { if case .integer(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .integer = type { true } else { false } }
 }
 
 extension Bool: ConfigValue {
-    static func decode(_ value: TypedValue) -> Bool? { if case .boolean(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool { if case .boolean = type { true } else { false } }
+    package static func decode(_ value: TypedValue) -> Bool? { if case .boolean(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .boolean = type { true } else { false } }
 }
 
 extension TimeSpan: ConfigValue {
-    static func decode(_ value: TypedValue) -> TimeSpan? { if case .duration(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool { if case .duration = type { true } else { false } }
+    package static func decode(_ value: TypedValue) -> TimeSpan? { if case .duration(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .duration = type { true } else { false } }
 }
 
 extension ByteSize: ConfigValue {
-    static func decode(_ value: TypedValue) -> ByteSize? { if case .byteSize(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool { if case .byteSize = type { true } else { false } }
+    package static func decode(_ value: TypedValue) -> ByteSize? { if case .byteSize(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .byteSize = type { true } else { false } }
 }
 
 extension Percentage: ConfigValue {
-    static func decode(_ value: TypedValue) -> Percentage? { if case .percentage(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool { if case .percentage = type { true } else { false } }
+    package static func decode(_ value: TypedValue) -> Percentage? { if case .percentage(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .percentage = type { true } else { false } }
 }
 
 extension CPU: ConfigValue {
-    static func decode(_ value: TypedValue) -> CPU? { if case .cpu(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool { if case .cpu = type { true } else { false } }
+    package static func decode(_ value: TypedValue) -> CPU? { if case .cpu(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .cpu = type { true } else { false } }
 }
 
 extension CachePolicy: ConfigValue {
-    static func decode(_ value: TypedValue) -> CachePolicy? { if case .cache(let v) = value { v } else { nil } }
-    static func isCarried(by type: ValueType) -> Bool { if case .cachePolicy = type { true } else { false } }
+    package static func decode(_ value: TypedValue) -> CachePolicy? { if case .cache(let v) = value { v } else { nil } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .cachePolicy = type { true } else { false } }
 }
 
 /// A list of strings, in file order (rejected items are left out).
 extension Array: ConfigValue where Element == String {
-    static func decode(_ value: TypedValue) -> [String]? {
+    package static func decode(_ value: TypedValue) -> [String]? {
         guard case .list(let items) = value else { return nil }
         return items.compactMap(String.decode)
     }
-    static func isCarried(by type: ValueType) -> Bool { if case .list(.string) = type { true } else { false } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .list(.string) = type { true } else { false } }
 }
 
 /// A model enum for a `.choice` key. Conforming checks that the schema's words are exactly its
 /// cases, so the table can never offer a word the model cannot hold.
-protocol ConfigChoice: ConfigValue, CaseIterable, RawRepresentable where RawValue == String {}
+package protocol ConfigChoice: ConfigValue, CaseIterable, RawRepresentable where RawValue == String {}
 
 extension ConfigChoice {
-    static func decode(_ value: TypedValue) -> Self? { String.decode(value).flatMap(Self.init(rawValue:)) }
-    static func isCarried(by type: ValueType) -> Bool {
+    package static func decode(_ value: TypedValue) -> Self? { String.decode(value).flatMap(Self.init(rawValue:)) }
+    package static func isCarried(by type: ValueType) -> Bool {
         if case .choice(let words) = type { words == allCases.map(\.rawValue) } else { false }
     }
 }
