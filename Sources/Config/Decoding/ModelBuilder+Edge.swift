@@ -37,12 +37,12 @@ extension ModelBuilder {
 extension EdgeConfig.Mode: ConfigChoice {}
 
 extension Double: ConfigValue {
-    static func decode(_ value: TypedValue) -> Double? {
+    package static func decode(_ value: TypedValue) -> Double? {
         switch value {
         case .number(let v): v
         case .integer(let v): Double(v)
         default: nil
         }
     }
-    static func isCarried(by type: ValueType) -> Bool { if case .number = type { true } else { false } }
+    package static func isCarried(by type: ValueType) -> Bool { if case .number = type { true } else { false } }
 }
