@@ -7,9 +7,10 @@ struct ValidateCommandTests {
         let path = CLIFixtures.repoRoot + "/piloto.yaml"
         let result = runCLI(["validate", "--config", path])
         #expect(result.code == 0)
-        // Only the domain-mapping warning is left (the edge issue's); max_instances: 1 with memory sessions.
-        #expect(result.out == "\(path) is valid (1 warning)\n")
-        #expect(result.err.contains(": warning: Cloud Run domain mappings are a preview feature"))
+        // southamerica-east1 defaults to edge.mode load_balancer: no domain-mapping warning;
+        // max_instances: 1 with memory sessions: no scale-out warning.
+        #expect(result.out == "\(path) is valid\n")
+        #expect(!result.err.contains("domain mapping"))
         #expect(!result.err.contains("max_instances"))
         #expect(!result.err.contains(": error:"))
     }
@@ -18,7 +19,7 @@ struct ValidateCommandTests {
         let path = CLIFixtures.repoRoot + "/piloto.yaml"
         let result = runCLI(["validate", "--config=\(path)", "--env", "staging"])
         #expect(result.code == 0)
-        #expect(result.out == "\(path) with environment 'staging' is valid (1 warning)\n")
+        #expect(result.out == "\(path) with environment 'staging' is valid\n")
     }
 
     @Test func invalidConfig_printsEveryError_exit2() throws {
@@ -43,7 +44,7 @@ struct ValidateCommandTests {
         #expect(result.out == "")
         #expect(result.err.contains("\(path):6:3: error: unknown key 'max_instance' in 'scaling'; did you mean 'max_instances'?\n  max_instance: 3\n  ^\n"))
         #expect(result.err.contains("\(path):7:19: error: expected true or false, found 'yes'\n"))
-        #expect(result.err.hasSuffix("2 errors, 1 warning\n"))
+        #expect(result.err.hasSuffix("2 errors, 0 warnings\n"))
     }
 
     @Test func missingFile_isConfigError_exit2() {

@@ -81,7 +81,7 @@ struct ValidateStatefulScalingTests {
         let yaml = Self.yaml(route: Self.statefulRoutes[0], store: "redis", maxInstances: 5)
         let result = try validate(yaml)
         #expect(result.code == 0, "\(result.err)")
-        #expect(result.out == "piloto.yaml is valid (2 warnings)\n")
+        #expect(result.out == "piloto.yaml is valid (1 warning)\n")
         try CLIFixtures.update("validate-redis-without-network.txt", result.err)
         #expect(result.err == (try CLIFixtures.golden("validate-redis-without-network.txt")))
 

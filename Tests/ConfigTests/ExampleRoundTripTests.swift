@@ -5,7 +5,7 @@ import PilotoConfig
 /// The example file is a contract: every key must decode into exactly this value.
 struct ExampleRoundTripTests {
     static func expectedExample(base: String) -> PilotoConfig {
-        PilotoConfig(
+        var config = PilotoConfig(
             sourceName: "piloto.yaml", environment: nil,
             service: ServiceConfig(
                 name: "piloto-vendas-app", domain: "app.pilotodevendas.ia", project: "piloto-vendas",
@@ -77,6 +77,18 @@ struct ExampleRoundTripTests {
                     concurrentUsers: 200, latencyUS: TimeSpan(milliseconds: 500), cpu: .percent(70),
                     requestsPerSecond: 1000, monthlyCostUSD: 500)),
             network: nil, environmentNames: ["staging"])
+        config.service.ingress = .internalAndCloudLoadBalancing
+        config.monitoring.rttHeader = "X-Client-RTT-Ms"
+        config.edge = EdgeConfig(
+            mode: .loadBalancer, cdn: false,
+            requestHeaders: [
+                HeaderField(name: "X-Client-Region", value: "{client_region}"),
+                HeaderField(name: "X-Client-RTT-Ms", value: "{client_rtt_msec}"),
+            ], httpToHTTPS: true)
+        config.cost = CostUsage(
+            requestsPerMonth: 3_000_000, meanRequestSeconds: 0.05, websocketHours: 220, peakWebSockets: 20, egressGiB: 5,
+            cdnEgressGiB: [.northAmerica: 2, .southAmerica: 10, .europe: 0, .asiaPacific: 0], logGiB: 2)
+        return config
     }
 
     @Test func example_decodesEveryKey_intoExpectedConfig() throws {

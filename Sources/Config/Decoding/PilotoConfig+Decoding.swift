@@ -43,7 +43,7 @@ package struct ModelBuilder {
         for entry in try root.sectionEntries("secrets") {
             secrets.append(SecretRef(envName: entry.name, secret: try entry.reader.read("secret"), version: try entry.reader.read("version")))
         }
-        let config = PilotoConfig(
+        var config = PilotoConfig(
             sourceName: sourceName, environment: environment,
             service: try service(root.section("service")),
             scaling: try scaling(root.section("scaling")),
@@ -58,6 +58,7 @@ package struct ModelBuilder {
             network: try root.optionalSection("network").map { (s) throws(SchemaDefect) in try network(s) },
             environmentNames: environmentNames,
             realtime: try realtime(root.section("realtime")))
+        try addEdge(root, to: &config)  // ModelBuilder+Edge.swift
         return (config, routes.map(\.index))
     }
 
@@ -69,7 +70,9 @@ package struct ModelBuilder {
     func service(_ s: KeyReader) throws(SchemaDefect) -> ServiceConfig {
         ServiceConfig(
             name: try s.read("name"), domain: try s.read("domain"), project: try s.read("project"),
-            region: try s.read("region"), image: try s.read("image"), ingress: try s.read("ingress"))
+            region: try s.read("region"), image: try s.read("image"),
+            // The default depends on edge.mode: resolved in addEdge (ModelBuilder+Edge.swift).
+            ingress: try s.read("ingress", as: ServiceConfig.Ingress?.self) ?? .all)
     }
 
     func scaling(_ s: KeyReader) throws(SchemaDefect) -> ScalingConfig {

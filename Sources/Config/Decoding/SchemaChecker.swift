@@ -259,6 +259,12 @@ struct SchemaChecker {
                 return .invalid
             }
             return .value(.integer(v))
+        case .number:
+            guard let v = ScalarParsing.number(text) else {
+                error(s.mark, path, "expected a number ≥ 0 like 0.05 or 220 (at most 6 decimals), found '\(text)'")
+                return .invalid
+            }
+            return .value(.number(v))
         case .boolean:
             guard let v = ScalarParsing.boolean(text) else {
                 error(s.mark, path, "expected true or false, found '\(text)'")
@@ -293,6 +299,7 @@ struct SchemaChecker {
         switch type {
         case .string: "a string"
         case .integer(let r): "an integer in \(r.lowerBound)…\(r.upperBound)"
+        case .number: "a number ≥ 0"
         case .boolean: "true or false"
         case .duration: "a duration like 8s, 5m or 1000ms"
         case .byteSize: "a size like 512Mi or 1MiB"

@@ -2,6 +2,7 @@
 package indirect enum TypedValue: Sendable, Equatable {
     case string(String)
     case integer(Int)
+    case number(Double)
     case boolean(Bool)
     case duration(TimeSpan)
     case byteSize(ByteSize)
@@ -39,6 +40,11 @@ package struct TypedSection: Sendable, Equatable {
     }
     package func integer(_ name: String) -> Int? {
         if case .integer(let v) = self[name] { return v }
+        return nil
+    }
+    package func number(_ name: String) -> Double? {
+        if case .number(let v) = self[name] { return v }
+        if case .integer(let v) = self[name] { return Double(v) }
         return nil
     }
     package func boolean(_ name: String) -> Bool? {

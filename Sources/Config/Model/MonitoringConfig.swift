@@ -3,6 +3,9 @@ package struct MonitoringConfig: Sendable, Equatable {
     /// Request header carrying the client's country or region, set by the load balancer
     /// (e.g. `X-Client-Region: {client_region}`); nil when not configured.
     package var countryHeader: String?
+    /// Request header carrying the client's round-trip time in ms, set by the load balancer
+    /// (`X-Client-RTT-Ms: {client_rtt_msec}`); nil when not configured.
+    package var rttHeader: String? = nil
     package var alerts: AlertThresholds
     /// Cloud Monitoring notification channel resource names, in file order.
     package var notificationChannels: [String]

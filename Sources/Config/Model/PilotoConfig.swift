@@ -25,6 +25,10 @@ package struct PilotoConfig: Sendable, Equatable {
     package var network: NetworkConfig?
     /// Names of the overlays declared under `environments:`, in file order.
     package var environmentNames: [String]
+    /// Load balancer, domain mapping or run.app only (defaults depend on the region).
+    package var edge: EdgeConfig = .defaults(region: "southamerica-east1")
+    /// A month of expected traffic, for `piloto cost`.
+    package var cost: CostUsage = .zero
     /// Channel history, recovery, presence debounce and socket rotation.
     package var realtime: RealtimeConfig
 

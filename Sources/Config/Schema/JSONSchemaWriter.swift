@@ -43,7 +43,7 @@ package enum JSONSchemaWriter {
     /// YAML text of a default as the JSON value an editor would show.
     static func defaultValue(_ text: String, _ type: ValueType) -> JSONValue {
         switch type {
-        case .integer: ScalarParsing.integer(text).map { JSONValue.int($0) } ?? .string(text)
+        case .integer, .number: ScalarParsing.integer(text).map { JSONValue.int($0) } ?? .string(text)
         case .boolean: ScalarParsing.boolean(text).map(JSONValue.bool) ?? .string(text)
         case .cpu: ScalarParsing.integer(text).map { JSONValue.int($0) } ?? .string(text)
         default: .string(text)
@@ -57,6 +57,8 @@ package enum JSONSchemaWriter {
             return [("type", .array([.string("string"), .string("number"), .string("boolean")]))]
         case .integer(let r):
             return [("type", .string("integer")), ("minimum", .int(r.lowerBound)), ("maximum", .int(r.upperBound))]
+        case .number:
+            return [("type", .string("number")), ("minimum", .int(0))]
         case .boolean:
             return [("type", .string("boolean"))]
         case .duration:

@@ -61,6 +61,8 @@ package indirect enum ValueType: Sendable {
     case string
     /// Plain decimal in a closed range.
     case integer(ClosedRange<Int>)
+    /// A non-negative decimal number with at most 6 fraction digits (`0.05`, `220`), for usage figures.
+    case number
     /// Only `true` or `false` (no YAML 1.1 `yes`/`on`).
     case boolean
     /// Integer and unit: `ms s m h d`.
@@ -91,6 +93,7 @@ package indirect enum ValueType: Sendable {
         switch self {
         case .string: "string"
         case .integer(let r): "integer \(r.lowerBound)…\(r.upperBound)"
+        case .number: "number ≥ 0"
         case .boolean: "boolean (true or false)"
         case .duration: "duration (ms, s, m, h, d)"
         case .byteSize: "size (B, KiB, MiB, GiB, Ki, Mi, Gi)"

@@ -22,6 +22,8 @@ package enum PilotoSchema {
             "secrets", .map(keyLabel: "NAME", value: .section(secretKeys)), .implied,
             "Environment variables filled from Secret Manager (`valueFrom.secretKeyRef`)."),
         KeySpec("monitoring", .section(monitoring), .implied, "Client country header, alert policies and re-evaluation triggers."),
+        KeySpec("edge", .section(edge), .implied, edgeSummary),
+        KeySpec("cost", .section(cost), .implied, costSummary),
         KeySpec(
             "realtime", .section(realtime), .implied,
             "Channel history and recovery on reconnect, presence debounce and proactive socket rotation "
@@ -44,8 +46,8 @@ package enum PilotoSchema {
             "domain", .string, .required, example: "app.pilotodevendas.ia",
             "The one origin (`https://DOMAIN`) serving the SPA, the API and WebSockets. Note: `.ia` is not a "
                 + "delegated top-level domain, so the example name will not resolve as written; use a real domain. "
-                + "Domain mappings are a preview feature not offered in every region; the general alternative is "
-                + "an external HTTPS load balancer with a serverless network endpoint group."),
+                + "How it is reached is `edge.mode`: a load balancer with a managed certificate, or a domain "
+                + "mapping where the region offers one."),
         KeySpec("project", .string, .optional, example: "${GCP_PROJECT:-piloto-vendas}", "GCP project id (enables trace correlation in logs)."),
         KeySpec("region", .string, .defaulted("southamerica-east1"), "Cloud Run region."),
         KeySpec(
@@ -54,8 +56,10 @@ package enum PilotoSchema {
             "Container image in Artifact Registry (`REGION-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG`), pinned by tag "
                 + "or digest. `gcr.io` (Container Registry) is shut down, and `:latest` makes deploys unrepeatable."),
         KeySpec(
-            "ingress", .choice(ServiceConfig.Ingress.allCases.map(\.rawValue)), .defaulted("all"),
-            "Who may reach the service (`run.googleapis.com/ingress`)."),
+            "ingress", .choice(ServiceConfig.Ingress.allCases.map(\.rawValue)), .optional, example: "all",
+            "Who may reach the service (`run.googleapis.com/ingress`). Default: `internal-and-cloud-load-balancing` "
+                + "when `edge.mode` is `load_balancer` (so the load balancer's client headers cannot be forged through "
+                + "`run.app`), else `all`."),
     ]
 
     static let scaling: [KeySpec] = [
@@ -185,6 +189,11 @@ package enum PilotoSchema {
             "Request header with the client's country or region, added by the external HTTPS load balancer as a "
                 + "custom header (`X-Client-Region: {client_region}`). `CloudFront-Viewer-Country` is AWS's; "
                 + "Cloud Run itself adds none."),
+        KeySpec(
+            "rtt_header", .string, .optional, example: "X-Client-RTT-Ms",
+            "Request header with the client's round-trip time in milliseconds, added by the load balancer "
+                + "(`X-Client-RTT-Ms: {client_rtt_msec}`). The dashboard adds it to server time to show latency as "
+                + "users feel it, per country. Needs `edge.mode: load_balancer`."),
         KeySpec("alerts", .section(alerts), .implied, "One Cloud Monitoring alert policy per threshold set."),
         KeySpec(
             "notification_channels", .list(.string), .implied,

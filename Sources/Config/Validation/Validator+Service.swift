@@ -9,11 +9,6 @@ extension Validator {
         }
         if !Self.isHostname(service.domain) {
             report(.error, at: "service.domain", "invalid domain '\(service.domain)': expected a host name like app.example.com (no scheme, port or path)")
-        } else {
-            // Cloud Run domain mappings: preview, limited regions.
-            report(.warning, at: "service.domain",
-                "Cloud Run domain mappings are a preview feature not offered in every region; the usual "
-                    + "alternative is an external HTTPS load balancer with a serverless NEG")
         }
         let image = service.image
         if image.hasPrefix("gcr.io/") || image.contains(".gcr.io/") {

@@ -12,12 +12,12 @@ extension Validator {
                 "WebSocket routes work best with session_affinity: true (reconnects reach the same instance)",
                 inputs: ["scaling.session_affinity"])
         }
-        // Cloud Run closes a WebSocket when the request timeout elapses.
-        if scaling.requestTimeout < .minutes(15) {
+        // Cloud Run closes a WebSocket when the request timeout elapses (the load balancer's own cap is 60m).
+        if scaling.requestTimeout < .minutes(60) {
             report(.warning,
                 at: sourceMap.isWritten("scaling.request_timeout") ? "scaling.request_timeout" : handlerPath,
-                "Cloud Run cuts WebSockets after request_timeout (\(Self.describe(scaling.requestTimeout))); "
-                    + "use a longer one (up to 60m) and reconnect in the client",
+                "WebSockets are cut at \(Self.describe(scaling.requestTimeout)) (Cloud Run's request_timeout); "
+                    + "use 60m, the most Cloud Run and the load balancer allow, and reconnect in the client",
                 inputs: ["scaling.request_timeout"])
         }
     }

@@ -58,6 +58,8 @@ struct Validator {
         checkRealtime()
         checkBuild()
         checkPilotoSource()
+        checkEdge()  // Validator+Edge.swift
+        checkCostCeiling()
     }
 
     /// Index of a route in `routes:`, for its source path.
