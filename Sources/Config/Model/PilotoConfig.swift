@@ -31,6 +31,8 @@ package struct PilotoConfig: Sendable, Equatable {
     package var cost: CostUsage = .zero
     /// Channel history, recovery, presence debounce and socket rotation.
     package var realtime: RealtimeConfig
+    /// `backends:` in file order: processes piloto runs (`run:`) or sidecars (`image:`) behind proxy routes.
+    package var backends: [Backend] = []
 
     package init(
         sourceName: String, environment: String?, service: ServiceConfig, scaling: ScalingConfig, build: BuildConfig,
@@ -67,5 +69,27 @@ package struct ConfigPath: Sendable, Equatable, Hashable {
     package init(asWritten: String, resolved: String) {
         self.asWritten = asWritten
         self.resolved = resolved
+    }
+}
+
+extension PilotoConfig {
+    /// Where a proxy route's `upstream:` points: a backend of `backends:` (on 127.0.0.1) or an
+    /// `http://host:port[/base]` URL; nil when it is neither (validate reports it).
+    package func upstreamAddress(for upstream: String) -> UpstreamAddress? {
+        if let backend = backends.first(where: { $0.name == upstream }) {
+            return UpstreamAddress(host: "127.0.0.1", port: backend.port, basePath: "", label: backend.name)
+        }
+        let scheme = "http://"
+        guard upstream.hasPrefix(scheme) else { return nil }
+        let rest = upstream.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" }
+        var base = String(rest.dropFirst(authority.count))
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]),
+            (1...65535).contains(port)
+        else { return nil }
+        let host = String(authority[..<colon])
+        guard !host.isEmpty else { return nil }
+        return UpstreamAddress(host: host, port: port, basePath: base, label: upstream)
     }
 }

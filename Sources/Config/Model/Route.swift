@@ -138,15 +138,61 @@ package struct SPARoute: Sendable, Equatable {
     }
 }
 
-/// `handler: proxy` options: forward to an existing HTTP backend.
+/// `handler: proxy` options: forward to the team's backend over HTTP/1.1 (docs/proxy.md).
 package struct ProxyRoute: Sendable, Equatable {
-    /// `http://host:port[/base]`.
+    /// As written: a `backends:` name or `http://host:port[/base]`.
     package var upstream: String
-    /// Upstream response timeout.
+    /// Forward the path without the route prefix (`/api/clientes/7` → `/7`); default false.
+    package var stripPrefix: Bool
+    /// Connecting to the upstream; each attempt (a refused one is retried until `hold`).
+    package var connectTimeout: TimeSpan
+    /// Request sent → first response byte; past it → 504.
     package var timeout: TimeSpan
+    /// Silence on an open response body or tunnel; past it the connection is closed.
+    package var idleTimeout: TimeSpan
+    /// How long refused connects are retried (a backend restarting) before 502.
+    package var hold: TimeSpan
+    package var retry: ProxyRetry
+    /// Request body limit on this route (413); nil: `server.limits.body_bytes`.
+    package var maxBody: ByteSize?
+    /// Forward `Upgrade: websocket` (Origin policy and auth still apply).
+    package var websocket: Bool
+    /// How the logged-in user is told to the backend. The decoder resolves the default
+    /// (`signed` when `sessions.identity_key` is set, else `headers` when sessions exist, else `off`).
+    package var identity: ProxyIdentity
 
-    package init(upstream: String, timeout: TimeSpan) {
+    package init(
+        upstream: String, stripPrefix: Bool = false, connectTimeout: TimeSpan = .seconds(2), timeout: TimeSpan = .seconds(60),
+        idleTimeout: TimeSpan = .seconds(300), hold: TimeSpan = .seconds(10), retry: ProxyRetry = .safe,
+        maxBody: ByteSize? = nil, websocket: Bool = false, identity: ProxyIdentity = .off
+    ) {
         self.upstream = upstream
+        self.stripPrefix = stripPrefix
+        self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.idleTimeout = idleTimeout
+        self.hold = hold
+        self.retry = retry
+        self.maxBody = maxBody
+        self.websocket = websocket
+        self.identity = identity
     }
+}
+
+/// `retry:` on a proxy route.
+package enum ProxyRetry: String, Sendable, Equatable, CaseIterable {
+    /// Replay only what is safe: never reached the upstream, GET/HEAD/OPTIONS without a body, or
+    /// carrying `Idempotency-Key`. A POST is never executed twice.
+    case safe
+    case off
+}
+
+/// `identity:` on a proxy route.
+package enum ProxyIdentity: String, Sendable, Equatable, CaseIterable {
+    /// No identity header.
+    case off
+    /// `X-Piloto-User: <login>` (only for a backend nobody else can reach).
+    case headers
+    /// `X-Piloto-Assertion: <JWT>`, HS256 with `sessions.identity_key`.
+    case signed
 }

@@ -11,6 +11,9 @@ package struct ServerConfig: Sendable, Equatable {
     package var headers: [HeaderField]
     /// Worker event loops; 0 means one per CPU core.
     package var workers: Int
+    /// How many proxies in front of piloto append to `X-Forwarded-For` (Cloud Run's front end: 1):
+    /// the client address is that many entries from the right; 0 trusts none (the socket peer).
+    package var trustedHops: Int = 1
 
     package init(
         port: Int, shutdownGrace: TimeSpan, accessLog: Bool, limits: ServerLimits, headers: [HeaderField], workers: Int

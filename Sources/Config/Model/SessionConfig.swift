@@ -54,6 +54,8 @@ package struct SessionsConfig: Sendable, Equatable {
     package var usersFile: ConfigPath?
     /// Bound on live sessions per instance (memory store); the oldest are evicted beyond it.
     package var maxSessions: Int
+    /// HS256 key (its UTF-8 bytes, at least 32) shared with backends for `identity: signed`; nil: none.
+    package var identityKey: String?
 
     package init(store: Store, redisURL: String, ttl: TimeSpan, usersFile: ConfigPath?, maxSessions: Int) {
         self.store = store
