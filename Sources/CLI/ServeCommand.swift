@@ -76,6 +76,9 @@ enum ServeCommand {
                     redis?.registerHealth(on: link)
                     return AuthWiring.responders(link: link, store: sessionStore, environment: environment)
                         .merging(DashboardWiring.responders(link: link, sessions: sessionStore)) { first, _ in first }
+                        .merging(ProxyResponders.make(link: link, sessions: sessionStore, devMode: devMode).responders) {
+                            first, _ in first
+                        }
                         .merging(
                             realtimeResponders(
                                 link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),

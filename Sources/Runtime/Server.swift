@@ -56,7 +56,7 @@ package final class Server: Sendable {
         let workers = configured > 0 ? configured : CPUAffinity.usableCPUs()
         let state = ServerState()
         let metrics = MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: workers)
-        let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger)
+        let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger, loopCount: workers)
         self.link = link
         do {
             router = try Router(
@@ -128,6 +128,18 @@ package final class Server: Sendable {
     }
 }
 
+extension PilotoConfig {
+    /// What the parser must accept: `server.limits.body_bytes`, or a proxy route's larger
+    /// `max_body`. Other routes still refuse bodies over `body_bytes` (the router checks).
+    var largestRequestBody: Int {
+        var largest = server.limits.bodyBytes.bytes
+        for route in routes {
+            if case .proxy(let proxy) = route.handler, let limit = proxy.maxBody { largest = max(largest, limit.bytes) }
+        }
+        return Int(clamping: largest)
+    }
+}
+
 extension HTTPServerSettings {
     /// The core's settings from `server.*` of the config.
     init(config: PilotoConfig, host: String, port: Int, workers: Int) {
@@ -136,7 +148,7 @@ extension HTTPServerSettings {
             host: host, port: port, workers: workers,
             limits: HTTPParserLimits(
                 maxHeadBytes: Int(clamping: limits.headerBytes.bytes), maxHeaderCount: limits.maxHeaderCount,
-                maxBodyBytes: Int(clamping: limits.bodyBytes.bytes)),
+                maxBodyBytes: config.largestRequestBody),
             timeouts: ConnectionTimeouts(
                 header: limits.headerTimeout.milliseconds, body: limits.bodyTimeout.milliseconds,
                 idle: limits.idleTimeout.milliseconds),

@@ -9,11 +9,14 @@ package final class ServerLink: Sendable {
     package let state: ServerState
     package let metrics: MetricsRegistry
     package let logger: Logger
+    /// How many event loops serve connections (per-loop state such as proxy pools is sized by it).
+    package let loopCount: Int
     private let server = Mutex<WeakServer>(WeakServer())
 
     private struct WeakServer { weak var value: Server? }
 
-    init(config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger) {
+    init(config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger, loopCount: Int) {
+        self.loopCount = loopCount
         self.config = config
         self.state = state
         self.metrics = metrics

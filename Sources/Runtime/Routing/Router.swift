@@ -32,6 +32,9 @@ package final class Router: Sendable {
         let handler: Handler
         /// Unsafe methods need a same-origin `Origin`/`Sec-Fetch-Site` (`CSRFPolicy`).
         let csrfProtected: Bool
+        /// Largest body this route takes: `server.limits.body_bytes`, or the proxy's own `max_body`
+        /// (the parser accepts the largest of all, so every other route checks here).
+        let maxBody: Int
     }
 
     let entries: [Entry]
@@ -78,7 +81,10 @@ package final class Router: Sendable {
                     handler = .notImplemented(route.handler.keyword)
                 }
             }
-            entries.append(Entry(route: route, handler: handler, csrfProtected: CSRFPolicy.protects(routePath: route.path)))
+            var maxBody = Int(clamping: config.server.limits.bodyBytes.bytes)
+            if case .proxy(let proxy) = route.handler, let limit = proxy.maxBody { maxBody = Int(clamping: limit.bytes) }
+            entries.append(Entry(
+                route: route, handler: handler, csrfProtected: CSRFPolicy.protects(routePath: route.path), maxBody: maxBody))
         }
         self.entries = entries
         self.state = state
@@ -126,6 +132,9 @@ package final class Router: Sendable {
         guard route < entries.count else { return .prebuilt(notFound, includeBody: includeBody) }
         let isRead = request.method == "GET" || request.method == "HEAD"
         let entry = entries[route]
+        guard request.body.count <= entry.maxBody else {
+            throw HTTPError(.contentTooLarge, "request body larger than \(entry.maxBody) bytes")
+        }
         if entry.csrfProtected && !isRead && !CSRFPolicy.isSafe(request.method), let reason = csrf.refusal(request) {
             logger?.log(.warning, "csrf: \(reason)", fields: [("path", .string(request.path)), ("method", .string(request.method))])
             throw HTTPError(.forbidden, reason)

@@ -8,4 +8,7 @@ package enum RouteResponse: Sendable {
     case upgrade(HTTPResponse, any ConnectionUpgrader)
     /// Answered later (from any thread) through the promise; see `ResponsePromise`.
     case deferred(ResponsePromise)
+    /// Streamed by the application on the connection's loop (a proxied response, a tunnel); see
+    /// `ClientExchange`. Also valid as a promise's answer.
+    case exchange(any ExchangeStarter)
 }

@@ -41,7 +41,9 @@ package struct HTTPStatus: Sendable, Equatable, Hashable {
     package static let headerFieldsTooLarge = HTTPStatus(431)
     package static let internalServerError = HTTPStatus(500)
     package static let notImplemented = HTTPStatus(501)
+    package static let badGateway = HTTPStatus(502)
     package static let serviceUnavailable = HTTPStatus(503)
+    package static let gatewayTimeout = HTTPStatus(504)
     package static let versionNotSupported = HTTPStatus(505)
 
     /// The reason phrase (RFC 9110 §15); clients ignore it, but a missing one looks broken.
@@ -71,6 +73,7 @@ package struct HTTPStatus: Sendable, Equatable, Hashable {
         case 501: "Not Implemented"
         case 502: "Bad Gateway"
         case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
         case 505: "HTTP Version Not Supported"
         default: "Status"
         }

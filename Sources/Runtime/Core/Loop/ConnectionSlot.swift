@@ -24,6 +24,8 @@ final class ConnectionSlot {
     /// A request answered through a `ResponsePromise` that has not completed yet; nothing else is
     /// read or answered meanwhile.
     var pending: PendingResponse?
+    /// A response the application streams itself (`ClientExchange`); nothing else is read meanwhile.
+    var exchange: ActiveExchange?
 
     init(fd: Int32, remote: SocketAddress, http: HTTPConnection, now: Int64, handle: ConnectionHandle) {
         self.fd = fd

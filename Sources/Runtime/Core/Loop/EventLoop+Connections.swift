@@ -12,6 +12,16 @@ extension EventLoop {
             closeConnection(slot)
             return
         }
+        if slot.exchange != nil {
+            // Nothing is read while an exchange runs; a hang-up means the client gave up (as
+            // nginx treats it), so the exchange is cancelled rather than left streaming to nobody.
+            if flags & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 {
+                closeConnection(slot)
+            } else if flags & EPOLLOUT.rawValue != 0 && !slot.output.isEmpty {
+                flush(slot, now: now)
+            }
+            return
+        }
         if flags & EPOLLOUT.rawValue != 0 && !slot.output.isEmpty {
             guard flush(slot, now: now) else { return }
         }
@@ -28,7 +38,7 @@ extension EventLoop {
             slot.readPaused = false
             process(slot, now: now)
         }
-        while !slot.readPaused && slot.pending == nil && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
+        while !slot.readPaused && slot.pending == nil && slot.exchange == nil && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
             let n: Int
             do {
                 n = try Socket.read(slot.fd, into: readBuffer)
@@ -62,7 +72,7 @@ extension EventLoop {
 
     /// Pulls actions from the state machine and answers them, in order.
     func process(_ slot: ConnectionSlot, now: Int64) {
-        while slot.upgraded == nil, slot.pending == nil, !slot.readPaused, let action = slot.http.nextAction(now: now) {
+        while slot.upgraded == nil, slot.pending == nil, slot.exchange == nil, !slot.readPaused, let action = slot.http.nextAction(now: now) {
             switch action {
             case .sendContinue:
                 slot.output.append(ResponseSerializer.continueResponse)
@@ -136,6 +146,9 @@ extension EventLoop {
                 context.serializer.write(response, includeBody: false, close: false, date: date, into: &slot.output)
                 upgrade(slot, with: upgrader, request: request, now: now)
             }
+        case .exchange(let starter):
+            startExchange(slot, starter: starter, request: request, context: requestContext)
+            return
         case .deferred:
             // A promise may not complete with another promise.
             status = writeError(HTTPError(.internalServerError), to: slot, includeBody: !head.isHead, close: close)
@@ -247,6 +260,11 @@ extension EventLoop {
             }
             if written > 0 { slot.lastWriteProgress = now }
             if !slot.output.isEmpty && !slot.watchingWrites { watchWrites(slot) }
+            if let active = slot.exchange, active.link.wantsWritable, slot.output.pendingBytes < Self.outputHighWater {
+                active.link.wantsWritable = false
+                active.exchange.clientWritable(now: now)
+                return isCurrent(slot)
+            }
         }
         if slot.output.isEmpty {
             if slot.closeWhenFlushed {
@@ -290,6 +308,10 @@ extension EventLoop {
         close(slot.fd)  // also removes it from the epoll set
         slot.upgraded?.closed()
         slot.upgraded = nil
+        if let active = slot.exchange {
+            slot.exchange = nil
+            active.exchange.clientClosed()
+        }
         openCount -= 1
         context.counters.active.subtract(1, ordering: .relaxed)
     }

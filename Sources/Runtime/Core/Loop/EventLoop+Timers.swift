@@ -14,7 +14,12 @@ extension EventLoop {
         {
             startListening()
         }
+        sockets.tickAll(now: now)
         for case let slot? in connections {
+            if let active = slot.exchange {
+                active.exchange.tick(now: now)
+                guard isCurrent(slot) else { continue }
+            }
             if !slot.output.isEmpty {
                 // A client that stopped reading its responses (slow reader).
                 if now - slot.lastWriteProgress > context.timeouts.idle { closeConnection(slot) }
@@ -28,6 +33,7 @@ extension EventLoop {
                 expireIfOverdue(pending, on: slot, now: now)
                 continue
             }
+            if slot.exchange != nil { continue }
             if let upgraded = slot.upgraded {
                 if apply(upgraded.tick(now: now, output: &slot.output), to: slot) { flush(slot, now: now) }
                 continue
@@ -57,6 +63,10 @@ extension EventLoop {
         for case let slot? in connections {
             if let pending = slot.pending {
                 expireIfOverdue(pending, on: slot, now: now)
+                continue
+            }
+            if let active = slot.exchange {
+                active.exchange.drain(now: now)
                 continue
             }
             if let upgraded = slot.upgraded {

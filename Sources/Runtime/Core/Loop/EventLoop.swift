@@ -37,6 +37,8 @@ final class EventLoop {
     var drainHandled = false
     var date: DateHeader
     let readBuffer: UnsafeMutableRawBufferPointer
+    /// Sockets the application opened (upstream connections), watched by this loop's epoll set.
+    let sockets: LoopSockets
     static let sweepInterval: Int64 = 100
     static let outputHighWater = 256 * 1024
 
@@ -47,6 +49,7 @@ final class EventLoop {
         self.handle = handle
         self.listener = listener
         self.context = context
+        sockets = LoopSockets(epfd: handle.epfd, loopIndex: handle.index)
         date = DateHeader(epochSeconds: SystemClock.epochSeconds())
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         startListening()
@@ -80,6 +83,8 @@ final class EventLoop {
                     deliverMail(now: now)
                 } else if fd == listener {
                     acceptConnections(now: now)
+                } else if let socket = sockets.handler(for: fd) {
+                    socket.socketReady(events: flags, now: now)
                 } else {
                     handle(fd: fd, flags: flags, now: now)
                 }

@@ -1,0 +1,135 @@
+/// The exchange's handle on its client connection. Loop-confined; every call checks the
+/// connection is still the one the exchange started on (a closed fd may be reused at once).
+package final class ExchangeLink {
+    private unowned let loop: EventLoop
+    let slot: ConnectionSlot
+    /// The application sockets of this loop (upstream connections, pools).
+    package let sockets: LoopSockets
+    /// Bytes this exchange queued, for the observer.
+    private(set) var bytesSent = 0
+    /// The exchange asked to hear when the client's output drains (`notifyWhenWritable`).
+    var wantsWritable = false
+    /// After `upgrade(to:)`: the tunnel that now owns the connection (the link stays usable by it).
+    private weak var upgradedTo: (any UpgradedConnection)?
+
+    init(loop: EventLoop, slot: ConnectionSlot) {
+        self.loop = loop
+        self.slot = slot
+        sockets = loop.sockets
+    }
+
+    /// The index of the loop (per-loop application state such as connection pools).
+    package var loopIndex: Int { loop.index }
+    /// The loop's clock, milliseconds.
+    package var now: Int64 { loop.context.clock.nowMilliseconds() }
+    /// `Date: …\r\n` for this second, ready to copy into a head.
+    package var dateLine: [UInt8] { loop.date.line }
+    /// `server.headers` as field lines (the same bytes every response carries).
+    package var extraFieldLines: [UInt8] { loop.context.serializer.extraFieldLines }
+    /// True when the client connection must end after this response (its `Connection: close`,
+    /// HTTP/1.0, or the server draining): the head should say `Connection: close`.
+    package var mustClose: Bool { slot.http.closing || loop.context.state.draining }
+    /// True while the connection is open and still this exchange's.
+    package var isOpen: Bool {
+        guard loop.isCurrent(slot) else { return false }
+        if let tunnel = upgradedTo { return slot.upgraded === tunnel }
+        return slot.exchange?.link === self
+    }
+    /// Bytes queued for the client and not yet taken by the kernel.
+    package var pendingOutputBytes: Int { slot.output.pendingBytes }
+    /// Above this many pending bytes the exchange should stop reading its source until `clientWritable`.
+    package static var highWater: Int { EventLoop.outputHighWater }
+
+    /// Queues bytes for the client and writes what the socket takes. False when the client is gone.
+    @discardableResult
+    package func send(_ bytes: some Collection<UInt8>) -> Bool {
+        guard isOpen else { return false }
+        slot.output.append(bytes)
+        bytesSent += bytes.count
+        return loop.flush(slot, now: now) && isOpen
+    }
+
+    /// Queues bytes without writing yet (several pieces, one `writev` at `flush`).
+    package func append(_ bytes: some Collection<UInt8>) {
+        guard isOpen else { return }
+        slot.output.append(bytes)
+        bytesSent += bytes.count
+    }
+
+    /// `append` from a buffer only valid during the call.
+    package func append(_ bytes: UnsafeRawBufferPointer) {
+        guard isOpen else { return }
+        slot.output.append(bytes)
+        bytesSent += bytes.count
+    }
+
+    /// Writes what is queued. False when the client is gone.
+    @discardableResult
+    package func flush() -> Bool {
+        guard isOpen else { return false }
+        return loop.flush(slot, now: now) && isOpen
+    }
+
+    /// Closes the client connection once its queued bytes are written (a tunnel whose upstream ended).
+    package func closeWhenFlushed() {
+        guard isOpen else { return }
+        slot.closeWhenFlushed = true
+        loop.flush(slot, now: now)
+    }
+
+    /// `send` from a buffer that is only valid during the call (it is copied).
+    @discardableResult
+    package func send(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard isOpen else { return false }
+        slot.output.append(bytes)
+        bytesSent += bytes.count
+        return loop.flush(slot, now: now) && isOpen
+    }
+
+    /// Calls the exchange's `clientWritable` once the client has taken the queued bytes.
+    package func notifyWhenWritable() {
+        guard isOpen else { return }
+        if slot.output.pendingBytes < Self.highWater {
+            wantsWritable = false
+            slot.exchange?.exchange.clientWritable(now: now)
+        } else {
+            wantsWritable = true
+        }
+    }
+
+    /// The response is complete (its last byte is queued): the observer hears of it and the
+    /// connection takes the next request, or closes when `keepAlive` is false or it must.
+    package func complete(status: HTTPStatus, keepAlive: Bool) {
+        guard isOpen else { return }
+        loop.completeExchange(slot, status: status, keepAlive: keepAlive, bytes: bytesSent)
+    }
+
+    /// Nothing was sent yet and the exchange answers with an ordinary response after all
+    /// (502/504 from the proxy): the core renders it like any other.
+    package func respond(_ response: RouteResponse) {
+        guard isOpen else { return }
+        loop.answerExchange(slot, with: response)
+    }
+
+    /// Ends the connection at once: a response that broke midway must never look complete.
+    /// - Parameter status: what the head said (or would have), for the observer.
+    package func abort(status: HTTPStatus) {
+        guard isOpen else { return }
+        loop.abortExchange(slot, status: status, bytes: bytesSent)
+    }
+
+    /// After the exchange queued a `101`: the connection now belongs to `connection` (a tunnel).
+    package func upgrade(to connection: any UpgradedConnection, status: HTTPStatus) {
+        guard isOpen else { return }
+        upgradedTo = connection
+        loop.upgradeExchange(slot, to: connection, status: status, bytes: bytesSent)
+    }
+}
+
+/// The exchange a connection is running, with what the observer needs when it ends.
+struct ActiveExchange {
+    let exchange: any ClientExchange
+    let link: ExchangeLink
+    let request: HTTPRequest
+    let context: RequestContext
+}

@@ -1,0 +1,431 @@
+import Glibc
+import PilotoConfig
+import PilotoHTTPCore
+import Synchronization
+
+/// One proxied request on the client's loop: connect (retrying refusals until `hold`), send the
+/// re-framed request, relay the response as it arrives with back-pressure, and hand the upstream
+/// connection back to the pool — or turn into a WebSocket tunnel after the upstream's `101`.
+///
+/// Failure rules (docs/proxy.md): refused until `hold` → 502 + Retry-After; no response byte in
+/// `timeout` → 504; the upstream breaks after the head was relayed → the client connection is
+/// aborted (never a truncated response that looks complete); the client leaves → the upstream
+/// connection is closed (the request is cancelled). A reused connection that fails before any
+/// response byte is replayed once on a fresh one — only requests that may be replayed ever use a
+/// reused connection (`ProxyRequest.replayable`), so a POST is never executed twice.
+final class ProxyExchange: ClientExchange, UpstreamOwner {
+    private enum Phase {
+        /// A connect was refused; the next attempt is due at this time.
+        case waitingRetry(at: Int64)
+        case connecting(deadline: Int64)
+        /// Request being written and/or response head awaited.
+        case exchanging
+        /// Response head relayed; body flowing.
+        case streaming
+        case finished
+    }
+
+    private let plan: ProxyPlan
+    private let request: ProxyRequest
+    private let link: ExchangeLink
+    private let local: LoopProxyState
+    private var phase: Phase = .finished
+    private var connection: UpstreamConnection?
+    private var reused = false
+    private var written = 0
+    private var parser = HTTPResponseParser()
+    private var responseBytesSeen = false
+    private var headRelayed = false
+    private var status = 0
+    private var clientChunked = false
+    private var closeClient = false
+    private var noBody = false
+    private var upstreamKeepAlive = false
+    private var endReached = false
+    private var tunnelHead: HTTPResponseHead?
+    private var paused = false
+    private var holdDeadline: Int64 = 0
+    private var responseDeadline: Int64 = 0
+    private var lastActivity: Int64 = 0
+    private var sentNanos: Int64 = 0
+    private var attempts = 0
+    private var replays = 0
+    private var holding = false
+    private var lastConnectTimedOut = false
+
+    init(plan: ProxyPlan, request: ProxyRequest, link: ExchangeLink, local: LoopProxyState) {
+        self.plan = plan
+        self.request = request
+        self.link = link
+        self.local = local
+    }
+
+    private var metrics: ProxyUpstreamMetrics { plan.metrics }
+
+    private var isRelaying: Bool {
+        switch phase {
+        case .exchanging, .streaming: true
+        case .waitingRetry, .connecting, .finished: false
+        }
+    }
+
+    func begin() {
+        let now = link.now
+        holdDeadline = now + plan.hold
+        parser.expectResponse(toHead: request.isHead)
+        if request.replayable, let pooled = local.pools[plan.upstream].take(now: now) {
+            use(pooled, reused: true, now: now)
+            return
+        }
+        connectFresh(now: now)
+    }
+
+    // MARK: connecting
+
+    private func connectFresh(now: Int64) {
+        attempts += 1
+        guard let address = plan.address else { return fail(.badGateway, "the upstream's address did not resolve") }
+        let start: ConnectStart
+        do {
+            start = try Socket.connect(to: address)
+        } catch {
+            if case .failed(_, let code) = error { return connectFailed(code, now: now) }
+            return connectFailed(ECONNREFUSED, now: now)
+        }
+        switch start {
+        case .connected(let fd):
+            let upstream = UpstreamConnection(fd: fd, sockets: link.sockets, watchingWrites: false)
+            guard link.sockets.register(fd, upstream, writes: false) else {
+                Glibc.close(fd)
+                return fail(.badGateway, "cannot watch the upstream connection")
+            }
+            use(upstream, reused: false, now: now)
+        case .pending(let fd):
+            let upstream = UpstreamConnection(fd: fd, sockets: link.sockets, watchingWrites: true)
+            guard link.sockets.register(fd, upstream, writes: true) else {
+                Glibc.close(fd)
+                return fail(.badGateway, "cannot watch the upstream connection")
+            }
+            upstream.owner = self
+            connection = upstream
+            phase = .connecting(deadline: now + plan.connectTimeout)
+        }
+    }
+
+    /// A refused (or timed-out) connect: the backend may be restarting, so wait and try again
+    /// until `hold` has passed, then 502.
+    private func connectFailed(_ code: Int32, now: Int64) {
+        connection?.close()
+        connection = nil
+        lastConnectTimedOut = code == ETIMEDOUT
+        let transient = [ECONNREFUSED, ETIMEDOUT, ECONNRESET, EHOSTUNREACH, ENETUNREACH, EAGAIN, EADDRNOTAVAIL].contains(code)
+        let delay = min(Int64(50) << Int64(min(attempts, 5)), 1_000)
+        if transient && now + delay < holdDeadline {
+            if !holding {
+                holding = true
+                metrics.holds.add(1, ordering: .relaxed)
+            }
+            phase = .waitingRetry(at: now + delay)
+            return
+        }
+        if lastConnectTimedOut {
+            return fail(.gatewayTimeout, "the upstream did not accept the connection in time")
+        }
+        fail(.badGateway, "the upstream is unavailable")
+    }
+
+    private func use(_ upstream: UpstreamConnection, reused: Bool, now: Int64) {
+        upstream.owner = self
+        connection = upstream
+        self.reused = reused
+        written = 0
+        phase = .exchanging
+        responseDeadline = now + plan.timeout
+        sentNanos = SystemClock.nowNanoseconds()
+        writeRequest(now: now)
+    }
+
+    // MARK: upstream events
+
+    func upstreamReady(_ upstream: UpstreamConnection, events: UInt32, now: Int64) {
+        guard upstream === connection else { return }
+        switch phase {
+        case .connecting:
+            if let code = Socket.connectOutcome(upstream.fd) { return connectFailed(code, now: now) }
+            use(upstream, reused: false, now: now)
+        case .exchanging, .streaming:
+            if events & LoopEvents.writable != 0 && written < request.bytes.count { writeRequest(now: now) }
+            guard connection === upstream else { return }
+            if events & (LoopEvents.readable | LoopEvents.hangup | LoopEvents.error) != 0 { readResponse(now: now) }
+        case .waitingRetry, .finished:
+            break
+        }
+    }
+
+    /// Timers run from the client connection's `tick`.
+    func upstreamTick(_ upstream: UpstreamConnection, now: Int64) {}
+
+    private func writeRequest(now: Int64) {
+        guard let upstream = connection else { return }
+        let total = request.bytes.count
+        while written < total {
+            let n = request.bytes.withUnsafeBytes { Socket.write(upstream.fd, UnsafeRawBufferPointer(rebasing: $0[written...])) }
+            if n < 0 { return upstreamBroke(now: now) }
+            if n == 0 {
+                upstream.watchWrites(true)
+                return
+            }
+            written += n
+        }
+        upstream.watchWrites(false)
+    }
+
+    private func readResponse(now: Int64) {
+        let buffer = local.buffer
+        while !paused, isRelaying, let upstream = connection {
+            let n: Int
+            do {
+                n = try Socket.read(upstream.fd, into: buffer)
+            } catch .wouldBlock {
+                return
+            } catch {
+                return upstreamBroke(now: now)
+            }
+            if n == 0 { return upstreamEnded(now: now) }
+            if !responseBytesSeen {
+                responseBytesSeen = true
+                metrics.recordFirstByte(nanos: SystemClock.nowNanoseconds() - sentNanos)
+            }
+            lastActivity = now
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            let consumed: Int
+            do {
+                consumed = try parser.parse(bytes) { event in relay(event) }
+            } catch {
+                return broken("the upstream sent an invalid response")
+            }
+            if let head = tunnelHead {
+                return becomeTunnel(head, leftover: UnsafeRawBufferPointer(rebasing: bytes[consumed...]), now: now)
+            }
+            if endReached { return responseDone(extraBytes: consumed < n, now: now) }
+            guard link.flush() else { return }  // the client left: `clientClosed` cleaned up
+            if link.pendingOutputBytes >= ExchangeLink.highWater {
+                paused = true
+                link.notifyWhenWritable()
+            }
+        }
+    }
+
+    private func relay(_ event: HTTPResponseEvent) -> ParseControl {
+        switch event {
+        case .head(let head):
+            if head.status == 101 {
+                guard request.websocketKey != nil else {
+                    broken("the upstream switched protocols unasked")
+                    return .stop
+                }
+                tunnelHead = head
+                return .stop
+            }
+            relayHead(head)
+        case .body(let chunk):
+            guard !noBody, !chunk.isEmpty else { break }
+            if clientChunked {
+                link.append(Array((String(chunk.count, radix: 16) + "\r\n").utf8))
+                link.append(chunk)
+                link.append(Self.crlf)
+            } else {
+                link.append(chunk)
+            }
+        case .end:
+            if clientChunked { link.append(Self.lastChunk) }
+            endReached = true
+            return .stop
+        }
+        return .proceed
+    }
+
+    private func relayHead(_ head: HTTPResponseHead) {
+        status = head.status
+        metrics.recordStatus(head.status)
+        upstreamKeepAlive = head.keepAlive && request.websocketKey == nil
+        noBody = request.isHead || head.status < 200 || head.status == 204 || head.status == 304
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out += Array("HTTP/1.1 \(head.status) \(Self.reason(head))\r\n".utf8)
+        let fields = ProxyResponseHeaders.filter(head.headers)
+        if !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals("Date") }) { out += link.dateLine }
+        for (name, value) in fields where !name.asciiCaseInsensitiveEquals("Content-Length") {
+            out += Array("\(name): \(value)\r\n".utf8)
+        }
+        for (name, value) in plan.serverHeaders where !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals(name) }) {
+            out += Array("\(name): \(value)\r\n".utf8)
+        }
+        var closeDelimited = false
+        switch head.framing {
+        case .length(let count):
+            if !noBody || request.isHead { out += Array("Content-Length: \(count)\r\n".utf8) }
+        case .chunked, .untilClose:
+            if noBody {
+                break
+            } else if request.clientIsHTTP10 {
+                closeDelimited = true
+            } else {
+                clientChunked = true
+                out += Array("Transfer-Encoding: chunked\r\n".utf8)
+            }
+        case .none:
+            if !noBody { out += Array("Content-Length: 0\r\n".utf8) }
+        }
+        // A refused upgrade still ends the connection: the client asked to leave HTTP on it.
+        closeClient = link.mustClose || closeDelimited || request.websocketKey != nil
+        if closeClient { out += Array("Connection: close\r\n".utf8) }
+        out += Self.crlf
+        link.append(out)
+        headRelayed = true
+        phase = .streaming
+    }
+
+    /// The last byte of the response is queued: the upstream connection goes back to the pool
+    /// (when it may: keep-alive, fully written, nothing unread), then the client is told.
+    private func responseDone(extraBytes: Bool, now: Int64) {
+        phase = .finished
+        if let upstream = connection {
+            connection = nil
+            if upstreamKeepAlive && !extraBytes && written == request.bytes.count {
+                upstream.requestsServed += 1
+                local.pools[plan.upstream].put(upstream, now: now)
+            } else {
+                upstream.close()
+            }
+        }
+        link.flush()
+        link.complete(status: HTTPStatus(status), keepAlive: !closeClient)
+    }
+
+    /// The upstream closed its side.
+    private func upstreamEnded(now: Int64) {
+        if headRelayed {
+            let complete: Bool
+            do {
+                complete = try parser.finish()
+            } catch {
+                return broken("the upstream closed the connection mid-response")
+            }
+            guard complete else { return broken("the upstream closed the connection mid-response") }
+            if clientChunked { link.append(Self.lastChunk) }
+            upstreamKeepAlive = false
+            return responseDone(extraBytes: false, now: now)
+        }
+        upstreamBroke(now: now)
+    }
+
+    /// The connection failed (reset, EOF) before the response head was relayed.
+    private func upstreamBroke(now: Int64) {
+        guard !headRelayed else { return broken("the upstream connection failed mid-response") }
+        connection?.close()
+        connection = nil
+        // A reused connection the backend had already closed: replay on a fresh one. Only
+        // replayable requests ever take a pooled connection, and only one replay is made.
+        if request.replayable && plan.retry == .safe && !responseBytesSeen && replays == 0 {
+            replays += 1
+            metrics.retries.add(1, ordering: .relaxed)
+            parser = HTTPResponseParser()
+            parser.expectResponse(toHead: request.isHead)
+            return connectFresh(now: now)
+        }
+        fail(.badGateway, "the upstream closed the connection before answering")
+    }
+
+    /// A broken response: before the head, 502; after it, the client connection is aborted.
+    private func broken(_ reason: String) {
+        connection?.close()
+        connection = nil
+        guard headRelayed else { return fail(.badGateway, reason) }
+        phase = .finished
+        metrics.aborted.add(1, ordering: .relaxed)
+        link.abort(status: HTTPStatus(status))
+    }
+
+    /// piloto's own answer (nothing was relayed yet): JSON like the rest of `/api`.
+    private func fail(_ status: HTTPStatus, _ message: String) {
+        connection?.close()
+        connection = nil
+        phase = .finished
+        metrics.recordStatus(status.code)
+        if status == .gatewayTimeout {
+            metrics.timeouts.add(1, ordering: .relaxed)
+        } else {
+            metrics.badGateway.add(1, ordering: .relaxed)
+        }
+        var error = HTTPError(status, message)
+        if status == .badGateway { error.headers.append(HTTPError.HeaderField("Retry-After", "1")) }
+        var response = error.response
+        response.headers.add("Cache-Control", "no-store")
+        link.respond(.response(response))
+    }
+
+    private func becomeTunnel(_ head: HTTPResponseHead, leftover: UnsafeRawBufferPointer, now: Int64) {
+        guard let upstream = connection, let key = request.websocketKey else { return broken("no upstream") }
+        let expected = WebSocketHandshake.acceptValue(forKey: key)
+        guard head.headers.values("Sec-WebSocket-Accept").first == expected,
+            head.headers.containsToken("Upgrade", "websocket")
+        else { return broken("the upstream answered the WebSocket handshake wrongly") }
+        connection = nil
+        phase = .finished
+        metrics.recordStatus(101)
+        var out = Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n".utf8)
+        for (name, value) in head.headers.fields where name.lowercased().hasPrefix("sec-websocket-") {
+            out += Array("\(name): \(value)\r\n".utf8)
+        }
+        out += Self.crlf
+        link.append(out)
+        let tunnel = ProxyTunnel(upstream: upstream, link: link, plan: plan, buffer: local.buffer, now: now)
+        tunnel.relayFromUpstream(leftover, now: now)
+        link.flush()
+        link.upgrade(to: tunnel, status: .switchingProtocols)
+        tunnel.started(now: now)
+    }
+
+    // MARK: client side
+
+    func clientWritable(now: Int64) {
+        paused = false
+        lastActivity = now
+        readResponse(now: now)
+    }
+
+    func clientClosed() {
+        if case .finished = phase { return }
+        phase = .finished
+        metrics.cancelled.add(1, ordering: .relaxed)
+        connection?.close()
+        connection = nil
+    }
+
+    func tick(now: Int64) {
+        switch phase {
+        case .waitingRetry(let at):
+            if now >= at { connectFresh(now: now) }
+        case .connecting(let deadline):
+            if now >= deadline { connectFailed(ETIMEDOUT, now: now) }
+        case .exchanging:
+            if now >= responseDeadline { fail(.gatewayTimeout, "the upstream did not answer in time") }
+        case .streaming:
+            if !paused && now - lastActivity >= plan.idleTimeout { broken("the upstream went silent") }
+        case .finished:
+            break
+        }
+    }
+
+    /// In-flight requests finish on their own; the core closes the connection after them.
+    func drain(now: Int64) {}
+
+    private static let crlf: [UInt8] = [0x0D, 0x0A]
+    private static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
+
+    private static func reason(_ head: HTTPResponseHead) -> String {
+        let cleaned = head.reason.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) } ? head.reason : ""
+        return cleaned.isEmpty ? HTTPStatus(head.status).reason : cleaned
+    }
+}

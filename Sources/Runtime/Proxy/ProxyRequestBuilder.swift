@@ -1,0 +1,67 @@
+import PilotoConfig
+import PilotoHTTPCore
+
+/// A request ready for the upstream: piloto's own serialisation, never the client's bytes.
+struct ProxyRequest: Sendable {
+    let bytes: [UInt8]
+    /// May be sent again if a reused connection fails before answering (`ProxyRetryPolicy`).
+    let replayable: Bool
+    let isHead: Bool
+    /// The client speaks HTTP/1.0: an unknown-length body goes back close-delimited, not chunked.
+    let clientIsHTTP10: Bool
+    /// `Sec-WebSocket-Key` when this is an upgrade to forward (the `101` is checked against it).
+    let websocketKey: String?
+}
+
+/// Turns a client request into the upstream's: target mapping, header hygiene, forwarded headers
+/// and the identity of the logged-in user.
+struct ProxyRequestBuilder: Sendable {
+    let routePrefix: String
+    let stripPrefix: Bool
+    let basePath: String
+    let retry: ProxyRetry
+    let identity: ProxyIdentity
+    /// `sessions.identity_key` as bytes; nil when not configured.
+    let identityKey: [UInt8]?
+    /// `aud` of the assertion: `service.name`.
+    let audience: String
+    let trustedHops: Int
+    /// What clients used to reach piloto: `https` behind Cloud Run, `http` in `--dev`.
+    let forwardedProto: String
+    let clock: @Sendable () -> Int64
+
+    func build(_ request: HTTPRequest, session: Session?, websocketKey: String?) -> ProxyRequest {
+        let target = ProxyTarget.path(
+            requestPath: request.path, query: request.query, routePrefix: routePrefix, stripPrefix: stripPrefix,
+            basePath: basePath)
+        let clientIP = ClientIP.resolve(
+            forwardedFor: request.headers.listElements("X-Forwarded-For"), peer: request.remote.ip, trustedHops: trustedHops)
+        let host = request.headers.values("Host").first ?? ""
+        var identityFields: [(name: String, value: String)] = []
+        if let session {
+            switch identity {
+            case .off:
+                break
+            case .headers:
+                identityFields.append(("X-Piloto-User", session.login))
+            case .signed:
+                if let key = identityKey {
+                    let token = IdentityAssertion.sign(
+                        key: key, audience: audience, subject: session.login, sessionID: session.id, issuedAt: clock())
+                    identityFields.append(("X-Piloto-Assertion", token))
+                }
+            }
+        }
+        let headers = ProxyRequestHeaders.build(
+            from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host, identity: identityFields,
+            websocket: websocketKey != nil)
+        let bytes = ProxyRequestWriter.serialize(
+            method: request.method, target: target, headers: headers, body: request.body)
+        let replayable = retry == .safe && ProxyRetryPolicy.mayReplay(
+            method: request.method, hasBody: !request.body.isEmpty,
+            hasIdempotencyKey: request.headers.values("Idempotency-Key").first != nil, reachedUpstream: true)
+        return ProxyRequest(
+            bytes: bytes, replayable: replayable && websocketKey == nil, isHead: request.head.isHead,
+            clientIsHTTP10: request.head.version == .http10, websocketKey: websocketKey)
+    }
+}
