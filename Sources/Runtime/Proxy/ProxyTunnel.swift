@@ -41,7 +41,7 @@ final class ProxyTunnel: UpgradedConnection, UpstreamOwner {
     func started(now: Int64) {
         plan.metrics.openTunnels.add(1, ordering: .relaxed)
         // The upstream may have sent frames already; nothing was lost (edge-triggered: read now).
-        readUpstream(now: now)
+        readUpstreamIntoLink(now: now)
     }
 
     // MARK: client → upstream
@@ -77,16 +77,28 @@ final class ProxyTunnel: UpgradedConnection, UpstreamOwner {
 
     func upstreamReady(_ connection: UpstreamConnection, events: UInt32, now: Int64) {
         guard !finished else { return }
-        if events & LoopEvents.writable != 0 && !writeUpstream() { return finishFromUpstream() }
-        if events & (LoopEvents.readable | LoopEvents.hangup | LoopEvents.error) != 0 { readUpstream(now: now) }
+        if events & LoopEvents.writable != 0 && !writeUpstream() {
+            finishFromUpstream()
+            return link.closeWhenFlushed()
+        }
+        if events & (LoopEvents.readable | LoopEvents.hangup | LoopEvents.error) != 0 { readUpstreamIntoLink(now: now) }
     }
 
     func upstreamTick(_ connection: UpstreamConnection, now: Int64) {}
 
-    private func readUpstream(now: Int64) {
-        // Back-pressure: a client not reading its frames stops the reading of the upstream (the
-        // tick looks again); the core's slow-reader timeout ends a client that never reads.
-        while !finished && link.pendingOutputBytes < ExchangeLink.highWater {
+    /// Outside the core's callbacks (an upstream event): bytes go through the link.
+    private func readUpstreamIntoLink(now: Int64) {
+        readUpstream(now: now, pending: { link.pendingOutputBytes }, emit: { link.append($0) })
+        if finished { link.closeWhenFlushed() } else { link.flush() }
+    }
+
+    /// Reads what the upstream sent and emits it for the client. Inside the core's callbacks the
+    /// client's queue is the `output` argument (the link must not touch it then: exclusivity).
+    ///
+    /// Back-pressure: a client not reading its frames stops the reading of the upstream (the tick
+    /// looks again); the core's slow-reader timeout ends a client that never reads.
+    private func readUpstream(now: Int64, pending: () -> Int, emit: (UnsafeRawBufferPointer) -> Void) {
+        while !finished && pending() < ExchangeLink.highWater {
             let n: Int
             do {
                 n = try Socket.read(upstream.fd, into: buffer)
@@ -97,17 +109,21 @@ final class ProxyTunnel: UpgradedConnection, UpstreamOwner {
             }
             if n == 0 { return finishFromUpstream() }
             lastActivity = now
-            relayFromUpstream(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), now: now)
+            relay(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), emit: emit)
         }
-        link.flush()
     }
 
-    /// Bytes from the upstream for the client (also the ones read together with the `101`).
+    /// Bytes the upstream sent together with its `101` (before the core handed the connection over).
     func relayFromUpstream(_ bytes: UnsafeRawBufferPointer, now: Int64) {
+        relay(bytes, emit: { link.append($0) })
+    }
+
+    /// Bytes from the upstream for the client, frame rules checked.
+    private func relay(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
         guard !bytes.isEmpty, !sentCloseToClient else { return }
         guard fromUpstream.consume(bytes, maxPayload: Self.maxFrame) else { return finishFromUpstream() }
-        link.append(bytes)
-        if closing && fromUpstream.atBoundary { sendCloseToClient() }
+        emit(bytes)
+        if closing && fromUpstream.atBoundary { sendCloseToClient(emit: emit) }
     }
 
     private func finishFromUpstream() {
@@ -115,19 +131,20 @@ final class ProxyTunnel: UpgradedConnection, UpstreamOwner {
         finished = true
         upstream.close()
         plan.metrics.openTunnels.subtract(1, ordering: .relaxed)
-        link.closeWhenFlushed()
+        // The client side ends too: through the link outside the core's callbacks (the
+        // callbacks return `.closeWhenFlushed` instead, see `tick`).
     }
 
     // MARK: lifecycle
 
     func tick(now: Int64, output: inout OutputQueue) -> UpgradeDisposition {
         guard !finished else { return .closeNow }
-        if link.pendingOutputBytes < ExchangeLink.highWater { readUpstream(now: now) }
+        readUpstream(now: now, pending: { output.pendingBytes }, emit: { output.append($0) })
         if finished { return .closeWhenFlushed }
         if closing {
             if now >= closeDeadline { return end(.closeWhenFlushed) }
         } else if now - openedAt >= plan.tunnelMaxAge || now - lastActivity >= plan.idleTimeout {
-            startClosing(now: now)
+            startClosing(now: now, emit: { output.append($0) })
         }
         return .keepOpen
     }
@@ -136,7 +153,7 @@ final class ProxyTunnel: UpgradedConnection, UpstreamOwner {
 
     func drain(now: Int64, output: inout OutputQueue) -> UpgradeDisposition {
         guard !finished else { return .closeNow }
-        startClosing(now: now)
+        startClosing(now: now, emit: { output.append($0) })
         return .keepOpen
     }
 
@@ -147,18 +164,18 @@ final class ProxyTunnel: UpgradedConnection, UpstreamOwner {
         plan.metrics.openTunnels.subtract(1, ordering: .relaxed)
     }
 
-    private func startClosing(now: Int64) {
+    private func startClosing(now: Int64, emit: (UnsafeRawBufferPointer) -> Void) {
         guard !closing else { return }
         closing = true
         closeDeadline = now + Self.closeGrace
-        if fromUpstream.atBoundary { sendCloseToClient() }
+        if fromUpstream.atBoundary { sendCloseToClient(emit: emit) }
         if fromClient.atBoundary { sendCloseToUpstream() }
     }
 
-    private func sendCloseToClient() {
+    private func sendCloseToClient(emit: (UnsafeRawBufferPointer) -> Void) {
         guard !sentCloseToClient else { return }
         sentCloseToClient = true
-        link.send(WebSocketFrameTracker.closeFrame(code: 1001, masked: false))
+        WebSocketFrameTracker.closeFrame(code: 1001, masked: false).withUnsafeBytes { emit($0) }
     }
 
     private func sendCloseToUpstream() {
