@@ -51,6 +51,8 @@ package final class MetricsRegistry: Sendable {
     package let connections = ConnectionCounters()
     /// Open WebSockets and the mean duration of closed ones (the dashboard shows both).
     package let webSockets = WebSocketGauge()
+    /// Counters of each proxy upstream, registered once at boot by `ProxyResponders`.
+    package let proxyUpstreams = Mutex<[ProxyUpstreamMetrics]>([])
 
     package init(routePatterns: [String], loopCount: Int) {
         routeLabels = routePatterns + ["unmatched"]

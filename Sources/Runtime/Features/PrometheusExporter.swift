@@ -43,7 +43,7 @@ package enum PrometheusExporter {
         return out
     }
 
-    private static func histogram(_ out: inout String, _ name: String, _ key: String, _ value: String, _ h: LatencyHistogram) {
+    package static func histogram(_ out: inout String, _ name: String, _ key: String, _ value: String, _ h: LatencyHistogram) {
         var cumulative: Int64 = 0
         for (index, bound) in LatencyHistogram.boundsNanos.enumerated() {
             cumulative += h.counts[index]
@@ -65,7 +65,7 @@ package enum PrometheusExporter {
     package static func seconds(_ nanos: Int64) -> String { DecimalText.fixedPoint(nanos, scaleDigits: 9) }
 
     /// A label value with `\`, `"` and newline escaped.
-    private static func quote(_ text: String) -> String {
+    package static func quote(_ text: String) -> String {
         var out = "\""
         for ch in text {
             switch ch {

@@ -32,7 +32,16 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
     private var phase: Phase = .finished
     private var connection: UpstreamConnection?
     private var reused = false
+    /// The request as sent so far: head (and a buffered body), then streamed pieces as they come.
+    private var outgoing: [UInt8]
     private var written = 0
+    /// The whole request is in `outgoing` (a buffered body, or the streamed body's end seen).
+    private var requestComplete: Bool
+    /// Streamed body bytes seen (against `max_body` for chunked uploads).
+    private var streamedBytes = 0
+    /// Above this many unsent bytes the client's body is paused; below it, reading resumes.
+    private static let pauseAbove = 256 * 1024
+    private var bodyPaused = false
     private var parser = HTTPResponseParser()
     private var responseBytesSeen = false
     private var headRelayed = false
@@ -58,6 +67,8 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         self.request = request
         self.link = link
         self.local = local
+        outgoing = request.bytes
+        requestComplete = request.streamedBody == nil
     }
 
     private var metrics: ProxyUpstreamMetrics { plan.metrics }
@@ -140,7 +151,9 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         self.reused = reused
         written = 0
         phase = .exchanging
-        responseDeadline = now + plan.timeout
+        // The response clock starts once the request is out (a long upload is not a slow backend).
+        responseDeadline = requestComplete ? now + plan.timeout : Int64.max
+        lastActivity = now
         sentNanos = SystemClock.nowNanoseconds()
         writeRequest(now: now)
     }
@@ -154,7 +167,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
             if let code = Socket.connectOutcome(upstream.fd) { return connectFailed(code, now: now) }
             use(upstream, reused: false, now: now)
         case .exchanging, .streaming:
-            if events & LoopEvents.writable != 0 && written < request.bytes.count { writeRequest(now: now) }
+            if events & LoopEvents.writable != 0 && written < outgoing.count { writeRequest(now: now) }
             guard connection === upstream else { return }
             if events & (LoopEvents.readable | LoopEvents.hangup | LoopEvents.error) != 0 { readResponse(now: now) }
         case .waitingRetry, .finished:
@@ -166,18 +179,81 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
     func upstreamTick(_ upstream: UpstreamConnection, now: Int64) {}
 
     private func writeRequest(now: Int64) {
-        guard let upstream = connection else { return }
-        let total = request.bytes.count
-        while written < total {
-            let n = request.bytes.withUnsafeBytes { Socket.write(upstream.fd, UnsafeRawBufferPointer(rebasing: $0[written...])) }
+        guard let upstream = connection, isRelaying else { return }
+        while written < outgoing.count {
+            let n = outgoing.withUnsafeBytes { Socket.write(upstream.fd, UnsafeRawBufferPointer(rebasing: $0[written...])) }
             if n < 0 { return upstreamBroke(now: now) }
             if n == 0 {
                 upstream.watchWrites(true)
                 return
             }
             written += n
+            lastActivity = now
         }
         upstream.watchWrites(false)
+        if request.streamedBody != nil {
+            // Sent pieces are not kept: a streamed body is never replayed.
+            outgoing.removeAll(keepingCapacity: true)
+            written = 0
+            if bodyPaused {
+                bodyPaused = false
+                link.resumeRequestBody()
+            }
+        }
+        if requestComplete && responseDeadline == Int64.max { responseDeadline = now + plan.timeout }
+    }
+
+    // MARK: streamed request body
+
+    func requestBodyReceived(_ bytes: [UInt8], now: Int64) {
+        guard !isFinished, !bytes.isEmpty else { return }
+        streamedBytes += bytes.count
+        guard streamedBytes <= plan.maxBody else {
+            return refuseBody(HTTPError(.contentTooLarge, "request body larger than \(plan.maxBody) bytes"))
+        }
+        lastActivity = now
+        if case .chunked = request.streamedBody {
+            outgoing += Array((String(bytes.count, radix: 16) + "\r\n").utf8)
+            outgoing += bytes
+            outgoing += Self.crlf
+        } else {
+            outgoing += bytes
+        }
+        writeRequest(now: now)
+        if !isFinished && outgoing.count - written > Self.pauseAbove && !bodyPaused {
+            bodyPaused = true
+            link.pauseRequestBody()
+        }
+    }
+
+    func requestBodyEnded(aborted: Bool, now: Int64) {
+        guard !isFinished else { return }
+        if aborted {
+            // A truncated upload must never look complete to the backend: drop its connection.
+            connection?.close()
+            connection = nil
+            phase = .finished
+            metrics.aborted.add(1, ordering: .relaxed)
+            return headRelayed ? link.abort(status: HTTPStatus(status)) : link.abort(status: .badRequest)
+        }
+        if case .chunked = request.streamedBody { outgoing += Self.lastChunk }
+        requestComplete = true
+        writeRequest(now: now)
+    }
+
+    /// The body broke a limit before the upstream answered: piloto answers, the upstream request
+    /// is dropped unfinished (so the backend never sees a complete request).
+    private func refuseBody(_ error: HTTPError) {
+        connection?.close()
+        connection = nil
+        phase = .finished
+        if headRelayed { return link.abort(status: HTTPStatus(status)) }
+        link.respond(.response(error.response))
+    }
+
+    private var isFinished: Bool {
+        if case .finished = phase { return true }
+        return false
     }
 
     private func readResponse(now: Int64) {
@@ -292,7 +368,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         phase = .finished
         if let upstream = connection {
             connection = nil
-            if upstreamKeepAlive && !extraBytes && written == request.bytes.count {
+            if upstreamKeepAlive && !extraBytes && requestComplete && written == outgoing.count {
                 upstream.requestsServed += 1
                 local.pools[plan.upstream].put(upstream, now: now)
             } else {
@@ -410,7 +486,12 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         case .connecting(let deadline):
             if now >= deadline { connectFailed(ETIMEDOUT, now: now) }
         case .exchanging:
-            if now >= responseDeadline { fail(.gatewayTimeout, "the upstream did not answer in time") }
+            if now >= responseDeadline {
+                fail(.gatewayTimeout, "the upstream did not answer in time")
+            } else if !requestComplete && now - lastActivity >= plan.idleTimeout {
+                // An upload that stopped moving (client or upstream) for idle_timeout.
+                fail(.gatewayTimeout, "the upload stalled")
+            }
         case .streaming:
             if !paused && now - lastActivity >= plan.idleTimeout { broken("the upstream went silent") }
         case .finished:

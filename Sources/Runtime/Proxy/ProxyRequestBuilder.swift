@@ -11,6 +11,9 @@ struct ProxyRequest: Sendable {
     let clientIsHTTP10: Bool
     /// `Sec-WebSocket-Key` when this is an upgrade to forward (the `101` is checked against it).
     let websocketKey: String?
+    /// How the body follows `bytes` when it streams from the client (`.length(n)` or `.chunked`);
+    /// nil when `bytes` is the whole request.
+    let streamedBody: BodyFraming?
 }
 
 /// Turns a client request into the upstream's: target mapping, header hygiene, forwarded headers
@@ -55,13 +58,30 @@ struct ProxyRequestBuilder: Sendable {
         let headers = ProxyRequestHeaders.build(
             from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host, identity: identityFields,
             websocket: websocketKey != nil)
-        let bytes = ProxyRequestWriter.serialize(
-            method: request.method, target: target, headers: headers, body: request.body)
-        let replayable = retry == .safe && ProxyRetryPolicy.mayReplay(
+        // A proxy route's body streams from the client (`Router.streamsRequestBody`): the head goes
+        // out with piloto's own framing for it, the pieces follow as they arrive.
+        var streamed: BodyFraming?
+        switch request.head.framing {
+        case .length(let length) where length > 0 && request.body.isEmpty: streamed = .length(length)
+        case .chunked where request.body.isEmpty: streamed = .chunked
+        default: streamed = nil
+        }
+        let bytes: [UInt8]
+        switch streamed {
+        case .length(let length):
+            bytes = ProxyRequestWriter.serializeHead(
+                method: request.method, target: target, headers: headers + [("Content-Length", String(length))])
+        case .chunked:
+            bytes = ProxyRequestWriter.serializeHead(
+                method: request.method, target: target, headers: headers + [("Transfer-Encoding", "chunked")])
+        case .none?, nil:
+            bytes = ProxyRequestWriter.serialize(method: request.method, target: target, headers: headers, body: request.body)
+        }
+        let replayable = streamed == nil && retry == .safe && ProxyRetryPolicy.mayReplay(
             method: request.method, hasBody: !request.body.isEmpty,
             hasIdempotencyKey: request.headers.values("Idempotency-Key").first != nil, reachedUpstream: true)
         return ProxyRequest(
             bytes: bytes, replayable: replayable && websocketKey == nil, isHead: request.head.isHead,
-            clientIsHTTP10: request.head.version == .http10, websocketKey: websocketKey)
+            clientIsHTTP10: request.head.version == .http10, websocketKey: websocketKey, streamedBody: streamed)
     }
 }

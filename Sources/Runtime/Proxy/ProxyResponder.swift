@@ -29,7 +29,9 @@ package struct ProxyResponder: Responder {
             }
             websocketKey = request.headers.values("Sec-WebSocket-Key").first
         }
-        guard request.body.count <= plan.maxBody else {
+        var declared = request.body.count
+        if case .length(let length) = request.head.framing { declared = max(declared, length) }
+        guard declared <= plan.maxBody else {
             throw HTTPError(.contentTooLarge, "request body larger than \(plan.maxBody) bytes")
         }
         guard let gate, authRequired || builder.identity != .off, gate.sessionID(in: request) != nil || authRequired else {

@@ -1,5 +1,6 @@
 import PilotoConfig
 import PilotoHTTPCore
+import Synchronization
 
 /// Builds the responders of every `handler: proxy` route of a config: one plan per route, one
 /// pool and one set of counters per distinct upstream, shared by the routes that name it.
@@ -25,6 +26,7 @@ package enum ProxyResponders {
         }
         let metrics = labels.map { ProxyUpstreamMetrics(label: $0) }
         let upstreams = ProxyUpstreams(metrics: metrics, loopCount: link.loopCount)
+        link.metrics.proxyUpstreams.withLock { $0 = metrics }
         let gate = sessions.map { AuthGate(store: $0, cookieName: config.cookies.session.name) }
         var responders: [String: any Responder] = [:]
         for route in config.routes {

@@ -49,6 +49,14 @@ enum ProxyRequestWriter {
         return out
     }
 }
+extension ProxyRequestWriter {
+    static func serializeHead(method: String, target: String, headers: [(name: String, value: String)]) -> [UInt8] {
+        var out = Array("\(method) \(target) HTTP/1.1\r\n".utf8)
+        for (n, v) in headers { out += Array("\(n): \(v)\r\n".utf8) }
+        out += [13, 10]
+        return out
+    }
+}
 enum ProxyRetryPolicy {
     static func mayReplay(method: String, hasBody: Bool, hasIdempotencyKey: Bool, reachedUpstream: Bool) -> Bool {
         if !reachedUpstream || hasIdempotencyKey { return true }

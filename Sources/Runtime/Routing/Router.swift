@@ -1,4 +1,5 @@
 import PilotoConfig
+import Synchronization
 
 /// Why the router could not be built at boot.
 package enum RouterError: Error, Equatable, Sendable {
@@ -161,6 +162,7 @@ package final class Router: Sendable {
             guard isRead else { throw Self.readOnly }
             let text = PrometheusExporter.render(
                 metrics.snapshot(), droppedLogLines: logger?.dropped ?? 0, draining: state.draining)
+                + ProxyPrometheus.render(metrics.proxyUpstreams.withLock { $0 })
             var h = HTTPHeaders()
             h.add("Content-Type", PrometheusExporter.contentType)
             h.add("Cache-Control", "no-store")
@@ -181,6 +183,16 @@ package final class Router: Sendable {
 
 /// The router is the core's responder: it labels the request with its route for the observer.
 extension Router: HTTPResponder {
+    /// Proxied request bodies stream to the upstream as they arrive (memory stays flat for a big
+    /// upload); every other route gets its body whole, within `server.limits.body_bytes`.
+    package func streamsRequestBody(_ head: HTTPRequestHead, path: String) -> Bool {
+        let route = match(path)
+        guard route < entries.count, case .proxy = entries[route].route.handler, case .custom = entries[route].handler else {
+            return false
+        }
+        return true
+    }
+
     package func respond(to request: HTTPRequest, context: inout RequestContext) throws(HTTPError) -> RouteResponse {
         let route = match(request.path)
         if route < entries.count { context.route = route }

@@ -60,9 +60,10 @@ struct ProxyReframingTests {
         #expect(response.body == "ok")
         let received = try #require(upstream.requests.first)
         #expect(received.requestLine == "POST /api/clientes/7/notas?x=1 HTTP/1.1")
+        // The body streamed: piloto's own chunked framing (one Transfer-Encoding, no Content-Length).
         #expect(received.body == Array("hello world".utf8))
-        #expect(received.values("Content-Length") == ["11"])
-        #expect(received.values("Transfer-Encoding").isEmpty)
+        #expect(received.values("Content-Length").isEmpty)
+        #expect(received.values("Transfer-Encoding") == ["chunked"])
         for dropped in ["X-Secret-Hop", "Keep-Alive", "TE", "Proxy-Authorization", "X-Real-IP", "X-Piloto-User", "X-Piloto-Assertion"] {
             #expect(received.values(dropped).isEmpty, "\(dropped) must not reach the upstream")
         }
@@ -71,6 +72,32 @@ struct ProxyReframingTests {
         #expect(received.values("X-Forwarded-Proto") == ["https"])
         #expect(received.values("X-Kept") == ["yes"])
         #expect(!received.values("Forwarded").contains("for=6.6.6.6"))
+    }
+
+    @Test("a Content-Length body streams to the upstream with the same length, in order, byte for byte")
+    func lengthBodyStreams() throws {
+        let upstream = try RecorderUpstream { received in .bytes(RecorderUpstream.response(200, "\(received.body.count)")) }
+        let fixture = try ProxyFixture(upstreamPort: upstream.port, route: { $0.maxBody = ByteSize(bytes: 4 << 20) })
+        let client = try fixture.client()
+        let body = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        client.send("PUT /api/clientes/1 HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example.com\r\nContent-Length: \(body.count)\r\n\r\n")
+        client.send(body)
+        let response = try #require(client.readResponse())
+        #expect(response.body == "3000000")
+        let received = try #require(upstream.requests.first)
+        #expect(received.values("Content-Length") == ["3000000"])
+        #expect(received.body == body)
+    }
+
+    @Test("a body that breaks midway (bad chunk) never reaches the upstream as a complete request")
+    func brokenChunkedBodyNotCompleted() throws {
+        let upstream = try RecorderUpstream { _ in .bytes(RecorderUpstream.response(200, "ok")) }
+        let fixture = try ProxyFixture(upstreamPort: upstream.port)
+        let client = try fixture.client()
+        client.send("POST /api/clientes HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n")
+        #expect(client.closedByServer())
+        #expect(eventually { upstream.closedByPeer == 1 })
+        #expect(upstream.requests.isEmpty)
     }
 
     @Test("smuggling shapes and non-WebSocket upgrades are refused by piloto and never reach the upstream")

@@ -124,12 +124,32 @@ final class RecorderUpstream: @unchecked Sendable {
                 guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
                 return Int(parts[1].trimmingCharacters(in: .whitespaces))
             }.first ?? 0
-            while pending.count < headEnd! + length {
-                guard fill() else { return }
+            let chunked = head.lowercased().contains("\r\ntransfer-encoding: chunked\r\n")
+            let body: [UInt8]
+            if chunked {
+                // Decodes the chunked body (sizes in hex, extensions ignored, no trailers expected).
+                pending.removeFirst(headEnd!)
+                var decoded: [UInt8] = []
+                while true {
+                    while pending.firstRange(of: [13, 10]) == nil { guard fill() else { return } }
+                    let line = pending.firstRange(of: [13, 10])!
+                    let sizeText = String(decoding: pending[0..<line.lowerBound], as: UTF8.self).split(separator: ";")[0]
+                    let size = Int(sizeText, radix: 16) ?? 0
+                    pending.removeFirst(line.upperBound)
+                    while pending.count < size + 2 { guard fill() else { return } }
+                    decoded += pending[0..<size]
+                    pending.removeFirst(size + 2)
+                    if size == 0 { break }
+                }
+                body = decoded
+            } else {
+                while pending.count < headEnd! + length {
+                    guard fill() else { return }
+                }
+                body = Array(pending[headEnd!..<(headEnd! + length)])
+                pending.removeFirst(headEnd! + length)
             }
-            let received = Received(
-                connection: connection, head: head, body: Array(pending[headEnd!..<(headEnd! + length)]))
-            pending.removeFirst(headEnd! + length)
+            let received = Received(connection: connection, head: head, body: body)
             state.withLock { $0.requests.append(received) }
             switch script(received) {
             case .bytes(let bytes):

@@ -27,7 +27,19 @@ package struct HTTPConnection: Sendable {
         case sendContinue
         /// Answer with this status and `Connection: close`, then close (RFC 9112 §11.2).
         case reject(HTTPStatus)
+        /// A request whose body the responder takes as it arrives (`streamsBody`): dispatched at
+        /// the end of its head; `.bodyPiece`s and one `.bodyEnd` follow.
+        case dispatchStreaming(HTTPRequestHead, path: String, query: String?)
+        case bodyPiece([UInt8])
+        case bodyEnd
+        /// The streamed body broke midway (bad chunk framing, over the limit): it must not be
+        /// completed upstream; the connection closes.
+        case bodyAborted
     }
+
+    /// Which requests stream their body instead of being buffered whole (a proxied upload):
+    /// asked once per request with a body, at the end of its head, with the normalized path.
+    package typealias BodyStreamingPredicate = @Sendable (HTTPRequestHead, String) -> Bool
 
     /// What the driver must do when a deadline passed.
     package enum TimeoutAction: Sendable, Equatable {
@@ -52,10 +64,18 @@ package struct HTTPConnection: Sendable {
     package private(set) var rejectionReason: String?
     /// Requests answered so far; before the first one a silent connection gets the header timeout.
     package private(set) var requestsServed = 0
+    private let streamsBody: BodyStreamingPredicate?
+    /// The current request's body goes out piece by piece.
+    package private(set) var streamingBody = false
+    /// A streaming dispatch held back until `100 Continue` is out (it must precede any answer).
+    private var heldDispatch: Action?
 
-    package init(limits: HTTPParserLimits, timeouts: ConnectionTimeouts, now: Int64) {
+    package init(
+        limits: HTTPParserLimits, timeouts: ConnectionTimeouts, now: Int64, streamsBody: BodyStreamingPredicate? = nil
+    ) {
         parser = HTTPRequestParser(limits: limits)
         self.timeouts = timeouts
+        self.streamsBody = streamsBody
         phaseStart = now
     }
 
@@ -76,7 +96,11 @@ package struct HTTPConnection: Sendable {
 
     /// The next thing to do, or nil when more bytes are needed.
     package mutating func nextAction(now: Int64) -> Action? {
-        guard !closing else { return nil }
+        if let held = heldDispatch {
+            heldDispatch = nil
+            return held
+        }
+        guard !closing || streamingBody else { return nil }
         do {
             while let event = try parser.next() {
                 switch event {
@@ -85,12 +109,35 @@ package struct HTTPConnection: Sendable {
                     readingBodySince = now
                     head = newHead
                     body.removeAll(keepingCapacity: true)
-                    if newHead.expectContinue, newHead.framing != .none, newHead.framing != .length(0) {
+                    let hasBody = newHead.framing != .none && newHead.framing != .length(0)
+                    if hasBody, let streamsBody, let target = try? RequestTarget.parse(newHead.target),
+                        streamsBody(newHead, target.path)
+                    {
+                        streamingBody = true
+                        if !newHead.keepAlive { closing = true }
+                        let dispatch = Action.dispatchStreaming(newHead, path: target.path, query: target.query)
+                        guard newHead.expectContinue else { return dispatch }
+                        heldDispatch = dispatch
+                        return .sendContinue
+                    }
+                    if newHead.expectContinue, hasBody {
                         return .sendContinue
                     }
                 case .body(let piece):
+                    if streamingBody {
+                        readingBodySince = now  // progress-based while streaming: a big upload is no slowloris
+                        return .bodyPiece(piece)
+                    }
                     body += piece
                 case .end:
+                    if streamingBody {
+                        streamingBody = false
+                        head = nil
+                        readingBodySince = nil
+                        requestsServed += 1
+                        phaseStart = now
+                        return .bodyEnd
+                    }
                     guard let done = head else { continue }
                     head = nil
                     readingBodySince = nil
@@ -114,9 +161,21 @@ package struct HTTPConnection: Sendable {
         } catch {
             closing = true
             rejectionReason = "\(error)"
+            if streamingBody {
+                // The head was dispatched already (an exchange runs): the body broke midway.
+                streamingBody = false
+                return .bodyAborted
+            }
             return .reject(error.status)
         }
         return nil
+    }
+
+    /// The body being streamed will not be read any further (its request was answered without
+    /// taking it): the connection must close after the answer.
+    package mutating func abandonStreamingBody() {
+        streamingBody = false
+        closing = true
     }
 
     /// The response to the last dispatched request was queued; the idle clock restarts.

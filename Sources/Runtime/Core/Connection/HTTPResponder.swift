@@ -6,6 +6,15 @@ package protocol HTTPResponder: Sendable {
     /// `.deferred` and completes the promise from elsewhere.
     /// - Parameter context: which connection asked; the responder sets `route` for the observer.
     func respond(to request: HTTPRequest, context: inout RequestContext) throws(HTTPError) -> RouteResponse
+
+    /// True when this request's body should reach the responder as it arrives instead of buffered
+    /// whole: it is then dispatched with an empty body at the end of its head, and the pieces go to
+    /// the `ClientExchange` it answers with (`requestBodyReceived`). Asked on the loop's thread.
+    func streamsRequestBody(_ head: HTTPRequestHead, path: String) -> Bool
+}
+
+extension HTTPResponder {
+    package func streamsRequestBody(_ head: HTTPRequestHead, path: String) -> Bool { false }
 }
 
 /// What the core knows about a request besides its bytes, and what the responder tells the

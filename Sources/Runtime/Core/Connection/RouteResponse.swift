@@ -12,3 +12,11 @@ package enum RouteResponse: Sendable {
     /// `ClientExchange`. Also valid as a promise's answer.
     case exchange(any ExchangeStarter)
 }
+
+extension RouteResponse {
+    /// True for `.exchange`: the application streams the answer (and takes a streamed body).
+    var startsExchange: Bool {
+        if case .exchange = self { return true }
+        return false
+    }
+}

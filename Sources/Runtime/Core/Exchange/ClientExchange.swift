@@ -16,6 +16,15 @@ package protocol ClientExchange: AnyObject {
     func tick(now: Int64)
     /// The server started draining (SIGTERM): the exchange should finish soon.
     func drain(now: Int64)
+    /// A piece of a streamed request body (`HTTPResponder.streamsRequestBody`), in order.
+    func requestBodyReceived(_ bytes: [UInt8], now: Int64)
+    /// The streamed body is complete (`aborted`: it broke midway and must not be completed).
+    func requestBodyEnded(aborted: Bool, now: Int64)
+}
+
+extension ClientExchange {
+    package func requestBodyReceived(_ bytes: [UInt8], now: Int64) {}
+    package func requestBodyEnded(aborted: Bool, now: Int64) {}
 }
 
 /// What a responder returns to start an exchange: called once, on the loop, with the link.

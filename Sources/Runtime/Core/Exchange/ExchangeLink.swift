@@ -86,6 +86,19 @@ package final class ExchangeLink {
         return loop.flush(slot, now: now) && isOpen
     }
 
+    /// Stops reading the client's streamed request body (the upstream is not taking it fast enough).
+    package func pauseRequestBody() {
+        guard isOpen else { return }
+        slot.bodyPaused = true
+    }
+
+    /// Reads the streamed request body again; pieces may arrive before this returns.
+    package func resumeRequestBody() {
+        guard isOpen, slot.bodyPaused else { return }
+        slot.bodyPaused = false
+        loop.resumeStreamingBody(slot)
+    }
+
     /// Calls the exchange's `clientWritable` once the client has taken the queued bytes.
     package func notifyWhenWritable() {
         guard isOpen else { return }

@@ -26,6 +26,8 @@ final class ConnectionSlot {
     var pending: PendingResponse?
     /// A response the application streams itself (`ClientExchange`); nothing else is read meanwhile.
     var exchange: ActiveExchange?
+    /// The exchange asked to stop receiving its streamed request body for now (back-pressure).
+    var bodyPaused = false
 
     init(fd: Int32, remote: SocketAddress, http: HTTPConnection, now: Int64, handle: ConnectionHandle) {
         self.fd = fd

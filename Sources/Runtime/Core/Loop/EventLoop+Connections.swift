@@ -12,7 +12,7 @@ extension EventLoop {
             closeConnection(slot)
             return
         }
-        if slot.exchange != nil {
+        if slot.exchange != nil && !slot.http.streamingBody {
             // Nothing is read while an exchange runs; a hang-up means the client gave up (as
             // nginx treats it), so the exchange is cancelled rather than left streaming to nobody.
             if flags & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 {
@@ -38,7 +38,8 @@ extension EventLoop {
             slot.readPaused = false
             process(slot, now: now)
         }
-        while !slot.readPaused && slot.pending == nil && slot.exchange == nil && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
+        while !slot.readPaused && slot.pending == nil && (slot.exchange == nil || slot.http.streamingBody)
+            && !slot.bodyPaused && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
             let n: Int
             do {
                 n = try Socket.read(slot.fd, into: readBuffer)
@@ -49,6 +50,12 @@ extension EventLoop {
                 return
             }
             if n == 0 {
+                if slot.http.streamingBody, let active = slot.exchange {
+                    // The client stopped midway through a streamed body: the upload is truncated.
+                    slot.http.abandonStreamingBody()
+                    active.exchange.requestBodyEnded(aborted: true, now: now)
+                    guard isCurrent(slot) else { return }
+                }
                 slot.peerClosed = true
                 // A half-sent request can never complete; complete ones were already answered.
                 slot.closeWhenFlushed = true
@@ -72,7 +79,9 @@ extension EventLoop {
 
     /// Pulls actions from the state machine and answers them, in order.
     func process(_ slot: ConnectionSlot, now: Int64) {
-        while slot.upgraded == nil, slot.pending == nil, slot.exchange == nil, !slot.readPaused, let action = slot.http.nextAction(now: now) {
+        while slot.upgraded == nil, slot.pending == nil, slot.exchange == nil || slot.http.streamingBody, !slot.readPaused,
+            !slot.bodyPaused, let action = slot.http.nextAction(now: now)
+        {
             switch action {
             case .sendContinue:
                 slot.output.append(ResponseSerializer.continueResponse)
@@ -83,7 +92,18 @@ extension EventLoop {
                     status: status, reason: slot.http.rejectionReason ?? "", remote: slot.remote, loop: index)
             case .dispatch(let head, let body, let path, let query):
                 dispatch(slot, head: head, body: body, path: path, query: query, now: now)
+            case .dispatchStreaming(let head, let path, let query):
+                // Answered without an exchange (401, 413, …), `finish` abandons the body.
+                dispatch(slot, head: head, body: [], path: path, query: query, now: now)
+            case .bodyPiece(let bytes):
+                slot.exchange?.exchange.requestBodyReceived(bytes, now: now)
+            case .bodyEnd:
+                slot.exchange?.exchange.requestBodyEnded(aborted: false, now: now)
+            case .bodyAborted:
+                slot.closeWhenFlushed = true
+                slot.exchange?.exchange.requestBodyEnded(aborted: true, now: now)
             }
+            guard isCurrent(slot) else { return }
             guard relieveBackpressure(slot, now: now) else { return }
         }
     }
@@ -122,6 +142,10 @@ extension EventLoop {
     /// Writes the answer to `request` and tells the observer.
     func finish(_ slot: ConnectionSlot, answer: RouteResponse, request: HTTPRequest, context requestContext: RequestContext, now: Int64) {
         let head = request.head
+        if slot.http.streamingBody && !answer.startsExchange {
+            // Nobody will take the rest of the streamed body: answer, then end the connection.
+            slot.http.abandonStreamingBody()
+        }
         let draining = context.state.draining
         let close = slot.http.closing || draining
         if close {

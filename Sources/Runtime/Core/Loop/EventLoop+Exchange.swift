@@ -18,7 +18,8 @@ extension EventLoop {
         guard let active = slot.exchange else { return }
         slot.exchange = nil
         let now = context.clock.nowMilliseconds()
-        if !keepAlive || context.state.draining {
+        if slot.http.streamingBody { slot.http.abandonStreamingBody() }  // answered before the body ended
+        if !keepAlive || context.state.draining || slot.http.closing {
             slot.http.stopAfterCurrent()
             slot.closeWhenFlushed = true
         }
@@ -61,6 +62,14 @@ extension EventLoop {
             guard apply(disposition, to: slot) else { return }
         }
         // Bytes that arrived while the exchange ran were not read (edge-triggered): read them now.
+        readAndProcess(slot, now: now)
+    }
+
+    /// The exchange wants its streamed body again: pull what was parsed, then read the socket.
+    func resumeStreamingBody(_ slot: ConnectionSlot) {
+        let now = context.clock.nowMilliseconds()
+        process(slot, now: now)
+        guard isCurrent(slot) else { return }
         readAndProcess(slot, now: now)
     }
 

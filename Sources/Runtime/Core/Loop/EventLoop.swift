@@ -39,6 +39,8 @@ final class EventLoop {
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Sockets the application opened (upstream connections), watched by this loop's epoll set.
     let sockets: LoopSockets
+    /// Asks the responder which request bodies stream (one closure for every connection).
+    let streamsBody: HTTPConnection.BodyStreamingPredicate
     static let sweepInterval: Int64 = 100
     static let outputHighWater = 256 * 1024
 
@@ -50,6 +52,8 @@ final class EventLoop {
         self.listener = listener
         self.context = context
         sockets = LoopSockets(epfd: handle.epfd, loopIndex: handle.index)
+        let responder = context.responder
+        streamsBody = { head, path in responder.streamsRequestBody(head, path: path) }
         date = DateHeader(epochSeconds: SystemClock.epochSeconds())
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         startListening()
@@ -161,7 +165,7 @@ final class EventLoop {
             context.counters.active.subtract(1, ordering: .relaxed)
             return
         }
-        let http = HTTPConnection(limits: context.limits, timeouts: context.timeouts, now: now)
+        let http = HTTPConnection(limits: context.limits, timeouts: context.timeouts, now: now, streamsBody: streamsBody)
         generation &+= 1
         let handle = ConnectionHandle(loop: index, fd: fd, generation: generation)
         let slot = ConnectionSlot(fd: fd, remote: peer, http: http, now: now, handle: handle)
