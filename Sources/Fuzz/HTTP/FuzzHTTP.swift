@@ -3,6 +3,7 @@ import PilotoHTTPCore
 
 /// Any bytes fed to the HTTP parser, whole and split: never a crash, only events or a typed error,
 /// and the same outcome however the bytes are split (a mismatch traps, so libFuzzer reports it).
+/// The same bytes also go to the upstream response parser (`fuzzResponse`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -16,6 +17,7 @@ public func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if single != whole { trap("byte-at-a-time disagrees") }
     }
     driveConnection(bytes)
+    fuzzResponse(bytes)
     return 0
 }
 

@@ -6,19 +6,24 @@
 /// client and cannot be trusted. So:
 /// - `trustForwardedFor == false` (default, and any deployment not behind a proxy): the socket peer.
 /// - `trustForwardedFor == true` (the CLI turns it on when `K_SERVICE` says we run on Cloud Run):
-///   the last `X-Forwarded-For` element, falling back to the peer when the header is absent.
+///   the last `X-Forwarded-For` element, falling back to the peer when the header is absent or
+///   the element is not an IP address.
 ///
-/// Behind an external HTTPS load balancer the last hop is the balancer's; that setup should use
-/// its own rate limiting (Cloud Armor). Kept simple on purpose.
+/// Behind an external HTTPS load balancer there are two hops: `ClientAddressPolicy(trustedHops: 2)`
+/// (`server.trusted_hops`); the rule is `ClientIP.resolve`'s, shared with the proxy's
+/// `X-Forwarded-For`.
 package struct ClientAddressPolicy: Sendable, Equatable {
-    package var trustForwardedFor: Bool
+    /// How many proxies in front append to `X-Forwarded-For`; 0: the socket peer.
+    package var trustedHops: Int
 
-    package init(trustForwardedFor: Bool = false) { self.trustForwardedFor = trustForwardedFor }
+    package var trustForwardedFor: Bool { trustedHops > 0 }
+
+    package init(trustForwardedFor: Bool = false) { self.trustedHops = trustForwardedFor ? 1 : 0 }
+
+    package init(trustedHops: Int) { self.trustedHops = max(0, trustedHops) }
 
     package func address(of request: HTTPRequest) -> String {
-        if trustForwardedFor, let last = request.headers.listElements("X-Forwarded-For").last, last.utf8.count <= 64 {
-            return last
-        }
-        return request.remote.ip
+        ClientIP.resolve(
+            forwardedFor: request.headers.listElements("X-Forwarded-For"), peer: request.remote.ip, trustedHops: trustedHops)
     }
 }

@@ -65,29 +65,8 @@ enum HTTPFraming {
         }
         guard !contentLengths.isEmpty else { return .none }
         // RFC 9112 §6.3 item 5: a list of identical values is one value; differing or invalid → 400.
-        var length: Int?
-        for field in contentLengths {
-            for part in field.split(separator: ",", omittingEmptySubsequences: false) {
-                let text = part.trimmingOWS()
-                guard let value = parseDecimal(text) else { throw .invalidContentLength }
-                if let previous = length, previous != value { throw .invalidContentLength }
-                length = value
-            }
-        }
-        guard let length else { throw .invalidContentLength }
+        guard let length = HTTPFieldSyntax.contentLength(contentLengths) else { throw .invalidContentLength }
         if length > limits.maxBodyBytes { throw .bodyTooLarge }
         return .length(length)
-    }
-
-    /// `1*DIGIT` (RFC 9110 §8.6) — no sign, no spaces; values past 18 digits count as too large.
-    private static func parseDecimal(_ text: String) -> Int? {
-        guard !text.isEmpty else { return nil }
-        var value = 0
-        for byte in text.utf8 {
-            guard HTTPChars.isDigit(byte) else { return nil }
-            if value > (Int.max - 9) / 10 { value = Int.max; continue }
-            value = value * 10 + Int(byte - 0x30)
-        }
-        return value
     }
 }

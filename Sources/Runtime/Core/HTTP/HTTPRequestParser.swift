@@ -247,30 +247,21 @@ package struct HTTPRequestParser: Sendable {
         }
     }
 
-    /// RFC 9112 §5: `field-line = field-name ":" OWS field-value OWS`.
+    /// RFC 9112 §5 field line, by the rules shared with the response parser.
     private func parseField(_ line: Range<Int>) throws(HTTPParseError) -> (name: String, value: String) {
-        let first = buffer[line.lowerBound]
-        // RFC 9112 §5.2: obs-fold is rejected with 400 in requests.
-        if first == sp || first == htab { throw .obsoleteLineFolding }
-        guard let colon = firstIndex(of: 0x3A, in: line) else { throw .invalidHeaderName }
-        guard colon > line.lowerBound else { throw .invalidHeaderName }
-        // RFC 9112 §5.1: no whitespace between field name and colon; 400.
-        let last = buffer[colon - 1]
-        if last == sp || last == htab { throw .whitespaceBeforeColon }
-        let nameRange = line.lowerBound..<colon
-        guard nameRange.allSatisfy({ HTTPChars.isToken(buffer[$0]) }) else { throw .invalidHeaderName }
-        var start = colon + 1
-        var end = line.upperBound
-        while start < end, buffer[start] == sp || buffer[start] == htab { start += 1 }
-        while end > start, buffer[end - 1] == sp || buffer[end - 1] == htab { end -= 1 }
-        // RFC 9110 §5.5: field-vchar, SP, HTAB and obs-text only; NUL, CR and other CTLs are rejected.
-        for i in start..<end where !HTTPChars.isFieldValueByte(buffer[i]) { throw .invalidHeaderValue }
-        return (string(nameRange), string(start..<end))
+        let result = buffer.withUnsafeBufferPointer { HTTPFieldSyntax.parseFieldLine(UnsafeBufferPointer(rebasing: $0[line])) }
+        switch result {
+        case .success(let field): return field
+        case .failure(.obsoleteLineFolding): throw .obsoleteLineFolding
+        case .failure(.invalidName): throw .invalidHeaderName
+        case .failure(.whitespaceBeforeColon): throw .whitespaceBeforeColon
+        case .failure(.invalidValue): throw .invalidHeaderValue
+        }
     }
 
     // MARK: chunked body
 
-    /// RFC 9112 §7.1: `chunk-size [ chunk-ext ] CRLF`, hex, at most 15 digits (fits an Int).
+    /// RFC 9112 §7.1: `chunk-size [ chunk-ext ] CRLF` (syntax shared with the response parser).
     private mutating func scanChunkSize() throws(HTTPParseError) -> Int? {
         guard let lfIndex = indexOfLF(from: readIndex) else {
             if buffer.count - readIndex > limits.maxChunkLineBytes { throw .invalidChunkSize }
@@ -278,24 +269,9 @@ package struct HTTPRequestParser: Sendable {
         }
         guard lfIndex - readIndex <= limits.maxChunkLineBytes else { throw .invalidChunkSize }
         guard lfIndex > readIndex, buffer[lfIndex - 1] == cr else { throw .invalidChunkSize }
-        let lineEnd = lfIndex - 1
-        var i = readIndex
-        var size = 0
-        var digits = 0
-        while i < lineEnd, let value = HTTPChars.hexValue(buffer[i]) {
-            size = size << 4 | value
-            digits += 1
-            i += 1
-            if digits > 15 { throw .invalidChunkSize }
-        }
-        guard digits > 0 else { throw .invalidChunkSize }
-        if i < lineEnd {
-            // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): ignored, but must be
-            // introduced by ";" and free of control characters.
-            while i < lineEnd, buffer[i] == sp || buffer[i] == htab { i += 1 }
-            guard i < lineEnd, buffer[i] == 0x3B else { throw .invalidChunkSize }
-            for j in i..<lineEnd where !HTTPChars.isFieldValueByte(buffer[j]) { throw .invalidChunkSize }
-        }
+        let line = readIndex..<(lfIndex - 1)
+        let parsed = buffer.withUnsafeBufferPointer { HTTPFieldSyntax.parseChunkSizeLine(UnsafeBufferPointer(rebasing: $0[line])) }
+        guard let size = parsed else { throw .invalidChunkSize }
         readIndex = lfIndex + 1
         return size
     }

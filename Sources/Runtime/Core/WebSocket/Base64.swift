@@ -1,14 +1,25 @@
-/// Base64 (RFC 4648 §4, the standard alphabet with `=` padding).
+/// Base64 (RFC 4648 §4, the standard alphabet with `=` padding), and base64url (§5, unpadded).
 ///
-/// Encoding builds `Sec-WebSocket-Accept`. Decoding is *strict* because it is only used to check that
+/// Encoding builds `Sec-WebSocket-Accept`; base64url encodes the parts of the proxy's JWT
+/// identity assertion (RFC 7515 §2). Decoding is *strict* because it is only used to check that
 /// `Sec-WebSocket-Key` is "a base64-encoded value that, when decoded, is 16 bytes in length"
 /// (RFC 6455 §4.2.1 item 5): no whitespace, no missing padding, no URL-safe alphabet, and the unused
 /// low bits of the last symbol must be zero (RFC 4648 §3.5, canonical encoding).
 package enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlAlphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// The padded base64 text of `bytes`.
     package static func encode(_ bytes: some Collection<UInt8>) -> String {
+        encode(bytes, alphabet: alphabet, padded: true)
+    }
+
+    /// The base64url text of `bytes` without padding (RFC 4648 §5; RFC 7515 §2 "Base64url Encoding").
+    package static func encodeURL(_ bytes: some Collection<UInt8>) -> String {
+        encode(bytes, alphabet: urlAlphabet, padded: false)
+    }
+
+    private static func encode(_ bytes: some Collection<UInt8>, alphabet: [UInt8], padded: Bool) -> String {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity((input.count + 2) / 3 * 4)
@@ -26,14 +37,13 @@ package enum Base64 {
             let n = UInt32(input[i]) << 16
             out.append(alphabet[Int(n >> 18 & 63)])
             out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
+            if padded { out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "=")]) }
         } else if rest == 2 {
             let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
             out.append(alphabet[Int(n >> 18 & 63)])
             out.append(alphabet[Int(n >> 12 & 63)])
             out.append(alphabet[Int(n >> 6 & 63)])
-            out.append(UInt8(ascii: "="))
+            if padded { out.append(UInt8(ascii: "=")) }
         }
         return String(decoding: out, as: UTF8.self)
     }

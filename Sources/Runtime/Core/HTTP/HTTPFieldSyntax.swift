@@ -1,0 +1,84 @@
+/// Line-level syntax shared by the request parser and the upstream response parser (RFC 9112 §5,
+/// §7.1, RFC 9110 §8.6), so both sides of the proxy apply exactly the same rules: a smuggling shape
+/// one parser rejects is never accepted by the other.
+///
+/// Every function takes one line without its CRLF and reports a small error of its own; each
+/// parser maps it to its typed error.
+enum HTTPFieldSyntax {
+    enum FieldLineError: Error {
+        case obsoleteLineFolding
+        case invalidName
+        case whitespaceBeforeColon
+        case invalidValue
+    }
+
+    /// RFC 9112 §5: `field-line = field-name ":" OWS field-value OWS`; obs-fold (a line starting
+    /// with SP/HTAB, §5.2), whitespace before the colon (§5.1) and control bytes in the value
+    /// (RFC 9110 §5.5) are errors.
+    static func parseFieldLine(_ line: UnsafeBufferPointer<UInt8>) -> Result<(name: String, value: String), FieldLineError> {
+        guard let first = line.first else { return .failure(.invalidName) }
+        if first == sp || first == htab { return .failure(.obsoleteLineFolding) }
+        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .failure(.invalidName) }
+        let last = line[colon - 1]
+        if last == sp || last == htab { return .failure(.whitespaceBeforeColon) }
+        for i in 0..<colon where !HTTPChars.isToken(line[i]) { return .failure(.invalidName) }
+        var start = colon + 1
+        var end = line.count
+        while start < end, line[start] == sp || line[start] == htab { start += 1 }
+        while end > start, line[end - 1] == sp || line[end - 1] == htab { end -= 1 }
+        for i in start..<end where !HTTPChars.isFieldValueByte(line[i]) { return .failure(.invalidValue) }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        return .success((name, value))
+    }
+
+    /// RFC 9112 §7.1: `chunk-size [ chunk-ext ]`, hex, at most 15 digits (fits an Int, so no
+    /// overflow); extensions are ignored but must start with `;` and hold no control bytes.
+    /// nil: malformed.
+    static func parseChunkSizeLine(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        var size = 0
+        while i < line.count, let value = HTTPChars.hexValue(line[i]) {
+            size = size << 4 | value
+            i += 1
+            if i > 15 { return nil }
+        }
+        guard i > 0 else { return nil }
+        if i < line.count {
+            while i < line.count, line[i] == sp || line[i] == htab { i += 1 }
+            guard i < line.count, line[i] == 0x3B else { return nil }
+            for j in i..<line.count where !HTTPChars.isFieldValueByte(line[j]) { return nil }
+        }
+        return size
+    }
+
+    /// RFC 9112 §6.3 item 5 over every Content-Length field: a list of identical values is one
+    /// value; differing or non-decimal ones are invalid (nil). A value too large for an Int comes
+    /// back as `Int.max`, so the caller can tell "too large" from "malformed".
+    static func contentLength(_ fields: [String]) -> Int? {
+        var length: Int?
+        for field in fields {
+            for part in field.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let value = parseDecimal(part.trimmingOWS()) else { return nil }
+                if let previous = length, previous != value { return nil }
+                length = value
+            }
+        }
+        return length
+    }
+
+    /// `1*DIGIT` (RFC 9110 §8.6): no sign, no spaces; values past 18 digits saturate at `Int.max`.
+    private static func parseDecimal(_ text: String) -> Int? {
+        guard !text.isEmpty else { return nil }
+        var value = 0
+        for byte in text.utf8 {
+            guard HTTPChars.isDigit(byte) else { return nil }
+            if value > (Int.max - 9) / 10 { value = Int.max; continue }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+}
+
+private let sp: UInt8 = 0x20
+private let htab: UInt8 = 0x09

@@ -1,0 +1,130 @@
+/// Header hygiene for `handler: proxy`, both ways (docs/proxy.md; RFC 9110 §7.6.1).
+///
+/// Order matters: first every hop-by-hop field and every field the sender listed in `Connection`
+/// is dropped, together with client copies of what piloto itself asserts (forwarding and identity
+/// headers); only then piloto adds its own. So a client cannot use `Connection: X-Forwarded-For`
+/// or `Connection: X-Piloto-Assertion` to strip what piloto adds (Traefik CVE-2024-45410,
+/// CVE-2021-32813), nor smuggle in a forged `X-Piloto-User` or `X-Forwarded-For` (Caddy
+/// GHSA-7r4p-vjf4-gxv4).
+package enum ProxyRequestHeaders {
+    /// The request fields to send upstream, in order: the client's end-to-end fields (its `Host`
+    /// included, see below), then `X-Forwarded-For`, `X-Forwarded-Proto`, `X-Forwarded-Host`,
+    /// `Forwarded`, then `identity` (e.g. `X-Piloto-Assertion`).
+    ///
+    /// `host`: the client's Host (the Host field is replaced by this value and comes first). Why
+    /// the client's and not the upstream's: apps build absolute URLs and cookies from it, which is
+    /// what nginx users get with `proxy_set_header Host $host` and Caddy by default; uvicorn
+    /// ignores it. `clientIP` comes from `ClientIP.resolve`; `proto` is `https` or `http`.
+    /// `websocket`: the caller checked `Upgrade: websocket` is allowed here; it is then sent as
+    /// `Upgrade: websocket` + `Connection: Upgrade` (any other upgrade is never forwarded).
+    ///
+    /// Also dropped: `Content-Length` (the writer frames the body itself) and `Expect` (piloto
+    /// answers `100-continue` itself).
+    package static func build(
+        from headers: HTTPHeaders, clientIP: String, proto: String, host: String,
+        identity: [(name: String, value: String)], websocket: Bool = false
+    ) -> [(name: String, value: String)] {
+        let listed = headers.listElements("Connection")
+        var out: [(name: String, value: String)] = [("Host", host)]
+        out.reserveCapacity(headers.count + 6 + identity.count)
+        for field in headers.fields {
+            let name = field.name
+            if ProxyHopByHop.isHopByHop(name) || ProxyHopByHop.isListed(name, in: listed) { continue }
+            if isPilotoAsserted(name) { continue }
+            if name.asciiCaseInsensitiveEquals("Host") || name.asciiCaseInsensitiveEquals("Content-Length")
+                || name.asciiCaseInsensitiveEquals("Expect")
+            {
+                continue
+            }
+            out.append(field)
+        }
+        if websocket {
+            out.append(("Upgrade", "websocket"))
+            out.append(("Connection", "Upgrade"))
+        }
+        out.append(("X-Forwarded-For", clientIP))
+        out.append(("X-Forwarded-Proto", proto))
+        out.append(("X-Forwarded-Host", host))
+        out.append(("Forwarded", forwarded(for: clientIP, proto: proto, host: host)))
+        out.append(contentsOf: identity)
+        return out
+    }
+
+    /// RFC 7239 §4: `for=…;proto=…;host=…`, each value a token or a quoted-string; an IPv6
+    /// address is bracketed and therefore quoted (§6: `for="[2001:db8::1]"`), a host with a port
+    /// is quoted (`:` is not a token character).
+    package static func forwarded(for clientIP: String, proto: String, host: String) -> String {
+        let node = clientIP.contains(":") && !clientIP.hasPrefix("[") ? "[\(clientIP)]" : clientIP
+        return "for=\(tokenOrQuoted(node));proto=\(tokenOrQuoted(proto));host=\(tokenOrQuoted(host))"
+    }
+
+    /// Forwarding and identity fields only piloto may assert: `Forwarded`, `X-Forwarded-*`,
+    /// `X-Real-IP` and every `X-Piloto-*`.
+    static func isPilotoAsserted(_ name: String) -> Bool {
+        name.asciiCaseInsensitiveEquals("Forwarded") || name.asciiCaseInsensitiveEquals("X-Real-IP")
+            || hasASCIIPrefix(name, "x-forwarded-") || hasASCIIPrefix(name, "x-piloto-")
+    }
+
+    private static func tokenOrQuoted(_ value: String) -> String {
+        if !value.isEmpty && value.utf8.allSatisfy(HTTPChars.isToken) { return value }
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { out += "\\" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out + "\""
+    }
+}
+
+/// Filtering of the upstream's response fields before they reach the client.
+package enum ProxyResponseHeaders {
+    /// Drops `Connection`, `Keep-Alive`, `Transfer-Encoding`, `TE`, `Trailer`, `Upgrade`, every
+    /// `Proxy-*` and each field the upstream listed in `Connection` (piloto frames the client's
+    /// response itself). `Content-Length` is dropped too when `Transfer-Encoding` was present
+    /// (RFC 9112 §6.3 item 3: an intermediary MUST remove it). `tunnel`: for a 101 to a WebSocket
+    /// upgrade, `Upgrade` and `Connection: Upgrade` are kept (sent as `Upgrade: websocket`).
+    package static func filter(_ headers: HTTPHeaders, tunnel: Bool = false) -> [(name: String, value: String)] {
+        let listed = headers.listElements("Connection")
+        let hadTransferEncoding = headers["Transfer-Encoding"] != nil
+        var out: [(name: String, value: String)] = []
+        out.reserveCapacity(headers.count)
+        for field in headers.fields {
+            let name = field.name
+            if ProxyHopByHop.isHopByHop(name) || hasASCIIPrefix(name, "proxy-") { continue }
+            if ProxyHopByHop.isListed(name, in: listed) { continue }
+            if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { continue }
+            out.append(field)
+        }
+        if tunnel {
+            out.append(("Upgrade", "websocket"))
+            out.append(("Connection", "Upgrade"))
+        }
+        return out
+    }
+}
+
+/// The hop-by-hop set of RFC 9110 §7.6.1 plus the de-facto ones (Go's httputil list, which Caddy
+/// uses): meaningful for one connection only, never forwarded.
+enum ProxyHopByHop {
+    private static let names = [
+        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+        "Proxy-Authorization", "Proxy-Authenticate",
+    ]
+
+    static func isHopByHop(_ name: String) -> Bool {
+        names.contains { $0.asciiCaseInsensitiveEquals(name) }
+    }
+
+    /// True when the sender nominated `name` in its `Connection` field.
+    static func isListed(_ name: String, in listed: [String]) -> Bool {
+        listed.contains { $0.asciiCaseInsensitiveEquals(name) }
+    }
+}
+
+/// ASCII case-insensitive `hasPrefix` (`prefix` given in lower case).
+func hasASCIIPrefix(_ text: String, _ prefix: String) -> Bool {
+    let bytes = text.utf8
+    guard bytes.count >= prefix.utf8.count else { return false }
+    for (a, b) in zip(bytes, prefix.utf8) where (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) != b { return false }
+    return true
+}
