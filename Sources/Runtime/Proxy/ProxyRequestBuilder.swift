@@ -35,7 +35,7 @@ struct ProxyRequestBuilder: Sendable {
 
     func build(_ request: HTTPRequest, session: Session?, websocketKey: String?) -> ProxyRequest {
         let target = ProxyTarget.path(
-            requestPath: request.path, query: request.query, routePrefix: routePrefix, stripPrefix: stripPrefix,
+            requestPath: ProxyPathEncoding.encode(request.path), query: request.query, routePrefix: routePrefix, stripPrefix: stripPrefix,
             basePath: basePath)
         let clientIP = ClientIP.resolve(
             forwardedFor: request.headers.listElements("X-Forwarded-For"), peer: request.remote.ip, trustedHops: trustedHops)
@@ -50,7 +50,7 @@ struct ProxyRequestBuilder: Sendable {
             case .signed:
                 if let key = identityKey {
                     let token = IdentityAssertion.sign(
-                        key: key, audience: audience, subject: session.login, sessionID: session.id, issuedAt: clock())
+                        login: session.login, sessionID: session.id, audience: audience, issuedAt: clock(), key: key)
                     identityFields.append(("X-Piloto-Assertion", token))
                 }
             }
@@ -69,17 +69,19 @@ struct ProxyRequestBuilder: Sendable {
         let bytes: [UInt8]
         switch streamed {
         case .length(let length):
-            bytes = ProxyRequestWriter.serializeHead(
-                method: request.method, target: target, headers: headers + [("Content-Length", String(length))])
+            bytes = ProxyRequestWriter.head(method: request.method, target: target, headers: headers, contentLength: length)
         case .chunked:
-            bytes = ProxyRequestWriter.serializeHead(
-                method: request.method, target: target, headers: headers + [("Transfer-Encoding", "chunked")])
+            bytes = ProxyRequestWriter.head(
+                method: request.method, target: target, headers: headers + [("Transfer-Encoding", "chunked")],
+                contentLength: nil)
         case .none?, nil:
             bytes = ProxyRequestWriter.serialize(method: request.method, target: target, headers: headers, body: request.body)
         }
-        let replayable = streamed == nil && retry == .safe && ProxyRetryPolicy.mayReplay(
+        // Only a request that may be replayed takes a pooled connection (a stale one is replayed
+        // once on a fresh connection); a streamed body is gone once sent, so it never is.
+        let replayable = streamed == nil && ProxyRetryPolicy.mayReplay(
             method: request.method, hasBody: !request.body.isEmpty,
-            hasIdempotencyKey: request.headers.values("Idempotency-Key").first != nil, reachedUpstream: true)
+            hasIdempotencyKey: request.headers.values("Idempotency-Key").first != nil, reachedUpstream: true, retry: retry)
         return ProxyRequest(
             bytes: bytes, replayable: replayable && websocketKey == nil, isHead: request.head.isHead,
             clientIsHTTP10: request.head.version == .http10, websocketKey: websocketKey, streamedBody: streamed)
