@@ -56,8 +56,8 @@ enum HelpText {
         ("generate", """
             Usage: piloto generate [--config FILE] [--env NAME] [--out DIR] [--check]
 
-            Write Dockerfile, service.yaml, domain-mapping.yaml and alert policies,
-            deterministically, into DIR.
+            Write Dockerfile, service.yaml, the edge (lb/main.tf or domain-mapping.yaml),
+            cloudbuild.yaml, README.md and alert policies, deterministically, into DIR.
 
             Options:
               --config FILE Config file (default: ./piloto.yaml).
