@@ -109,14 +109,16 @@ package enum DashboardPage {
             <table id="triggers"><thead><tr><th>Trigger</th><th>Now</th><th>Threshold</th><th>State</th><th>Source</th></tr></thead>
             <tbody></tbody></table>
           </section>
-          <section class="split">
-            <div><h2>By country</h2>
-              <table id="countries"><thead><tr><th>Country</th><th>Requests</th><th>server p50</th><th>p95</th><th>p99</th>
-              <th>RTT p50</th><th>p95</th><th>p99</th><th>felt p50</th><th>p95</th><th>p99</th></tr></thead>
-              <tbody></tbody></table></div>
-            <div><h2>By route</h2>
-              <table id="routes"><thead><tr><th>Route</th><th>Requests</th><th>5xx</th><th>4xx</th><th>p50</th><th>p95</th><th>p99</th></tr></thead>
-              <tbody></tbody></table></div>
+          <section>
+            <h2>By country <small class="muted">server time, client round trip (RTT) and their sum as felt, ms</small></h2>
+            <table id="countries"><thead><tr><th>Country</th><th>Requests</th><th>server p50</th><th>p95</th><th>p99</th>
+            <th>RTT p50</th><th>p95</th><th>p99</th><th>felt p50</th><th>p95</th><th>p99</th></tr></thead>
+            <tbody></tbody></table>
+          </section>
+          <section>
+            <h2>By route</h2>
+            <table id="routes"><thead><tr><th>Route</th><th>Requests</th><th>5xx</th><th>4xx</th><th>p50</th><th>p95</th><th>p99</th></tr></thead>
+            <tbody></tbody></table>
           </section>
           <p class="muted" id="assumptions"></p>
         </main>
