@@ -14,6 +14,7 @@
     if (typeof value === "boolean") return value ? "yes" : "no";
     if (path === "process.rss_bytes" || path === "process.memory_limit_bytes") return (value / 1048576).toFixed(1);
     if (path === "uptime_seconds") return duration(value);
+    if (path === "cost_estimate.monthly_usd") return value.toFixed(2);
     return String(value);
   }
   function duration(s) {
