@@ -91,6 +91,15 @@ import Testing
         #expect(root.block("resource", "google_compute_backend_service", "run")?["custom_request_headers"] == nil)
     }
 
+    /// `service.name` may have 49 characters; every derived Google name must still fit 63.
+    @Test func theLongestServiceNameStillGivesValidResourceNames() throws {
+        var config = try GenFixtures.config("minimal")
+        config.service.name = "a" + String(repeating: "b1-", count: 15) + "bcd"
+        #expect(config.service.name.count == 49)
+        config.service.project = nil
+        try Self.checkInvariants(try HCLReader.parse(try GenFixtures.artifact("lb/main.tf", in: config)), config)
+    }
+
     @Test func aNewDomainIsANewCertificateName() throws {
         var config = try GenFixtures.config("minimal")
         let first = try HCLReader.parse(try GenFixtures.artifact("lb/main.tf", in: config))
