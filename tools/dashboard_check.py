@@ -9,7 +9,7 @@ Default mode (needs the merged server: auth + dashboard):
      the production CSP `default-src 'self'`) and a users file with a fresh yescrypt hash made with
      glibc's libcrypt through ctypes (crypt_gensalt("$y$") then crypt),
   2. starts `piloto serve --config <temp> --port <free>` and waits for /api/health,
-  3. sends some traffic with `X-Client-Region: BR` / `US`, logs in through POST /api/auth/login
+  3. sends some traffic with `X-Client-Region: BR` / `US` and `X-Client-RTT-Ms`, logs in through POST /api/auth/login
      and keeps the session cookie from Set-Cookie; checks /api/dashboard/metrics is 401 without it.
 Attach mode skips 1–3 and uses a server already running (the Swift test hook
 `PILOTO_DASHBOARD_BROWSER=1 swift test --filter DashboardBrowserTests` uses it this way).
@@ -19,7 +19,9 @@ Then, in `chromium --headless` (driven with the python `websockets` client):
      (`body[data-state=ready]`, `data-updates >= 2`),
   5. asserts every figure (`#rps`, `#lat-p50/95/99`, `#total`, `#err-5xx`, `#err-4xx`, `#ws-active`,
      `#cpu`, `#mem`, `#rss`, `#cost`, `#uptime`) is a non-empty number, the five trigger rows exist
-     with a crossed state, the country table has BR and US, the sparklines have points,
+     with a crossed state, the country table has BR and US, "felt p99, US" (RTT + server) is above
+     "server p99, US" and the latency_us trigger says it uses it, the cost card lists piloto cost's
+     line items, the sparklines have points,
   6. fails on any uncaught exception or CSP violation, writes a PNG screenshot and prints its path.
 Exit status 0 when every check passed, 1 otherwise, 2 for setup problems.
 """
@@ -46,7 +48,10 @@ from websockets.sync.client import connect
 REPO = Path(__file__).resolve().parents[1]
 PREFIX = "/api/dashboard"
 FIGURES = ["rps", "total", "lat-p50", "lat-p95", "lat-p99", "err-5xx", "err-4xx", "ws-active", "ws-mean",
-           "users", "cpu", "mem", "rss", "mem-limit", "cost", "cost-instances"]
+           "users", "cpu", "mem", "rss", "mem-limit", "cost", "cost-instances", "cost-measured",
+           "us-felt-p99", "us-server-p99", "us-rtt-p99"]
+# Traffic both modes send (the Swift hook sends the same): country and the load balancer's RTT header.
+TRAFFIC = [("BR", "12"), ("BR", "15"), ("US", "150"), ("br", "14"), ("US", "170")]
 TRIGGERS = ["concurrent_users", "latency_us", "cpu", "requests_per_second", "monthly_cost_usd"]
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -139,6 +144,7 @@ routes:
     root: dist
 monitoring:
   country_header: X-Client-Region
+  rtt_header: X-Client-RTT-Ms
   triggers:
     concurrent_users: 1
     latency_us: 500ms
@@ -256,6 +262,26 @@ def check_dashboard(base: str, cookie: str, chromium: str, screenshot: Path) -> 
         for expected in ("BR", "US"):
             if expected not in countries:
                 failures.append(f"country {expected} missing from {countries}")
+        # Felt (RTT + server) vs server time for US clients: the card and the US row of the table.
+        felt, server = (float(figures.get(k) or "nan") for k in ("us-felt-p99", "us-server-p99"))
+        if not felt > server:
+            failures.append(f"felt p99, US ({felt}) is not above server p99, US ({server})")
+        if not 100 <= float(figures.get("us-rtt-p99") or "nan") <= 250:
+            failures.append(f"RTT p99, US is not in the 100-250 ms bucket of 150/170 ms: {figures.get('us-rtt-p99')!r}")
+        us_row = json.loads(page.js("JSON.stringify(Object.fromEntries([...document.querySelectorAll("
+                                    "'#countries tr[data-country=US] td[data-field]')].map(td => "
+                                    "[td.getAttribute('data-field'), td.textContent])))"))
+        for field in ("server-p99", "rtt-p99", "felt-p99"):
+            if not NUMBER.match((us_row.get(field) or "").strip()):
+                failures.append(f"US row {field} is not a number: {us_row}")
+        print("US: " + ", ".join(f"{k}={v}" for k, v in us_row.items()))
+        latency_note = page.js("document.querySelector('#triggers tr[data-trigger=latency_us] td:last-child').textContent")
+        if "as felt" not in (latency_note or ""):
+            failures.append(f"latency_us does not use the felt p99: {latency_note!r}")
+        items = page.js("[...document.querySelectorAll('#cost-items li')].map(li => li.getAttribute('data-item'))")
+        if "load_balancer" not in (items or []) or "cloud_run" not in (items or []):
+            failures.append(f"cost items (piloto cost's model) missing cloud_run/load_balancer: {items}")
+        print("cost items: " + ", ".join(items or []))
         points = page.js("document.querySelector('#chart-rps polyline') ? "
                          "document.querySelector('#chart-rps polyline').getAttribute('points') : ''")
         if len((points or "").split()) < 2:
@@ -309,8 +335,8 @@ def main() -> int:
                 [args.piloto, "serve", "--config", str(config), "--port", str(port)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
             wait_http(base + "/api/health", server)
-            for region in ("BR", "BR", "US", "br", "US"):
-                request(base + "/assets/site.css", headers={"X-Client-Region": region})
+            for region, rtt in TRAFFIC:
+                request(base + "/assets/site.css", headers={"X-Client-Region": region, "X-Client-RTT-Ms": rtt})
             request(base + "/missing.js", headers={"X-Client-Region": "US"})
             status, _, _ = request(base + PREFIX + "/metrics")
             if status != 401:

@@ -39,6 +39,7 @@ package func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
     case "schema": return SchemaCommand.run(arguments: rest, stdout: stdout, stderr: stderr)
     case "passwd": return PasswdCommand.run(arguments: rest, stdout: stdout, stderr: stderr)
     case "init": return InitCommand.run(arguments: rest, stdout: stdout, stderr: stderr)
+    case "cost": return CostCommand.run(arguments: rest, stdout: stdout, stderr: stderr)
     default:
         stderr.write("piloto: \(command) is not available in this build\n")
         return ExitCode.usage

@@ -18,6 +18,10 @@ enum HelpText {
           schema [--markdown]
                         Print the JSON Schema of piloto.yaml (--markdown: the
                         reference, docs/config.md).
+          cost [--config FILE] [--env NAME] [--json] [--seed-phases]
+                        Estimate the monthly bill at list prices from the config
+                        and its cost: block (--seed-phases: the original design's
+                        phases beside its own figures).
           passwd LOGIN  Print a users_file line (login:crypt-hash) for LOGIN.
           init [--dir DIR]
                         Write a commented piloto.yaml for the repository in DIR
@@ -56,8 +60,8 @@ enum HelpText {
         ("generate", """
             Usage: piloto generate [--config FILE] [--env NAME] [--out DIR] [--check]
 
-            Write Dockerfile, service.yaml, domain-mapping.yaml and alert policies,
-            deterministically, into DIR.
+            Write Dockerfile, service.yaml, the edge (lb/main.tf or domain-mapping.yaml),
+            cloudbuild.yaml, README.md and alert policies, deterministically, into DIR.
 
             Options:
               --config FILE Config file (default: ./piloto.yaml).
@@ -108,6 +112,26 @@ enum HelpText {
               --dir DIR     Repository folder (default: .).
 
             Exit codes: 0 written, 2 piloto.yaml exists or usage error, 1 write failed.
+
+            """),
+        ("cost", """
+            Usage: piloto cost [--config FILE] [--env NAME] [--json] [--seed-phases]
+
+            Estimate what the config costs a month on Google Cloud at list prices: Cloud
+            Run (CPU, memory, requests, idle minimum instances, free tier), the load
+            balancer, Cloud CDN egress by continent, Memorystore when sessions.store is
+            redis, logging and internet egress, from the region, scaling, sessions, edge
+            and the cost: usage block. Prices, sources and dates: docs/cost.md.
+
+            Options:
+              --config FILE Config file (default: ./piloto.yaml).
+              --env NAME    Apply the overlay environments.NAME.
+              --json        {"total_usd": N, "items": [{"id", "label", "usd", "details"}],
+                            "assumptions": [...]}, keys in that order.
+              --seed-phases The original design's four phases (MVP, Crescimento, Escala,
+                            Com CDN) recomputed beside the seed's own figures.
+
+            Exit codes: 0 success, 2 invalid config or usage error.
 
             """),
         ("passwd", """

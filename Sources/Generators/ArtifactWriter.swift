@@ -5,7 +5,8 @@ import FoundationEssentials
 /// This is the only file in Generators allowed to use FileManager; everything else is pure so the
 /// same config gives the same bytes in every process.
 ///
-/// What the writer owns in the output folder: its top-level files and everything under `alerts/`.
+/// What the writer owns in the output folder: its top-level files, everything under `alerts/` and
+/// the `*.tf` files under `lb/` (not Terraform's state or lock file beside them).
 /// Other subfolders (`out/staging/` beside `out/`) belong to other environments, and
 /// `Generators.foreignFiles` (`piloto.schema.json`) to `piloto schema`; neither is ever stale.
 /// Hidden files (`.gitkeep`) are left alone too.
@@ -120,7 +121,7 @@ package struct ArtifactWriter {
         return report
     }
 
-    /// Files in owned locations (top level, `alerts/`) that `artifacts` does not contain, sorted.
+    /// Files in owned locations (top level, `alerts/`, `lb/*.tf`) that `artifacts` does not contain, sorted.
     package func stale(_ artifacts: [Artifact]) -> [String] {
         let generated = Set(artifacts.map(\.path))
         var candidates: [String] = []
@@ -129,6 +130,10 @@ package struct ArtifactWriter {
         }
         for name in regularFiles(in: display("alerts")) {
             candidates.append("alerts/" + name)
+        }
+        // In `lb/` only the Terraform sources are ours: `terraform apply` leaves its state there.
+        for name in regularFiles(in: display("lb")) where name.hasSuffix(".tf") {
+            candidates.append("lb/" + name)
         }
         return candidates.filter { !generated.contains($0) }.sorted {
             Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))

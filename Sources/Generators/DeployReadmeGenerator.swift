@@ -13,7 +13,7 @@ package enum DeployReadmeGenerator {
 
     /// The sections, in reading order.
     static func sections(_ config: PilotoConfig) -> [String] {
-        [intro(config), oneTimeSetup(config), perDeploy(config)]
+        [intro(config), oneTimeSetup(config), perDeploy(config) + loadBalancerSteps(config)]
     }
 
     /// Title, the generated notice, and what the folder holds.

@@ -9,11 +9,13 @@ package enum Generators {
             DockerfileGenerator.generate(config),
             DockerignoreGenerator.generate(config),
             ServiceGenerator.generate(config),
-            DomainMappingGenerator.generate(config),
             CloudBuildGenerator.generate(config),
             DeployReadmeGenerator.generate(config),
         ]
         artifacts += AlertPolicyGenerator.generate(config)
+        // The edge: a domain mapping, a load balancer (`lb/main.tf`) or neither (`edge.mode: none`).
+        if config.edge.mode == .domainMapping { artifacts.append(DomainMappingGenerator.generate(config)) }
+        if let loadBalancer = LoadBalancerGenerator.generate(config) { artifacts.append(loadBalancer) }
         return artifacts.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     }
 

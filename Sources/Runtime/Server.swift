@@ -70,7 +70,7 @@ package final class Server: Sendable {
             responder: router,
             observer: RequestRecorder(
                 metrics: metrics, logger: logger, accessLog: config.server.accessLog,
-                countryHeader: config.monitoring.countryHeader),
+                countryHeader: config.monitoring.countryHeader, rttHeader: config.monitoring.rttHeader),
             state: state, counters: metrics.connections, clock: clock)
         link.attach(self)
     }

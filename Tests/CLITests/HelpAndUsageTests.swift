@@ -16,14 +16,15 @@ struct HelpAndUsageTests {
         let text = runCLI(["--help"]).out
         for needle in [
             "validate [--config FILE] [--env NAME]", "generate [--config FILE] [--env NAME] [--out DIR] [--check]",
-            "serve [--config FILE] [--env NAME] [--port N] [--dev]", "schema", "passwd LOGIN", "help [COMMAND]",
+            "serve [--config FILE] [--env NAME] [--port N] [--dev]", "schema",
+            "cost [--config FILE] [--env NAME] [--json] [--seed-phases]", "passwd LOGIN", "help [COMMAND]",
             "0  success", "1  a check failed", "2  usage error or invalid config",
         ] {
             #expect(text.contains(needle), "\(needle)")
         }
     }
 
-    @Test(arguments: ["validate", "generate", "serve", "schema", "passwd", "help"])
+    @Test(arguments: ["validate", "generate", "serve", "schema", "cost", "passwd", "help"])
     func helpCommand_matchesGolden(command: String) throws {
         let result = runCLI(["help", command])
         try CLIFixtures.update("help-\(command).txt", result.out)

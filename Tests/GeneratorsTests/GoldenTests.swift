@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    /// Files the writer owns in the expected folder (top level and alerts/), as generate sees them.
+    /// Files the writer owns in the expected folder (top level, alerts/ and lb/*.tf), as generate sees them.
     static func expectedFiles(_ testCase: GenFixtures.Case) -> [String] {
         let manager = FileManager.default
         var paths: [String] = []
@@ -39,9 +39,9 @@ import Testing
             var isDirectory: ObjCBool = false
             _ = manager.fileExists(atPath: testCase.expected + "/" + name, isDirectory: &isDirectory)
             if isDirectory.boolValue {
-                if name == "alerts" {
-                    let alerts = (try? manager.contentsOfDirectory(atPath: testCase.expected + "/alerts")) ?? []
-                    paths += alerts.map { "alerts/" + $0 }
+                if name == "alerts" || name == "lb" {
+                    let files = (try? manager.contentsOfDirectory(atPath: testCase.expected + "/" + name)) ?? []
+                    paths += files.filter { name == "alerts" || $0.hasSuffix(".tf") }.map { name + "/" + $0 }
                 }
             } else if !Generators.foreignFiles.contains(name) {
                 paths.append(name)

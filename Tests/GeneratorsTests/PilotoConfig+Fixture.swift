@@ -27,6 +27,7 @@ enum GenFixtures {
         fixture("overlays-redis"),
         fixture("overlays-redis", environment: "staging"),
         fixture("overlays-redis", environment: "prod"),
+        fixture("edge-cdn"),
         // The repo's own config and its committed out/ (the same bytes CI checks with --check).
         Case(name: "repo", environment: nil, folder: repoRoot, expected: repoRoot + "/out"),
         Case(name: "repo", environment: "staging", folder: repoRoot, expected: repoRoot + "/out/staging"),

@@ -19,8 +19,9 @@ struct DashboardBrowserTests {
                                monthlyCostUSD: 500),
             headers: [HeaderField(name: "Content-Security-Policy", value: "default-src 'self'"),
                       HeaderField(name: "X-Content-Type-Options", value: "nosniff")])
-        for region in ["BR", "US", "br", "US"] {
-            _ = try server.get("/assets/site.css", extra: "X-Client-Region: \(region)\r\n")
+        // As tools/dashboard_check.py's TRAFFIC: country and the load balancer's RTT header.
+        for (region, rtt) in [("BR", "12"), ("BR", "15"), ("US", "150"), ("br", "14"), ("US", "170")] {
+            _ = try server.get("/assets/site.css", extra: "X-Client-Region: \(region)\r\nX-Client-RTT-Ms: \(rtt)\r\n")
         }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

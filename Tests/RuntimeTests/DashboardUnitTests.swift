@@ -75,37 +75,44 @@ struct DashboardUnitTests {
         #expect(doc.compact == #"{"a":null,"b":[1,null,true],"c\"":"x\ny"}"#)
     }
 
-    @Test func cost_instanceBasedBilling_tier2_fullMonth() {
-        var config = PilotoConfig.fixture(routes: [])
-        config.scaling.cpuThrottling = false
-        config.scaling.minInstances = 1
-        let cost = CloudRunCostEstimate(
-            config: config, concurrentUsers: 10, requestsPerSecond: 5, meanLatencySeconds: 0.01, openWebSockets: 0)
-        #expect(cost.tier == 2)
+    /// The dashboard's cost is `piloto cost`'s model with this instance's usage scaled to a month.
+    @Test func cost_isTheCostModelWithMeasuredUsageExtrapolated() {
+        let config = PilotoConfig.fixture(routes: [])
+        let registry = MetricsRegistry(routePatterns: ["/"], loopCount: 1)
+        for _ in 0..<1000 { registry.loops[0].record(route: 0, country: nil, status: 200, nanos: 50_000_000, bytes: 1 << 20) }
+        let hour = 3_600 * Self.second
+        let reading = DashboardReading(
+            metrics: registry.snapshot(),
+            webSockets: .init(active: 0, finished: 3, meanDurationMilliseconds: 600_000, peak: 3, occupiedMilliseconds: 1_800_000),
+            rates: .init(windowNanos: Self.second, requestsPerSecond: 0, cpuCores: nil), residentBytes: nil,
+            uptimeNanos: hour, draining: false, unixMilliseconds: 0)
+        let cost = DashboardCostEstimate(reading: reading, config: config)
+        // One hour measured → × 730 for the month.
+        #expect(cost.measuredSeconds == 3600)
+        #expect(cost.usage.requestsPerMonth == 730_000)
+        #expect(abs(cost.usage.meanRequestSeconds - 0.05) < 1e-6)
+        #expect(cost.usage.websocketHours == 365)
+        #expect(cost.usage.peakWebSockets == 3)
+        #expect(abs(cost.usage.egressGiB - 1000.0 / 1024 * 730) < 1e-6)
+        #expect(cost.estimate == CostModel.estimate(config, usage: cost.usage))
+        #expect(cost.estimate.items.map(\.id) == ["cloud_run", "load_balancer", "logging", "egress"])
         #expect(cost.instances == 1)
-        #expect(cost.billedFraction == 1)
-        // 30 days × (1 vCPU × $0.0000252 + 0.5 GiB × $0.0000028) per second, no request fee.
-        #expect(JSONNumber.fixed(cost.totalUSD, decimals: 2)?.text == "68.95")
-        #expect(cost.requestsUSD == 0)
+        let text = DashboardDocument.render(reading, config: config)
+        #expect(text.contains(#""cost_estimate":{"monthly_usd":"#))
+        #expect(text.contains(#""is_estimate":true"#))
     }
 
-    @Test func cost_requestBasedBilling_scalesWithUsers_andBusyTime() {
-        var config = PilotoConfig.fixture(routes: [])
-        config.service.region = "us-central1"
-        // 200 users at concurrency 80 → 3 instances (max 3); WebSockets open → busy all month.
-        let busy = CloudRunCostEstimate(
-            config: config, concurrentUsers: 200, requestsPerSecond: 0, meanLatencySeconds: 0, openWebSockets: 150)
-        #expect(busy.tier == 1)
-        #expect(busy.instances == 3)
-        #expect(busy.billedFraction == 1)
-        // 3 × 2,592,000 s × (0.000024 + 0.5 × 0.0000025).
-        #expect(JSONNumber.fixed(busy.totalUSD, decimals: 2)?.text == "196.34")
-        // No WebSockets, 10 req/s × 10 ms: busy 10 % of the time, plus $0.40 per million requests.
-        let light = CloudRunCostEstimate(
-            config: config, concurrentUsers: 1, requestsPerSecond: 10, meanLatencySeconds: 0.01, openWebSockets: 0)
-        #expect(light.instances == 1)
-        #expect(JSONNumber.fixed(light.billedFraction, decimals: 3)?.text == "0.100")
-        #expect(JSONNumber.fixed(light.requestsUSD, decimals: 2)?.text == "10.37")
+    @Test func cost_neverDividesByAZeroUptime() {
+        let config = PilotoConfig.fixture(routes: [])
+        let reading = DashboardReading(
+            metrics: MetricsRegistry(routePatterns: [], loopCount: 1).snapshot(),
+            webSockets: .init(active: 1, finished: 0, meanDurationMilliseconds: 0),
+            rates: .init(windowNanos: 0, requestsPerSecond: 0, cpuCores: nil), residentBytes: nil,
+            uptimeNanos: 0, draining: false, unixMilliseconds: 0)
+        let cost = DashboardCostEstimate(reading: reading, config: config)
+        #expect(cost.measuredSeconds == 1)
+        #expect(cost.totalUSD.isFinite)
+        #expect(cost.usage.peakWebSockets == 1)
     }
 
     @Test func triggers_usLatencyFallsBackToOverall_andUnsetIsNeverCrossed() {
@@ -120,8 +127,7 @@ struct DashboardUnitTests {
             metrics: registry.snapshot(), webSockets: .init(active: 1, finished: 0, meanDurationMilliseconds: 0),
             rates: .init(windowNanos: Self.second, requestsPerSecond: 1, cpuCores: 0.35), residentBytes: 256 << 20,
             uptimeNanos: Self.second, draining: false, unixMilliseconds: 0)
-        let cost = CloudRunCostEstimate(
-            config: config, concurrentUsers: 3, requestsPerSecond: 1, meanLatencySeconds: 0.04, openWebSockets: 1)
+        let cost = DashboardCostEstimate(reading: reading, config: config)
         let triggers = DashboardTriggers.evaluate(reading, config: config, cost: cost)
         #expect(triggers.map(\.crossed) == [true, true, false, false, false])
         #expect(triggers[0].value == 3)
@@ -149,7 +155,7 @@ struct DashboardDocumentTests {
         let text = DashboardDocument.render(Self.reading(), config: config)
         #expect(text == DashboardDocument.render(Self.reading(), config: config))
         #expect(text.hasPrefix(#"{"generated_at_unix_ms":1700000000000,"service":"demo","region":"southamerica-east1","uptime_seconds":125,"draining":false,"requests":{"total":3,"per_second":0.30,"window_seconds":10.0,"server_errors":1,"client_errors":1,"server_error_percent":33.33,"client_error_percent":33.33}"#))
-        #expect(text.contains(#""websockets":{"active":2,"finished":4,"mean_duration_seconds":90.5}"#))
+        #expect(text.contains(#""websockets":{"active":2,"finished":4,"mean_duration_seconds":90.5,"peak":0,"open_seconds":0.0}"#))
         #expect(text.contains(#""connections":{"active":0,"accepted":0,"concurrent_users":2}"#))
         #expect(text.contains(#""cpu_cores_used":0.050,"cpu_limit_cores":1.000,"cpu_percent_of_limit":5.00"#))
         #expect(text.contains(#""rss_bytes":67108864,"memory_limit_bytes":536870912,"memory_percent_of_limit":12.50"#))

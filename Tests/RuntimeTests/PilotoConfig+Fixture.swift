@@ -9,10 +9,11 @@ extension PilotoConfig {
         accessLog: Bool = false,
         workers: Int = 2,
         countryHeader: String? = "X-Client-Region",
+        rttHeader: String? = "X-Client-RTT-Ms",
         shutdownGrace: TimeSpan = .seconds(5),
         project: String? = "demo-project"
     ) -> PilotoConfig {
-        PilotoConfig(
+        var config = PilotoConfig(
             sourceName: "piloto.yaml", environment: nil,
             service: ServiceConfig(
                 name: "demo", domain: "app.example.com", project: project, region: "southamerica-east1",
@@ -42,6 +43,8 @@ extension PilotoConfig {
                 notificationChannels: [],
                 triggers: Triggers(concurrentUsers: nil, latencyUS: nil, cpu: nil, requestsPerSecond: nil, monthlyCostUSD: nil)),
             network: nil, environmentNames: [])
+        config.monitoring.rttHeader = rttHeader
+        return config
     }
 }
 

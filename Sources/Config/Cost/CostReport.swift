@@ -40,26 +40,52 @@ package enum CostReport {
         return out
     }
 
-    /// The table `piloto cost` prints: one line per item, then the total.
-    package static func table(_ estimate: CostEstimate, title: String) -> String {
-        let rows = estimate.items.map { ($0.label, usd($0.usd)) } + [("Total (estimate, USD/month)", usd(estimate.totalUSD))]
-        let labelWidth = rows.map(\.0.count).max() ?? 0
-        let valueWidth = rows.map(\.1.count).max() ?? 0
-        var out = title + "\n"
-        for (index, row) in rows.enumerated() {
-            if index == rows.count - 1 { out += String(repeating: "-", count: labelWidth + 2 + valueWidth) + "\n" }
-            out += row.0 + String(repeating: " ", count: labelWidth - row.0.count + 2)
+    /// A unit price with as many decimals as it needs: `$0.0000336`, `$0.025`, `$0.40`.
+    package static func price(_ value: Double) -> String {
+        let billionths = Int64((abs(value) * 1_000_000_000).rounded())
+        var fraction = String(billionths % 1_000_000_000)
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() }
+        return (value < 0 ? "-" : "") + "$" + grouped(billionths / 1_000_000_000) + "." + fraction
+    }
+
+    /// The table `piloto cost` prints: one line per item with its terms indented under it, then
+    /// the total, then the assumptions (one sentence a line, after `Assumptions:`).
+    package static func table(_ estimate: CostEstimate, title: String, assumptions: [String] = []) -> String {
+        var rows: [(String, String)] = []
+        for item in estimate.items {
+            rows.append((item.label, usd(item.usd)))
+            rows += item.details.map { ("  " + $0.label, usd($0.usd)) }
+        }
+        let total = ("Total (estimate, USD/month)", usd(estimate.totalUSD))
+        let labelWidth = (rows + [total]).map(\.0.count).max() ?? 0
+        let valueWidth = (rows + [total]).map(\.1.count).max() ?? 0
+        func line(_ row: (String, String)) -> String {
+            row.0 + String(repeating: " ", count: labelWidth - row.0.count + 2)
                 + String(repeating: " ", count: valueWidth - row.1.count) + row.1 + "\n"
+        }
+        var out = title + "\n"
+        for row in rows { out += line(row) }
+        out += String(repeating: "-", count: labelWidth + 2 + valueWidth) + "\n" + line(total)
+        if !assumptions.isEmpty {
+            out += "\nAssumptions:\n" + assumptions.map { "- " + $0 + "\n" }.joined()
         }
         return out
     }
 
-    /// `{"total_usd": N, "items": [{"id": …, "label": …, "usd": N}, …]}`.
-    package static func json(_ estimate: CostEstimate) -> String {
-        let items = estimate.items.map {
-            "{\"id\": \(JSONString.quoted($0.id)), \"label\": \(JSONString.quoted($0.label)), \"usd\": \(jsonUSD($0.usd))}"
+    /// `{"total_usd": N, "items": [{"id": …, "label": …, "usd": N, "details": [{"label": …, "usd": N}]}, …],
+    /// "assumptions": […]}`: keys always in this order; `assumptions` only when given.
+    package static func json(_ estimate: CostEstimate, assumptions: [String] = []) -> String {
+        let items = estimate.items.map { item in
+            let details = item.details.map { "{\"label\": \(JSONString.quoted($0.label)), \"usd\": \(jsonUSD($0.usd))}" }
+            return "{\"id\": \(JSONString.quoted(item.id)), \"label\": \(JSONString.quoted(item.label)), \"usd\": \(jsonUSD(item.usd)), "
+                + "\"details\": [" + details.joined(separator: ", ") + "]}"
         }
-        return "{\"total_usd\": \(jsonUSD(estimate.totalUSD)), \"items\": [" + items.joined(separator: ", ") + "]}\n"
+        var out = "{\"total_usd\": \(jsonUSD(estimate.totalUSD)), \"items\": [" + items.joined(separator: ", ") + "]"
+        if !assumptions.isEmpty {
+            out += ", \"assumptions\": [" + assumptions.map(JSONString.quoted).joined(separator: ", ") + "]"
+        }
+        return out + "}\n"
     }
 }
 

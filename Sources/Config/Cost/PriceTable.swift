@@ -65,6 +65,13 @@ package enum PriceTable {
     package static let redisBasicPerGBHour = 0.049
     package static let redisGB = 1.0
 
+    /// Internet egress from Google's network, Premium Tier, first tier (a secondary source; SKUs
+    /// vary by source and destination).
+    package static let internetEgressPerGiB = 0.12
+
+    /// When the prices above were read (research/lb-cdn-cost.md; docs/cost.md lists each source).
+    package static let readOn = "2026-11-29"
+
     /// Cloud Logging ingestion beyond the free 50 GiB per project.
     package static let freeLogGiB = 50.0
     package static let logPerGiB = 0.50

@@ -87,4 +87,14 @@ package enum CDNContinent: String, Sendable, Equatable, Hashable, CaseIterable {
     case southAmerica = "south_america"
     case europe
     case asiaPacific = "asia_pacific"
+
+    /// The name on Google's price page.
+    package var label: String {
+        switch self {
+        case .northAmerica: "North America"
+        case .southAmerica: "South America"
+        case .europe: "Europe"
+        case .asiaPacific: "Asia-Pacific"
+        }
+    }
 }

@@ -35,7 +35,10 @@ extension PilotoSchema {
             "websocket_hours", .number, .defaulted("0"), example: "220",
             "Hours in the month with at least one WebSocket open (an instance holding a socket is billed as active)."),
         KeySpec("peak_websockets", .number, .defaulted("0"), example: "20", "WebSockets open at the busiest moment."),
-        KeySpec("egress_gib", .number, .defaulted("0"), example: "5", "GiB sent to clients through the load balancer."),
+        KeySpec(
+            "egress_gib", .number, .defaulted("0"), example: "5",
+            "GiB sent to clients from the service (dynamic answers, cache misses): internet egress, and load balancer "
+                + "data processing when `edge.mode` is `load_balancer`."),
         KeySpec(
             "cdn_egress_gib", .section(cdnContinents), .implied, example: "{north_america: 2, south_america: 10}",
             "GiB served from the Cloud CDN cache, by continent (counts only with `edge.cdn: true`)."),

@@ -37,6 +37,7 @@ package enum DashboardAssets {
     if (typeof value === "boolean") return value ? "yes" : "no";
     if (path === "process.rss_bytes" || path === "process.memory_limit_bytes") return (value / 1048576).toFixed(1);
     if (path === "uptime_seconds") return duration(value);
+    if (path === "cost_estimate.monthly_usd") return value.toFixed(2);
     return String(value);
   }
   function duration(s) {
@@ -117,7 +118,17 @@ package enum DashboardAssets {
     rows("countries", doc.countries, (tr, c) => {
       tr.setAttribute("data-country", c.country);
       cell(tr, c.country); cell(tr, String(c.requests));
-      cell(tr, ms(c.latency_ms.p50)); cell(tr, ms(c.latency_ms.p95)); cell(tr, ms(c.latency_ms.p99));
+      [["server", c.latency_ms], ["rtt", c.rtt_ms], ["felt", c.felt_ms]].forEach(([kind, q]) => {
+        ["p50", "p95", "p99"].forEach(p => cell(tr, ms(q ? q[p] : null)).setAttribute("data-field", kind + "-" + p));
+      });
+    });
+    const items = document.getElementById("cost-items");
+    while (items.firstChild) items.removeChild(items.firstChild);
+    (doc.cost_estimate.items || []).forEach(item => {
+      const li = document.createElement("li");
+      li.setAttribute("data-item", item.id);
+      li.textContent = item.label + ": $" + item.usd.toFixed(2);
+      items.appendChild(li);
     });
     rows("routes", doc.routes, (tr, r) => {
       tr.setAttribute("data-route", r.route);
@@ -198,6 +209,7 @@ td.bad { color: var(--bad); font-weight: 700; }
 section { margin-top: 1.5rem; }
 section h2 { font-size: 1rem; }
 .split { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 1.5rem; }
+.items { margin: .3rem 0 0; padding-left: 1rem; color: var(--muted); font-size: .75rem; }
 
 """#
 }

@@ -12,11 +12,7 @@ package enum DashboardDocument {
 
     package static func json(_ reading: DashboardReading, config: PilotoConfig) -> JSONValue {
         let overall = reading.overall
-        let meanLatency = overall.count > 0 ? Double(overall.sumNanos) / Double(overall.count) / 1e9 : 0
-        let cost = CloudRunCostEstimate(
-            config: config, concurrentUsers: reading.concurrentUsers,
-            requestsPerSecond: reading.rates.requestsPerSecond, meanLatencySeconds: meanLatency,
-            openWebSockets: reading.webSockets.active)
+        let cost = DashboardCostEstimate(reading: reading, config: config)
         let triggers = DashboardTriggers.evaluate(reading, config: config, cost: cost)
         var pairs: [(String, JSONValue)] = [
             ("generated_at_unix_ms", .int(reading.unixMilliseconds)),
@@ -28,11 +24,12 @@ package enum DashboardDocument {
         pairs.append(("requests", requests(reading)))
         pairs.append(("latency_ms", latency(overall)))
         pairs.append(("routes", routes(reading)))
+        pairs.append(("latency_us_ms", usLatency(reading)))
         pairs.append(("countries", countries(reading)))
         pairs.append(("websockets", webSockets(reading)))
         pairs.append(("connections", connections(reading)))
         pairs.append(("process", process(reading, config: config)))
-        pairs.append(("cost_estimate", costJSON(cost)))
+        pairs.append(("cost_estimate", costJSON(cost, config: config)))
         pairs.append(("triggers", .array(triggers.map(\.json))))
         return .object(pairs)
     }
@@ -62,13 +59,31 @@ package enum DashboardDocument {
         })
     }
 
+    /// Per country: server time (`latency_ms`), the client's round trip (`rtt_ms`) and their sum
+    /// as the client feels it (`felt_ms`); the last two count only requests with a valid RTT header.
     static func countries(_ reading: DashboardReading) -> JSONValue {
-        .array(reading.metrics.countries.map { (entry: (String, LatencyHistogram)) -> JSONValue in
+        let metrics = reading.metrics
+        return .array(metrics.countries.map { (entry: (String, LatencyHistogram)) -> JSONValue in
+            let rtt = metrics.clientRTT.first { $0.0 == entry.0 }?.1 ?? LatencyHistogram()
+            let felt = metrics.felt.first { $0.0 == entry.0 }?.1 ?? LatencyHistogram()
             let pairs: [(String, JSONValue)] = [
                 ("country", .string(entry.0)), ("requests", .int(entry.1.count)), ("latency_ms", latency(entry.1)),
+                ("rtt_ms", latency(rtt)), ("felt_ms", latency(felt)),
             ]
             return .object(pairs)
         })
+    }
+
+    /// The US figures the seed's "latência EUA" trigger is about, side by side: p99 as felt (RTT +
+    /// server), server time alone, and the RTT alone; null until measured.
+    static func usLatency(_ reading: DashboardReading) -> JSONValue {
+        let metrics = reading.metrics
+        func p99(_ list: [(String, LatencyHistogram)]) -> JSONValue {
+            list.first { $0.0 == "US" }?.1.quantileNanos(0.99).map { .number(Double($0) / 1e6, decimals: 3) } ?? .null
+        }
+        return .object([
+            ("felt_p99", p99(metrics.felt)), ("server_p99", p99(metrics.countries)), ("rtt_p99", p99(metrics.clientRTT)),
+        ])
     }
 
     static func webSockets(_ reading: DashboardReading) -> JSONValue {
@@ -77,6 +92,8 @@ package enum DashboardDocument {
             ("active", .int(Int64(ws.active))),
             ("finished", .int(Int64(ws.finished))),
             ("mean_duration_seconds", .number(ws.meanDurationMilliseconds / 1000, decimals: 1)),
+            ("peak", .int(Int64(ws.peak))),
+            ("open_seconds", .number(Double(ws.occupiedMilliseconds) / 1000, decimals: 1)),
         ]
         return .object(pairs)
     }
@@ -106,17 +123,26 @@ package enum DashboardDocument {
         return .object(pairs)
     }
 
-    static func costJSON(_ cost: CloudRunCostEstimate) -> JSONValue {
+    static func costJSON(_ cost: DashboardCostEstimate, config: PilotoConfig) -> JSONValue {
+        let usage = cost.usage
+        let items: [JSONValue] = cost.estimate.items.map {
+            .object([("id", .string($0.id)), ("label", .string($0.label)), ("usd", .number($0.usd, decimals: 2))])
+        }
         let pairs: [(String, JSONValue)] = [
             ("monthly_usd", .number(cost.totalUSD, decimals: 2)),
-            ("cpu_usd", .number(cost.cpuUSD, decimals: 2)),
-            ("memory_usd", .number(cost.memoryUSD, decimals: 2)),
-            ("requests_usd", .number(cost.requestsUSD, decimals: 2)),
+            ("items", .array(items)),
+            ("usage", .object([
+                ("requests_per_month", .number(usage.requestsPerMonth, decimals: 0)),
+                ("mean_request_seconds", .number(usage.meanRequestSeconds, decimals: 4)),
+                ("websocket_hours", .number(usage.websocketHours, decimals: 1)),
+                ("peak_websockets", .number(usage.peakWebSockets, decimals: 0)),
+                ("egress_gib", .number(usage.egressGiB, decimals: 3)),
+            ])),
+            ("measured_seconds", .number(cost.measuredSeconds, decimals: 0)),
             ("instances", .int(Int64(cost.instances))),
-            ("billed_fraction", .number(cost.billedFraction, decimals: 3)),
-            ("price_tier", .int(Int64(cost.tier))),
+            ("price_tier", .int(Int64(PriceTable.tier(region: config.service.region).rawValue))),
             ("is_estimate", .bool(true)),
-            ("assumptions", .string(CloudRunCostEstimate.assumptions)),
+            ("assumptions", .string(DashboardCostEstimate.assumptions)),
         ]
         return .object(pairs)
     }

@@ -93,23 +93,32 @@ package enum DashboardPage {
               <p class="big" id="uptime" data-metric="uptime_seconds">–</p>
               <p class="sub">draining <span id="draining" data-metric="draining">–</span> ·
               region <span id="region" data-metric="region">–</span></p></article>
+            <article class="card"><h2>US clients p99 (ms)</h2>
+              <p class="big"><span id="us-felt-p99" data-metric="latency_us_ms.felt_p99">–</span> <small>felt p99, US</small></p>
+              <p class="sub"><span id="us-server-p99" data-metric="latency_us_ms.server_p99">–</span> server p99, US ·
+              RTT <span id="us-rtt-p99" data-metric="latency_us_ms.rtt_p99">–</span></p></article>
             <article class="card"><h2>Monthly cost <small>(estimate)</small></h2>
               <p class="big">$<span id="cost" data-metric="cost_estimate.monthly_usd">–</span></p>
-              <p class="sub" id="cost-note">instances <span id="cost-instances" data-metric="cost_estimate.instances">–</span> ·
-              an estimate from list prices, not a bill</p></article>
+              <p class="sub" id="cost-note">peak instances <span id="cost-instances" data-metric="cost_estimate.instances">–</span> ·
+              this instance's usage over <span id="cost-measured" data-metric="cost_estimate.measured_seconds">–</span> s,
+              extrapolated to a month: an estimate, not a bill</p>
+              <ul class="items" id="cost-items"></ul></article>
           </section>
           <section>
             <h2>Re-evaluation triggers</h2>
             <table id="triggers"><thead><tr><th>Trigger</th><th>Now</th><th>Threshold</th><th>State</th><th>Source</th></tr></thead>
             <tbody></tbody></table>
           </section>
-          <section class="split">
-            <div><h2>By country</h2>
-              <table id="countries"><thead><tr><th>Country</th><th>Requests</th><th>p50</th><th>p95</th><th>p99</th></tr></thead>
-              <tbody></tbody></table></div>
-            <div><h2>By route</h2>
-              <table id="routes"><thead><tr><th>Route</th><th>Requests</th><th>5xx</th><th>4xx</th><th>p50</th><th>p95</th><th>p99</th></tr></thead>
-              <tbody></tbody></table></div>
+          <section>
+            <h2>By country <small class="muted">server time, client round trip (RTT) and their sum as felt, ms</small></h2>
+            <table id="countries"><thead><tr><th>Country</th><th>Requests</th><th>server p50</th><th>p95</th><th>p99</th>
+            <th>RTT p50</th><th>p95</th><th>p99</th><th>felt p50</th><th>p95</th><th>p99</th></tr></thead>
+            <tbody></tbody></table>
+          </section>
+          <section>
+            <h2>By route</h2>
+            <table id="routes"><thead><tr><th>Route</th><th>Requests</th><th>5xx</th><th>4xx</th><th>p50</th><th>p95</th><th>p99</th></tr></thead>
+            <tbody></tbody></table>
           </section>
           <p class="muted" id="assumptions"></p>
         </main>

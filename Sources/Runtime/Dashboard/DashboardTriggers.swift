@@ -35,7 +35,7 @@ package struct DashboardTrigger: Sendable {
 package enum DashboardTriggers {
     /// The five triggers in the order of `monitoring.triggers` in the config.
     package static func evaluate(
-        _ reading: DashboardReading, config: PilotoConfig, cost: CloudRunCostEstimate
+        _ reading: DashboardReading, config: PilotoConfig, cost: DashboardCostEstimate
     ) -> [DashboardTrigger] {
         let t = config.monitoring.triggers
         let (latency, latencyNote) = usLatency(reading)
@@ -45,7 +45,7 @@ package enum DashboardTriggers {
                 value: Double(reading.concurrentUsers), threshold: t.concurrentUsers.map(Double.init), decimals: 0,
                 note: "open client connections (WebSockets included); an approximation"),
             DashboardTrigger(
-                name: "latency_us", label: "Latency p99, US clients", unit: "ms",
+                name: "latency_us", label: "Latency p99, US clients (as felt)", unit: "ms",
                 value: latency, threshold: t.latencyUS.map { Double($0.milliseconds) }, decimals: 1, note: latencyNote),
             DashboardTrigger(
                 name: "cpu", label: "CPU of limit", unit: "%",
@@ -58,16 +58,20 @@ package enum DashboardTriggers {
             DashboardTrigger(
                 name: "monthly_cost_usd", label: "Monthly cost (estimate)", unit: "USD",
                 value: cost.totalUSD, threshold: t.monthlyCostUSD.map(Double.init), decimals: 2,
-                note: "ESTIMATE from list prices and current usage, not a bill"),
+                note: "ESTIMATE: piloto cost's model with this instance's usage extrapolated to a month, not a bill"),
         ]
     }
 
-    /// p99 of requests whose country label is `US`, in ms. With no US request measured (no
-    /// `monitoring.country_header`, or no US traffic yet), the overall p99 stands in — and the
-    /// note says so — so the trigger still shows how fast the app is for somebody.
+    /// The US p99 the seed's trigger means: as felt (client RTT + server time) when the load
+    /// balancer's RTT header was measured for US requests; else US server time; else, with no US
+    /// request at all, the overall p99. The note always names the figure used.
     static func usLatency(_ reading: DashboardReading) -> (Double?, String) {
-        if let us = reading.metrics.countries.first(where: { $0.0 == "US" })?.1, let p99 = us.quantileNanos(0.99) {
-            return (Double(p99) / 1e6, "p99 of requests with country US")
+        let metrics = reading.metrics
+        if let felt = metrics.felt.first(where: { $0.0 == "US" })?.1, let p99 = felt.quantileNanos(0.99) {
+            return (Double(p99) / 1e6, "p99 as felt by US clients: RTT (monitoring.rtt_header) + server time")
+        }
+        if let us = metrics.countries.first(where: { $0.0 == "US" })?.1, let p99 = us.quantileNanos(0.99) {
+            return (Double(p99) / 1e6, "p99 of server time, country US (no RTT measured: not what users feel)")
         }
         guard let p99 = reading.overall.quantileNanos(0.99) else { return (nil, "no requests measured yet") }
         return (Double(p99) / 1e6, "no US requests measured: overall p99")

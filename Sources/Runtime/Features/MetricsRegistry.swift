@@ -9,8 +9,14 @@ package final class LoopMetrics: Sendable {
         var requests: [Int64]
         var serverErrors: [Int64]
         var clientErrors: [Int64]
-        /// Country label → histogram; bounded by `MetricsRegistry.maxCountries`.
+        /// Country label → server-time histogram; bounded by `MetricsRegistry.maxCountries`.
         var byCountry: [String: LatencyHistogram] = [:]
+        /// Country label → client RTT (`monitoring.rtt_header`), and → RTT + server time ("as
+        /// felt"); same labels as `byCountry`, only for requests that carried a valid RTT.
+        var rttByCountry: [String: LatencyHistogram] = [:]
+        var feltByCountry: [String: LatencyHistogram] = [:]
+        /// Response bytes written (heads and bodies as the core counts them), for the egress estimate.
+        var responseBytes: Int64 = 0
     }
 
     let state: Mutex<State>
@@ -23,17 +29,22 @@ package final class LoopMetrics: Sendable {
             clientErrors: Array(repeating: 0, count: routeCount)))
     }
 
-    /// Records one answered request. `route` indexes `MetricsRegistry.routeLabels`.
-    package func record(route: Int, country: String?, status: Int, nanos: Int64) {
+    /// Records one answered request. `route` indexes `MetricsRegistry.routeLabels`; `rttNanos` is
+    /// the client's round trip when the edge reported a valid one (see `ClientRTT`).
+    package func record(route: Int, country: String?, status: Int, nanos: Int64, rttNanos: Int64? = nil, bytes: Int = 0) {
         state.withLock { s in
             guard route >= 0 && route < s.requests.count else { return }
             s.byRoute[route].record(nanos: nanos)
             s.requests[route] += 1
+            s.responseBytes &+= Int64(max(bytes, 0))
             if status >= 500 { s.serverErrors[route] += 1 } else if status >= 400 { s.clientErrors[route] += 1 }
             guard let country else { return }
             var label = country
             if s.byCountry[label] == nil && s.byCountry.count >= MetricsRegistry.maxCountries { label = "other" }
             s.byCountry[label, default: LatencyHistogram()].record(nanos: nanos)
+            guard let rttNanos else { return }
+            s.rttByCountry[label, default: LatencyHistogram()].record(nanos: rttNanos)
+            s.feltByCountry[label, default: LatencyHistogram()].record(nanos: rttNanos + max(nanos, 0))
         }
     }
 }
@@ -69,6 +80,9 @@ package final class MetricsRegistry: Sendable {
         var serverErrors = requests
         var clientErrors = requests
         var byCountry: [String: LatencyHistogram] = [:]
+        var rttByCountry: [String: LatencyHistogram] = [:]
+        var feltByCountry: [String: LatencyHistogram] = [:]
+        var responseBytes: Int64 = 0
         for loop in loops {
             loop.state.withLock { s in
                 for i in byRoute.indices {
@@ -78,15 +92,22 @@ package final class MetricsRegistry: Sendable {
                     clientErrors[i] += s.clientErrors[i]
                 }
                 for (country, histogram) in s.byCountry { byCountry[country, default: LatencyHistogram()].merge(histogram) }
+                for (country, histogram) in s.rttByCountry { rttByCountry[country, default: LatencyHistogram()].merge(histogram) }
+                for (country, histogram) in s.feltByCountry { feltByCountry[country, default: LatencyHistogram()].merge(histogram) }
+                responseBytes &+= s.responseBytes
             }
         }
-        let countries = byCountry.keys.sorted().map { ($0, byCountry[$0] ?? LatencyHistogram()) }
+        let sorted = { (map: [String: LatencyHistogram]) in map.keys.sorted().map { ($0, map[$0] ?? LatencyHistogram()) } }
+        let countries = sorted(byCountry)
         return MetricsSnapshot(
             routes: routeLabels.indices.map {
                 .init(label: routeLabels[$0], histogram: byRoute[$0], requests: requests[$0],
                       serverErrors: serverErrors[$0], clientErrors: clientErrors[$0])
             },
             countries: countries,
+            clientRTT: sorted(rttByCountry),
+            felt: sorted(feltByCountry),
+            responseBytes: responseBytes,
             activeConnections: connections.active.load(ordering: .relaxed),
             acceptedConnections: connections.accepted.load(ordering: .relaxed),
             backpressurePauses: connections.backpressurePauses.load(ordering: .relaxed))
@@ -104,7 +125,14 @@ package struct MetricsSnapshot: Sendable {
     }
 
     package var routes: [RouteStats]
+    /// Server time by country label, sorted.
     package var countries: [(String, LatencyHistogram)]
+    /// Client RTT and RTT + server time ("as felt") by country label, sorted; only countries
+    /// whose requests carried a valid RTT header appear.
+    package var clientRTT: [(String, LatencyHistogram)] = []
+    package var felt: [(String, LatencyHistogram)] = []
+    /// Response bytes written since start.
+    package var responseBytes: Int64 = 0
     package var activeConnections: Int
     package var acceptedConnections: Int
     package var backpressurePauses: Int

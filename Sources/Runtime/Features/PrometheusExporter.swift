@@ -25,10 +25,26 @@ package enum PrometheusExporter {
             histogram(&out, "piloto_http_request_duration_by_country_seconds", "country", country, h)
         }
 
-        out += "# HELP piloto_http_request_duration_quantile_seconds p50/p95/p99 estimated from the buckets.\n"
-        out += "# TYPE piloto_http_request_duration_quantile_seconds gauge\n"
-        for r in snapshot.routes { quantiles(&out, "route", r.label, r.histogram) }
-        for (country, h) in snapshot.countries { quantiles(&out, "country", country, h) }
+        out += "# HELP piloto_http_client_rtt_by_country_seconds Client round trip reported by the load balancer "
+            + "(monitoring.rtt_header), by client country.\n"
+        out += "# TYPE piloto_http_client_rtt_by_country_seconds histogram\n"
+        for (country, h) in snapshot.clientRTT { histogram(&out, "piloto_http_client_rtt_by_country_seconds", "country", country, h) }
+        out += "# HELP piloto_http_felt_latency_by_country_seconds Client round trip plus server time, the latency "
+            + "as the client feels it, by client country.\n"
+        out += "# TYPE piloto_http_felt_latency_by_country_seconds histogram\n"
+        for (country, h) in snapshot.felt { histogram(&out, "piloto_http_felt_latency_by_country_seconds", "country", country, h) }
+
+        let quantileName = "piloto_http_request_duration_quantile_seconds"
+        out += "# HELP \(quantileName) p50/p95/p99 estimated from the buckets.\n"
+        out += "# TYPE \(quantileName) gauge\n"
+        for r in snapshot.routes { quantiles(&out, quantileName, "route", r.label, r.histogram) }
+        for (country, h) in snapshot.countries { quantiles(&out, quantileName, "country", country, h) }
+        out += "# HELP piloto_http_client_rtt_quantile_seconds p50/p95/p99 of the client round trip, by country.\n"
+        out += "# TYPE piloto_http_client_rtt_quantile_seconds gauge\n"
+        for (country, h) in snapshot.clientRTT { quantiles(&out, "piloto_http_client_rtt_quantile_seconds", "country", country, h) }
+        out += "# HELP piloto_http_felt_latency_quantile_seconds p50/p95/p99 of round trip plus server time, by country.\n"
+        out += "# TYPE piloto_http_felt_latency_quantile_seconds gauge\n"
+        for (country, h) in snapshot.felt { quantiles(&out, "piloto_http_felt_latency_quantile_seconds", "country", country, h) }
 
         out += "# TYPE piloto_http_connections_active gauge\n"
         out += "piloto_http_connections_active \(snapshot.activeConnections)\n"
@@ -54,10 +70,10 @@ package enum PrometheusExporter {
         out += "\(name)_count{\(key)=\(quote(value))} \(h.count)\n"
     }
 
-    private static func quantiles(_ out: inout String, _ key: String, _ value: String, _ h: LatencyHistogram) {
+    private static func quantiles(_ out: inout String, _ name: String, _ key: String, _ value: String, _ h: LatencyHistogram) {
         for (q, text) in [(0.5, "0.5"), (0.95, "0.95"), (0.99, "0.99")] {
             guard let nanos = h.quantileNanos(q) else { continue }
-            out += "piloto_http_request_duration_quantile_seconds{\(key)=\(quote(value)),quantile=\"\(text)\"} \(seconds(nanos))\n"
+            out += "\(name){\(key)=\(quote(value)),quantile=\"\(text)\"} \(seconds(nanos))\n"
         }
     }
 

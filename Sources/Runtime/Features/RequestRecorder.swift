@@ -8,13 +8,17 @@ struct RequestRecorder: RequestObserver {
     let accessLog: Bool
     /// `monitoring.country_header`: the edge's header naming the client's country, if any.
     let countryHeader: String?
+    /// `monitoring.rtt_header`: the edge's header carrying the client's round trip in ms, if any.
+    var rttHeader: String? = nil
 
     private func loopMetrics(_ loop: Int) -> LoopMetrics { metrics.loops[loop % metrics.loops.count] }
 
     func completed(_ request: HTTPRequest, context: RequestContext, status: HTTPStatus, bytes: Int, nanos: Int64) {
         let country = countryHeader.flatMap { CountryLabel.label(request.headers[$0]) }
+        let rtt = rttHeader.flatMap { ClientRTT.milliseconds(request.headers[$0]) }
         loopMetrics(context.loop).record(
-            route: context.route ?? metrics.unmatchedRoute, country: country, status: status.code, nanos: nanos)
+            route: context.route ?? metrics.unmatchedRoute, country: country, status: status.code, nanos: nanos,
+            rttNanos: rtt.map { $0 * 1_000_000 }, bytes: bytes)
         if accessLog {
             AccessLog.write(logger: logger, request: request, status: status.code, size: bytes, nanos: nanos)
         }

@@ -14,6 +14,7 @@
     if (typeof value === "boolean") return value ? "yes" : "no";
     if (path === "process.rss_bytes" || path === "process.memory_limit_bytes") return (value / 1048576).toFixed(1);
     if (path === "uptime_seconds") return duration(value);
+    if (path === "cost_estimate.monthly_usd") return value.toFixed(2);
     return String(value);
   }
   function duration(s) {
@@ -94,7 +95,17 @@
     rows("countries", doc.countries, (tr, c) => {
       tr.setAttribute("data-country", c.country);
       cell(tr, c.country); cell(tr, String(c.requests));
-      cell(tr, ms(c.latency_ms.p50)); cell(tr, ms(c.latency_ms.p95)); cell(tr, ms(c.latency_ms.p99));
+      [["server", c.latency_ms], ["rtt", c.rtt_ms], ["felt", c.felt_ms]].forEach(([kind, q]) => {
+        ["p50", "p95", "p99"].forEach(p => cell(tr, ms(q ? q[p] : null)).setAttribute("data-field", kind + "-" + p));
+      });
+    });
+    const items = document.getElementById("cost-items");
+    while (items.firstChild) items.removeChild(items.firstChild);
+    (doc.cost_estimate.items || []).forEach(item => {
+      const li = document.createElement("li");
+      li.setAttribute("data-item", item.id);
+      li.textContent = item.label + ": $" + item.usd.toFixed(2);
+      items.appendChild(li);
     });
     rows("routes", doc.routes, (tr, r) => {
       tr.setAttribute("data-route", r.route);

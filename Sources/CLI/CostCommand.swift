@@ -1,0 +1,46 @@
+import PilotoConfig
+
+/// `piloto cost [--config FILE] [--env NAME] [--json] [--seed-phases]`: what the config costs a
+/// month at list prices, from its `cost:` usage block (Config's `CostModel`; docs/cost.md).
+///
+/// The same model feeds validate's cost-ceiling warning and the dashboard's estimate, so the three
+/// can never disagree. Output is a pure function of the config: no clock, no locale.
+enum CostCommand {
+    static func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
+        let parsed: ParsedArguments
+        do throws(UsageError) {
+            parsed = try ParsedArguments.parse(
+                arguments, command: "cost", valued: ["--config", "--env"], switches: ["--json", "--seed-phases"])
+            if let extra = parsed.positionals.first {
+                throw UsageError(message: "unexpected argument '\(extra)' (use --config FILE)")
+            }
+        } catch {
+            return usageFailure(error, command: "cost", stderr: stderr)
+        }
+        let path = parsed.values["--config"] ?? "piloto.yaml"
+        let config: PilotoConfig
+        do {
+            let loaded = try ConfigLoader.load(path: path, environment: parsed.values["--env"])
+            stderr.write(loaded.renderedWarnings)
+            config = loaded.config
+        } catch {
+            stderr.write(error.rendered)
+            return ExitCode.usage
+        }
+        let json = parsed.switches.contains("--json")
+        if parsed.switches.contains("--seed-phases") {
+            stdout.write(json ? SeedPhases.json(config) : SeedPhases.table(config))
+            return ExitCode.success
+        }
+        let estimate = CostModel.estimate(config)
+        let assumptions = CostReport.assumptions(config)
+        if json {
+            stdout.write(CostReport.json(estimate, assumptions: assumptions))
+        } else {
+            let env = config.environment.map { ", environment \($0)" } ?? ""
+            let title = "Monthly cost estimate for \(config.service.name) (\(config.service.region)\(env)), USD at list prices"
+            stdout.write(CostReport.table(estimate, title: title, assumptions: assumptions))
+        }
+        return ExitCode.success
+    }
+}
