@@ -60,7 +60,7 @@ package final class Server: Sendable {
         let state = ServerState()
         if !backends.entries.isEmpty { state.addDegradedSource { backends.degradedReason } }
         let metrics = MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: workers)
-        let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger)
+        let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger, backends: backends)
         self.link = link
         do {
             router = try Router(

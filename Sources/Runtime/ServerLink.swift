@@ -9,12 +9,15 @@ package final class ServerLink: Sendable {
     package let state: ServerState
     package let metrics: MetricsRegistry
     package let logger: Logger
+    /// The `run:` backends' live status by name (`health(named:)?.isReady`), for the proxy.
+    package let backends: BackendDirectory
     private let server = Mutex<WeakServer>(WeakServer())
 
     private struct WeakServer { weak var value: Server? }
 
-    init(config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger) {
+    init(config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger, backends: BackendDirectory = .empty) {
         self.config = config
+        self.backends = backends
         self.state = state
         self.metrics = metrics
         self.logger = logger

@@ -232,6 +232,7 @@ struct BackendSupervisorTests {
         #expect(await eventually { (try? ready().1) == #"{"status":"ready"}"# + "\n200" })
         let health = try #require(backends.directory.health(named: "api"))
         #expect(health.isReady)
+        #expect(server.link.backends.health(named: "api") === health)  // what the proxy reads
 
         let pid = try #require(backends.processes.first?.currentPID)
         kill(pid, SIGKILL)
