@@ -137,6 +137,17 @@ struct BackendSupervisorTests {
         #expect(backends.processes.allSatisfy { $0.startedPIDs.isEmpty })
     }
 
+    @Test func stopBeforeStart_returns_andStartAfterStopSpawnsNothing() throws {
+        let folder = try Folder()
+        let logs = CapturingSink()
+        let (backends, logger) = supervisor([Backend(name: "never", port: 18_992, run: ["python3", "-c", "pass"])], folder: folder, logs: logs)
+        #expect(backends.stop(deadline: SystemClock().nowMilliseconds()))
+        #expect(backends.start().isEmpty)
+        #expect(backends.stop(deadline: SystemClock().nowMilliseconds()))
+        logger.close()
+        #expect(backends.processes.first?.startedPIDs == [])
+    }
+
     @Test func childrenGetDefaultSignalDispositions_evenThoughPilotoIgnoresSome() async throws {
         SignalHandling.ignoreSIGPIPE()  // what every server loop group does at start
         let folder = try Folder()

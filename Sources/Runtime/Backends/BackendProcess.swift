@@ -37,6 +37,8 @@ package final class BackendProcess: Sendable {
     /// Signalled each time a child's exit status was collected (stop waits on it).
     private let reaped = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
+    /// Whether `start` ran (a supervisor thread exists to wait for).
+    private let launched = Atomic<Bool>(false)
 
     package init(
         backend: Backend, health: BackendHealth, command: ChildCommand, logger: Logger, policy: BackendPolicy = .standard,
@@ -60,6 +62,7 @@ package final class BackendProcess: Sendable {
     /// Makes the first attempt on the caller's thread (so `serve` can print why a backend cannot
     /// start), then supervises on a thread of its own. Nil when the first start succeeded.
     package func start() -> SpawnError? {
+        guard !launched.exchange(true, ordering: .acquiringAndReleasing) else { return nil }
         let first = launch()
         OSThread.start { [self] in
             piloto_name_this_thread("piloto-supervise")
@@ -252,7 +255,7 @@ package final class BackendProcess: Sendable {
             // Anything it left in its group (children that ignored the signal) goes too.
             kill(-pid, SIGKILL)
         }
-        finished.wait()
+        if launched.load(ordering: .acquiring) { finished.wait() }
         return inTime
     }
 
