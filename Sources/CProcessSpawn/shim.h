@@ -1,7 +1,8 @@
 // posix_spawn's glibc extensions for the backends piloto runs (`backends.*.run`). Swift's Glibc
 // module is not built with _GNU_SOURCE, so spawn.h's `_np` functions are not visible there; they
 // are declared here exactly as glibc declares them (addchdir_np since 2.29, addclosefrom_np since
-// 2.34), and pipe2 below. Header only: no code of ours, the functions are glibc's.
+// 2.34), and pipe2 below. Header only: no code of ours, the functions are glibc's. The runtime
+// image (debian:bookworm-slim) has glibc 2.36.
 #include <spawn.h>
 
 // The child's working directory (`backends.*.dir`), applied in the child before exec.
