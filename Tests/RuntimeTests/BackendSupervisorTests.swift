@@ -90,6 +90,7 @@ struct BackendSupervisorTests {
         #expect(backends.start().isEmpty)
         let process = try #require(backends.processes.first)
         #expect(await eventually { process.startedPIDs.count >= 3 })
+        #expect(process.health.failures >= 2)
         #expect(backends.stop(deadline: SystemClock().nowMilliseconds() + 5000))
         logger.close()
 

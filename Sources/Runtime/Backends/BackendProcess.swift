@@ -101,13 +101,13 @@ package final class BackendProcess: Sendable {
         case .success(let child)?:
             let backend = name
             let logger = self.logger
-            ChildOutputPump.start(child) { line, stream in
-                logger.enqueue(BackendLogLine.render(line, stream: stream, backend: backend))
-            }
             logger.log(
                 .info, "backend \(name) started",
                 fields: [("backend", .string(name)), ("pid", .int(Int64(child.pid))),
                          ("run", .array(command.arguments.map { .string($0) })), ("dir", .string(command.directory))])
+            ChildOutputPump.start(child) { line, stream in
+                logger.enqueue(BackendLogLine.render(line, stream: stream, backend: backend))
+            }
             return .started(child.pid, at: SystemClock().nowMilliseconds())
         }
     }
@@ -134,6 +134,7 @@ package final class BackendProcess: Sendable {
                 return
             case .failure(let error):
                 delay = backoff.nextDelay()
+                health.countFailure()
                 health.update(.down("cannot start: \(error.message)"))
                 logger.log(
                     .error, "backend \(name) cannot start: \(error.message); retrying in \(Self.seconds(delay))",
@@ -146,6 +147,7 @@ package final class BackendProcess: Sendable {
                 // What is left of its process group (workers of a dead master) would hold the port.
                 kill(-pid, SIGKILL)
                 delay = backoff.nextDelay()
+                health.countFailure()
                 health.update(.down("\(status.description); restarting"))
                 logger.log(
                     .error,

@@ -21,6 +21,7 @@ package final class BackendHealth: Sendable {
     /// Where it listens on 127.0.0.1.
     package let port: Int
     private let readyFlag = Atomic<Bool>(false)
+    private let failureCount = Atomic<Int>(0)
     private let state = Mutex<(status: BackendStatus, everReady: Bool)>((.starting, false))
 
     package init(name: String, port: Int) {
@@ -32,6 +33,12 @@ package final class BackendHealth: Sendable {
     package var isReady: Bool { readyFlag.load(ordering: .acquiring) }
 
     package var status: BackendStatus { state.withLock { $0.status } }
+
+    /// Exits and failed starts so far (a counter for metrics and the dashboard).
+    package var failures: Int { failureCount.load(ordering: .relaxed) }
+
+    /// Counts one exit or failed start.
+    package func countFailure() { failureCount.add(1, ordering: .relaxed) }
 
     /// True once any health check passed since piloto started (readiness stops saying `starting`).
     package var wasReadyOnce: Bool { state.withLock { $0.everReady } }
