@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLinuxEvents", path: "Sources/CLinuxEvents"),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        // glibc's posix_spawn `_np` extensions (chdir, closefrom), for the backends piloto runs.
+        .systemLibrary(name: "CProcessSpawn", path: "Sources/CProcessSpawn"),
 
         // Config depends on nothing of ours; libyaml's types never leave it.
         .target(
@@ -48,7 +50,7 @@ let package = Package(
         // The application on top of the core: routing, features, auth, sessions, dashboard, realtime,
         // Redis adapters and server assembly from the config.
         .target(
-            name: "PilotoRuntime", dependencies: ["PilotoConfig", "PilotoHTTPCore", "CLinuxEvents", "CCrypt"],
+            name: "PilotoRuntime", dependencies: ["PilotoConfig", "PilotoHTTPCore", "CLinuxEvents", "CCrypt", "CProcessSpawn"],
             path: "Sources/Runtime",
             // Core is its own target; the dashboard's .js/.css sources are embedded by DashboardAssets.swift
             // (scripts/embed-dashboard-assets).

@@ -66,12 +66,15 @@ enum ServeCommand {
             stderr.write("piloto: \(error.message)\n")
             return ExitCode.usage
         }
+        // `run:` backends: their status feeds readiness; they start once the server is built.
+        let backends = BackendSupervisor(
+            config: config, configDirectory: PathResolution.resolve(Self.absolute(path) + "/..", against: "/"), logger: logger)
         let server: Server
         let sessionStore = AuthWiring.makeSessionStore(config: config, redis: redis, logger: logger)
         let devMode = parsed.switches.contains("--dev")
         do {
             server = try Server(
-                config: config, port: port, logger: logger, devMode: devMode,
+                config: config, port: port, logger: logger, devMode: devMode, backends: backends.directory,
                 makeResponders: { link in
                     redis?.registerHealth(on: link)
                     return AuthWiring.responders(link: link, store: sessionStore, environment: environment)
@@ -91,6 +94,12 @@ enum ServeCommand {
             stderr.write("piloto: \(error.message)\n")
             return ExitCode.usage
         }
+        // Backends start before the server accepts traffic (readiness says `starting` until each
+        // passed its health check). One that cannot start never stops piloto: one line on stderr
+        // here, an error in the log each attempt, retries in the background, readiness `degraded`.
+        for failure in backends.start() {
+            stderr.write("piloto: backend \(failure.name) cannot start: \(failure.error.message) (serving without it, retrying)\n")
+        }
         let terminated = DispatchSemaphore(value: 0)
         let sources = SignalHandling.onTermination {
             server.beginShutdown()
@@ -100,6 +109,7 @@ enum ServeCommand {
             try server.start()
         } catch {
             logger.log(.error, "boot failed: \(error.message)")
+            backends.stop(deadline: SystemClock().nowMilliseconds() + 2000)
             logger.close()
             stderr.write("piloto: \(error.message)\n")
             return ExitCode.checkFailed
@@ -112,9 +122,10 @@ enum ServeCommand {
                 ("health", .string(config.healthPath ?? "")), ("readiness", .string(config.readinessPath ?? "")),
             ])
         terminated.wait()
-        let grace = config.server.shutdownGrace.milliseconds
-        // Leave a little of the grace period for the last log lines and the exit itself.
-        let drained = server.waitUntilStopped(timeoutMilliseconds: max(100, grace - 250))
+        // Drain first (proxied requests in flight need their backend), then stop the backends;
+        // a little of the grace period is left for the last log lines and the exit itself.
+        let (drained, _) = server.drainThenStop(
+            backends: backends, graceMilliseconds: config.server.shutdownGrace.milliseconds)
         logger.log(
             drained ? .info : .warning,
             drained ? "shutdown complete" : "shutdown grace period over: closing remaining connections")
@@ -122,5 +133,10 @@ enum ServeCommand {
         logger.close()
         withExtendedLifetime(sources) {}
         return ExitCode.success
+    }
+
+    /// The config path made absolute (relative to the current directory), as the loader does.
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

@@ -75,6 +75,8 @@ package enum ConfigLoader {
             }
         }
 
+        // Before interpolation: which variable the identity key comes from (ModelBuilder+Backends.swift).
+        let identityKeyVariable = ModelBuilder.identityKeyVariable(overlay: overlay, document: document)
         var interpolator = Interpolator(file: sourceName, variables: variables, source: yaml)
         document.pairs = document.pairs.map { pair in
             guard pair.key.text != "environments" else { return pair }
@@ -94,10 +96,11 @@ package enum ConfigLoader {
         let typed = checker.checkRoot(document, partial: false)
         diagnostics += checker.diagnostics
 
-        let built: (config: PilotoConfig, routeIndices: [Int])
+        var built: (config: PilotoConfig, routeIndices: [Int])
         do {
             built = try ModelBuilder(sourceName: sourceName, baseDirectory: baseDirectory)
                 .build(typed, environment: environment, environmentNames: checker.environmentNames)
+            built.config.sessions.identityKeyVariable = identityKeyVariable
         } catch {
             diagnostics.append(Diagnostic(
                 severity: .error, file: sourceName, line: 1, column: 1, message: "internal error (a bug in piloto): \(error)"))

@@ -46,22 +46,27 @@ package final class Server: Sendable {
     /// - Parameter makeResponders: builds the custom route handlers from the server's shared parts
     ///   (state, metrics, logger, delivery to upgraded connections), keyed by route path.
     /// - Parameter devMode: `serve --dev` (CSRF also accepts loopback `http` origins).
+    /// - Parameter backends: the `run:` backends' status (`BackendSupervisor.directory`): readiness
+    ///   is `starting` until each was healthy once, then `degraded` while one is down.
     package init(
         config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger, devMode: Bool = false,
-        clock: any MonotonicClock = SystemClock(), makeResponders: (ServerLink) -> [String: any Responder]
+        clock: any MonotonicClock = SystemClock(), backends: BackendDirectory = .empty,
+        makeResponders: (ServerLink) -> [String: any Responder]
     ) throws(ServerError) {
         self.config = config
         self.logger = logger
         let configured = config.server.workers
         let workers = configured > 0 ? configured : CPUAffinity.usableCPUs()
         let state = ServerState()
+        if !backends.entries.isEmpty { state.addDegradedSource { backends.degradedReason } }
         let metrics = MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: workers)
-        let link = ServerLink(config: config, state: state, metrics: metrics, logger: logger, loopCount: workers)
+        let link = ServerLink(
+            config: config, state: state, metrics: metrics, logger: logger, loopCount: workers, backends: backends)
         self.link = link
         do {
             router = try Router(
                 config: config, state: state, metrics: metrics, logger: logger, responders: makeResponders(link),
-                devMode: devMode)
+                devMode: devMode, backends: backends)
         } catch {
             throw .router(error)
         }

@@ -11,13 +11,19 @@ package final class ServerLink: Sendable {
     package let logger: Logger
     /// How many event loops serve connections (per-loop state such as proxy pools is sized by it).
     package let loopCount: Int
+    /// The `run:` backends' live status by name (`health(named:)?.isReady`), for the proxy.
+    package let backends: BackendDirectory
     private let server = Mutex<WeakServer>(WeakServer())
 
     private struct WeakServer { weak var value: Server? }
 
-    init(config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger, loopCount: Int) {
+    init(
+        config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger, loopCount: Int,
+        backends: BackendDirectory = .empty
+    ) {
         self.loopCount = loopCount
         self.config = config
+        self.backends = backends
         self.state = state
         self.metrics = metrics
         self.logger = logger

@@ -33,9 +33,17 @@ struct InitCommandTests {
         let frontend = try #require(config.build.frontend)
         #expect(frontend.path.asWritten == "frontend" && frontend.output == "build/web" && frontend.node == "22")
         #expect(frontend.install == "npm ci")
-        #expect(config.routes.map(\.path) == ["/api/health", "/api/auth", "/api/dashboard", "/ws", "/static", "/"])
-        #expect(text.contains("#     run: [uvicorn, app.main:api, --host, 127.0.0.1, --port, \"8000\"]"))
-        #expect(text.contains("#   upstream: api"))
+        #expect(config.routes.map(\.path) == ["/api/health", "/api/auth", "/api/dashboard", "/ws", "/api", "/static", "/"])
+        #expect(config.backends.map(\.name) == ["api"])
+        #expect(config.backends.first?.run == ["uvicorn", "app.main:api", "--host", "127.0.0.1", "--port", "8000"])
+        #expect(config.build.backend?.path.asWritten == "backend")
+        guard case .proxy(let proxy)? = config.routes.first(where: { $0.path == "/api" })?.handler else {
+            Issue.record("no /api proxy route")
+            return
+        }
+        #expect(proxy.upstream == "api" && proxy.identity == .signed)
+        #expect(config.sessions.identityKeyVariable == "PILOTO_IDENTITY_KEY")
+        #expect(text.contains("\nbackends: ") && !text.contains("# backends:"))
         // The seed's choices.
         #expect(config.service.region == "southamerica-east1")
         #expect(config.scaling.minInstances == 0 && config.scaling.cpu == .cores(1) && config.scaling.memory == .mebibytes(512))

@@ -7,7 +7,10 @@ import Testing
     /// Every optional section present and every handler once, so every decode branch runs.
     static let everything = """
         service: {name: app, domain: app.example.com, image: r-docker.pkg.dev/p/r/app:1}
-        build: {frontend: {path: web}, piloto: {git: "https://example.com/piloto.git", ref: v1}}
+        build: {frontend: {path: web}, piloto: {git: "https://example.com/piloto.git", ref: v1}, backend: {path: api}}
+        backends:
+          api: {port: 8000, run: [uvicorn, app.main:app], dir: api, health: /healthz, env: {A: b}}
+          side: {port: 8001, image: "r-docker.pkg.dev/p/r/api:1", cpu: 1, memory: 512Mi, secrets: {DB: {secret: db, version: "1"}}}
         network: {vpc: default}
         secrets: {DB: {secret: db, version: "1"}}
         env: {A: b}

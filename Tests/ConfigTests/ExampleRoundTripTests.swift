@@ -107,6 +107,20 @@ struct ExampleRoundTripTests {
         expected.scaling.maxInstances = 1  // memory sessions: one instance, so no split-session warning
         expected.routes.insert(
             Route(path: "/api/metrics", handler: .metrics(MetricsRoute(allowRemote: false)), authRequired: false), at: 3)
+        // The demo's FastAPI backend (issue 11): run by piloto, built into the image, behind a signed identity.
+        expected.routes.insert(
+            Route(path: "/api/clientes", handler: .proxy(ProxyRoute(upstream: "api", identity: .signed)), authRequired: true), at: 4)
+        expected.build.backend = BackendBuild(
+            path: ConfigPath(asWritten: "backend", resolved: "/app/backend"), python: "3.12",
+            install: "pip install --no-cache-dir -r requirements.txt")
+        expected.sessions.identityKey = "dev-only-identity-key-not-for-production"
+        expected.sessions.identityKeyVariable = "PILOTO_IDENTITY_KEY"
+        expected.secrets.append(SecretRef(envName: "PILOTO_IDENTITY_KEY", secret: "identity-key", version: "1"))
+        expected.backends = [
+            Backend(
+                name: "api", port: 8000, run: ["uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "8000"],
+                dir: ConfigPath(asWritten: "backend", resolved: "/app/backend"), health: "/healthz")
+        ]
         #expect(loaded.config == expected)
     }
 

@@ -14,7 +14,9 @@ enum InitTemplate {
             "users.txt: one line per login, made by `piloto passwd LOGIN >> users.txt`",
         ]
         if project.backend != nil {
-            items.append("routes /api and backends: commented out until piloto's backends: support (issue 11) is in this build")
+            items.append(
+                "secrets.PILOTO_IDENTITY_KEY: create the Secret Manager secret identity-key (`openssl rand -base64 32`); "
+                    + "the written fallback key is for local development only")
         }
         if project.backend?.app == nil, project.backend != nil {
             items.append("the backend's ASGI app (module:variable): no `NAME = FastAPI(` found")
@@ -62,6 +64,15 @@ enum InitTemplate {
 
                 """
         }
+        if let backend = project.backend {
+            out += """
+                  backend:                               # the run: backend's Python, built into the image
+                    path: \(backend.path)
+                    python: "3.12"
+                    install: pip install --no-cache-dir -r requirements.txt
+
+                """
+        }
         out += """
 
             server:
@@ -86,6 +97,16 @@ enum InitTemplate {
               ttl: 7d
               users_file: users.txt                  # FILL IN: `piloto passwd LOGIN >> users.txt`
 
+            """
+        if project.backend != nil {
+            out += """
+                  # HS256 key of the X-Piloto-Assertion JWT the backend verifies (identity: signed). Deployed, it
+                  # comes from secrets: below; the fallback is for local development only.
+                  identity_key: ${PILOTO_IDENTITY_KEY:-dev-only-identity-key-not-for-production}
+
+                """
+        }
+        out += """
             routes:                                  # first matching prefix wins
               - path: /api/health
                 handler: health
@@ -103,12 +124,11 @@ enum InitTemplate {
             """
         if let backend = project.backend {
             out += """
-                  # The backend (detected: \(backend.manifest) in \(backend.path)). Uncomment once this piloto
-                  # build has `backends:` (issue 11); until then `piloto validate` rejects these keys.
-                  # - path: /api
-                  #   handler: proxy
-                  #   upstream: api
-                  #   auth: required
+                  - path: /api                           # the backend (detected: \(backend.manifest) in \(backend.path))
+                    handler: proxy                       # after piloto's own /api routes: the first prefix wins
+                    upstream: api
+                    auth: required                       # 401 from piloto; the backend is not called
+                    identity: signed                     # X-Piloto-Assertion: a 60 s JWT naming the user
 
                 """
         }
@@ -152,12 +172,17 @@ enum InitTemplate {
             let app = backend.app ?? "FILL_IN.module:app"
             out += """
 
-                # backends:                              # uncomment with the /api route above (issue 11)
-                #   api:
-                #     port: 8000
-                #     run: [uvicorn, \(app), --host, 127.0.0.1, --port, "8000"]
-                #     dir: \(backend.path)
-                #     health: /healthz
+                secrets:
+                  PILOTO_IDENTITY_KEY:                   # FILL IN: sessions.identity_key in production
+                    secret: identity-key
+                    version: "1"
+
+                backends:                                # processes behind proxy routes, by name
+                  api:
+                    port: 8000                           # loopback only
+                    run: [uvicorn, \(app), --host, 127.0.0.1, --port, "8000"]   # piloto starts and supervises it
+                    dir: \(backend.path)
+                    health: /healthz                     # FILL IN: a GET answering 2xx when the backend is ready
 
                 """
         }

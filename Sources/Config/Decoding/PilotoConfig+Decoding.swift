@@ -36,8 +36,11 @@ package struct ModelBuilder {
         // Overlays are merged into the document before typing; their names come from the checker.
         try root.decodedElsewhere("environments")
         var routes: [(index: Int, route: Route)] = []
+        var unwrittenIdentity: [Int] = []  // proxy routes whose `identity:` default depends on the rest
         for item in try root.routes("routes") {
-            if let route = try route(item.reader) { routes.append((item.index, route)) }
+            guard let route = try route(item.reader) else { continue }
+            if route.handler.kind == .proxy && item.reader.values["identity"] == nil { unwrittenIdentity.append(routes.count) }
+            routes.append((item.index, route))
         }
         var secrets: [SecretRef] = []
         for entry in try root.sectionEntries("secrets") {
@@ -59,6 +62,7 @@ package struct ModelBuilder {
             environmentNames: environmentNames,
             realtime: try realtime(root.section("realtime")))
         try addEdge(root, to: &config)  // ModelBuilder+Edge.swift
+        try addBackends(root, to: &config, unwrittenIdentity: unwrittenIdentity)  // ModelBuilder+Backends.swift
         return (config, routes.map(\.index))
     }
 
@@ -143,8 +147,8 @@ package struct ModelBuilder {
             guard let root = try s.read("root", as: String?.self) else { return nil }
             handler = .spa(SPARoute(root: path(root), index: try s.read("index")))
         case .proxy:
-            guard let upstream = try s.read("upstream", as: String?.self) else { return nil }
-            handler = .proxy(ProxyRoute(upstream: upstream, timeout: try s.read("timeout")))
+            guard let proxy = try proxyRoute(s) else { return nil }  // ModelBuilder+Backends.swift
+            handler = .proxy(proxy)
         }
         return Route(path: routePath, handler: handler, authRequired: try s.read("auth", as: String.self) == "required")
     }

@@ -15,15 +15,15 @@ package struct Backend: Sendable, Equatable {
     package var env: [EnvVar]
     /// `image:`: a Cloud Run sidecar container instead of a child process (issue 12).
     package var image: String?
-    /// Sidecar resources (`cpu`, `memory`), nil: Cloud Run's defaults.
-    package var cpu: String?
+    /// Sidecar resources (`cpu`, `memory`), nil: Cloud Run's defaults (1 CPU, 512Mi).
+    package var cpu: CPU?
     package var memory: ByteSize?
     /// Sidecar secrets, in the shape of the top-level `secrets:`.
     package var secrets: [SecretRef]
 
     package init(
         name: String, port: Int, run: [String] = [], dir: ConfigPath? = nil, health: String? = nil, env: [EnvVar] = [],
-        image: String? = nil, cpu: String? = nil, memory: ByteSize? = nil, secrets: [SecretRef] = []
+        image: String? = nil, cpu: CPU? = nil, memory: ByteSize? = nil, secrets: [SecretRef] = []
     ) {
         self.name = name
         self.port = port
@@ -53,5 +53,28 @@ package struct UpstreamAddress: Sendable, Equatable, Hashable {
         self.port = port
         self.basePath = basePath
         self.label = label
+    }
+}
+
+extension Backend {
+    /// True for a backend piloto starts and supervises (`run:`), false for a sidecar or an outside service.
+    package var isRun: Bool { !run.isEmpty }
+    /// True for a Cloud Run sidecar container (`image:`).
+    package var isSidecar: Bool { image != nil }
+}
+
+/// `build.backend:` — the Python project of the `run:` backends, built into the image (issue 12).
+package struct BackendBuild: Sendable, Equatable {
+    /// The Python project folder (holding `requirements.txt`), relative to the config file.
+    package var path: ConfigPath
+    /// Python version of the backend and runtime stages, e.g. `3.12` → `python:3.12-slim-bookworm`.
+    package var python: String
+    /// Install command, run in `path` with the virtual environment's `pip` first on PATH.
+    package var install: String
+
+    package init(path: ConfigPath, python: String, install: String) {
+        self.path = path
+        self.python = python
+        self.install = install
     }
 }

@@ -79,6 +79,8 @@ package struct BuildConfig: Sendable, Equatable {
     package var frontend: FrontendBuild?
     /// Where the build stage gets piloto's sources; nil: the build context itself (piloto's repo).
     package var piloto: PilotoSource?
+    /// The Python build of the `run:` backends; nil when none is built into the image.
+    package var backend: BackendBuild? = nil
 
     package init(swift: String, frontend: FrontendBuild?, piloto: PilotoSource? = nil) {
         self.swift = swift

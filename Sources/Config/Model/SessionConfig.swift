@@ -56,6 +56,9 @@ package struct SessionsConfig: Sendable, Equatable {
     package var maxSessions: Int
     /// HS256 key (its UTF-8 bytes, at least 32) shared with backends for `identity: signed`; nil: none.
     package var identityKey: String?
+    /// The environment variable `identity_key` was written as (`${NAME}` or `${NAME:-…}`), so the
+    /// generator can hand the same Secret Manager secret to sidecars; nil when written literally.
+    package var identityKeyVariable: String? = nil
 
     package init(store: Store, redisURL: String, ttl: TimeSpan, usersFile: ConfigPath?, maxSessions: Int) {
         self.store = store

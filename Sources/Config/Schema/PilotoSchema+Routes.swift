@@ -24,8 +24,6 @@ extension PilotoSchema {
             "cache", .cachePolicy, .defaulted("no-cache"), handlers: [.staticFiles],
             "`immutable` (content-hashed names: one year), `no-cache` (revalidate with ETag) or a duration (max-age)."),
         KeySpec("index", .string, .defaulted("index.html"), handlers: [.spa], "Document served for page navigations that match no file."),
-        KeySpec("upstream", .string, .required, example: "http://127.0.0.1:9000", handlers: [.proxy], "`http://host:port[/base]` of the backend."),
-        KeySpec("timeout", .duration, .defaulted("30s"), handlers: [.proxy], "Upstream response timeout."),
         KeySpec("allow_remote", .boolean, .defaulted("false"), handlers: [.metrics], "false: only loopback clients get an answer."),
-    ]
+    ] + proxyRouteKeys
 }

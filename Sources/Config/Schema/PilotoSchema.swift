@@ -14,6 +14,7 @@ package enum PilotoSchema {
             "routes", .routes(routeKeys), .required,
             "Ordered prefix routes; the first whose prefix matches the request path wins (on a segment "
                 + "boundary: `/api` matches `/api/x`, not `/apix`)."),
+        KeySpec("backends", .map(keyLabel: "NAME", value: .section(backendKeys)), .implied, backendsSummary),
         KeySpec(
             "env", .map(keyLabel: "NAME", value: .string), .implied, example: "LOG_LEVEL: info",
             "Plain environment variables for the container. Values are taken as written (numbers and booleans "
@@ -94,6 +95,10 @@ package enum PilotoSchema {
         KeySpec("swift", .string, .defaulted("6.1"), "Swift toolchain of the build image (`swift:VERSION-bookworm`)."),
         KeySpec("frontend", .section(frontend), .optional, "The SPA's Node build; absent when there is no frontend."),
         KeySpec(
+            "backend", .section(backendBuild), .optional,
+            "The Python build of the `run:` backends (a virtual environment in the image, the runtime stage on "
+                + "`python:VERSION-slim-bookworm`); absent when no backend is built into the image."),
+        KeySpec(
             "piloto", .section(pilotoSource), .optional,
             "Where the build stage gets piloto's sources: `{git, ref}` (cloned at a tag or commit) or `{path}` (a vendored copy or submodule in the build context). Absent: the build context is piloto's own repository (`path: .`)."),
     ]
@@ -125,6 +130,7 @@ package enum PilotoSchema {
             "Time from SIGTERM to exit; must stay below Cloud Run's 10 s before SIGKILL."),
         KeySpec("access_log", .boolean, .defaulted("false"), "Per-request log lines (Cloud Run already logs every request)."),
         KeySpec("workers", .integer(0...256), .defaulted("0"), "Event-loop threads; 0 means one per CPU core."),
+        trustedHops,
         KeySpec("limits", .section(limits), .implied, "Every limit on what a client controls."),
         KeySpec(
             "headers", .map(keyLabel: "Header-Name", value: .string), .implied,
@@ -173,6 +179,7 @@ package enum PilotoSchema {
             "users_file", .string, .optional, example: "users.txt",
             "One `login:crypt-hash` a line (made by `piloto passwd LOGIN`), relative to the config file."),
         KeySpec("max_sessions", .integer(1...10_000_000), .defaulted("10000"), "Live sessions per instance; the oldest are evicted."),
+        identityKey,
     ]
 
     static let secretKeys: [KeySpec] = [

@@ -28,10 +28,7 @@ extension Validator {
                         "a 'spa' route must be the last route: its index.html fallback would hide every route after it")
                 }
             case .proxy(let proxy):
-                if !Self.isUpstream(proxy.upstream) {
-                    report(.error, at: Self.routePath(index, "upstream"),
-                        "invalid upstream '\(proxy.upstream)': expected http://host:port[/base]")
-                }
+                checkProxyRoute(proxy, index: index)  // Validator+Backends.swift
             case .websocket(let ws):
                 for (i, origin) in ws.origins.enumerated() where !Self.isOrigin(origin) {
                     report(.error, at: Self.routePath(index, "origins") + "[\(i)]",

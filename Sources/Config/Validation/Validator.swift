@@ -59,6 +59,8 @@ struct Validator {
         checkBuild()
         checkPilotoSource()
         checkEdge()  // Validator+Edge.swift
+        checkBackends()  // Validator+Backends.swift
+        checkIdentityKey()
         checkCostCeiling()
     }
 

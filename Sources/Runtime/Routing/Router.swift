@@ -45,6 +45,8 @@ package final class Router: Sendable {
     private let health: HealthResponder
     private let notFound: PrebuiltResponse
     private let csrf: CSRFPolicy
+    /// The `run:` backends' status: readiness is `starting` until each was healthy once.
+    private let backends: BackendDirectory
 
     /// Route patterns in order, for metric labels.
     package var patterns: [String] { entries.map(\.route.path) }
@@ -54,7 +56,8 @@ package final class Router: Sendable {
     /// - Parameter devMode: `serve --dev`; also accepts loopback `http` origins (`CSRFPolicy`).
     package init(
         config: PilotoConfig, state: ServerState, metrics: MetricsRegistry? = nil, loopCount: Int = 1,
-        logger: Logger?, responders: [String: any Responder] = [:], devMode: Bool = false
+        logger: Logger?, responders: [String: any Responder] = [:], devMode: Bool = false,
+        backends: BackendDirectory = .empty
     ) throws(RouterError) {
         let extra = config.server.headers.map { ($0.name, $0.value) }
         var entries: [Entry] = []
@@ -89,6 +92,7 @@ package final class Router: Sendable {
         }
         self.entries = entries
         self.state = state
+        self.backends = backends
         csrf = CSRFPolicy(serviceOrigin: config.service.origin, devMode: devMode)
         health = HealthResponder(extraHeaders: extra)
         let notFoundBody = HTTPError(.notFound).response
@@ -155,7 +159,9 @@ package final class Router: Sendable {
             guard isRead else { throw Self.readOnly }
             return request.path == liveness
                 ? health.liveness(includeBody: includeBody)
-                : health.readiness(draining: state.draining, degradedReason: state.degradedReason, includeBody: includeBody)
+                : health.readiness(
+                    draining: state.draining, startingReason: backends.startingReason, degradedReason: state.degradedReason,
+                    includeBody: includeBody)
         case .metrics(let allowRemote):
             // Metrics reveal traffic: only loopback (a sidecar or `kubectl port-forward`) unless configured.
             guard allowRemote || request.remote.isLoopback else { throw HTTPError(.notFound) }
