@@ -35,8 +35,9 @@ extension PilotoSchema {
         KeySpec("memory", .byteSize, .optional, example: "512Mi", "Sidecar memory limit (`image:` only)."),
         KeySpec(
             "secrets", .map(keyLabel: "NAME", value: .section(secretKeys)), .implied,
-            "Secret Manager variables for this backend only, in the shape of the top-level `secrets:` (a sidecar's "
-                + "`secretKeyRef`s; for a `run:` backend, name them in the top-level `secrets:` instead)."),
+            "Secret Manager variables for this backend, in the shape of the top-level `secrets:`: on the sidecar's "
+                + "container only for an `image:` backend (piloto's container does not get them); in piloto's container "
+                + "for a `run:` backend, whose process inherits them."),
     ]
 
     static let backendBuild: [KeySpec] = [

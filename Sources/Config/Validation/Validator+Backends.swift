@@ -76,6 +76,17 @@ extension Validator {
                 "image: backend '\(backend.name)' needs health: piloto waits for it (container-dependencies), which "
                     + "needs a startup probe on its health path")
         }
+        let signed = config.routes.contains { route in
+            if case .proxy(let proxy) = route.handler { return proxy.upstream == backend.name && proxy.identity == .signed }
+            return false
+        }
+        let keyFromSecret = config.sessions.identityKeyVariable.map { name in config.secrets.contains { $0.envName == name } }
+        if signed, config.sessions.identityKey != nil, keyFromSecret != true {
+            report(.warning, at: "sessions.identity_key",
+                "image: backend '\(backend.name)' must verify identity: signed assertions, but sessions.identity_key is not "
+                    + "read from secrets:, so its container cannot be given the key: write identity_key: ${NAME} and "
+                    + "add NAME to secrets:")
+        }
         if let cpu = backend.cpu, cpu.millicores < 80 || cpu > .cores(8) {
             report(.error, at: "\(base).cpu", "a container's CPU must be 0.08…8 on Cloud Run, found \(cpu.kubernetesQuantity)")
         }
