@@ -197,6 +197,26 @@ extension Validator {
         }
     }
 
+    /// A route whose whole prefix an earlier route already matches is never reached (first prefix
+    /// wins): e.g. a `websocket: true` proxy route under an earlier piloto `/ws` or `/api` route.
+    mutating func checkShadowedRoutes() {
+        let routes = config.routes
+        for (position, route) in routes.enumerated() where Self.isRoutePath(route.path) {
+            guard let earlier = routes[..<position].firstIndex(where: { $0.path != route.path && $0.matches(route.path) }),
+                routes[earlier].handler.kind != .spa  // a misplaced spa route is already an error
+            else { continue }
+            let index = position < routeIndices.count ? routeIndices[position] : position
+            let earlierIndex = earlier < routeIndices.count ? routeIndices[earlier] : earlier
+            let mark = sourceMap.value(Self.routePath(earlierIndex, "path"))
+            let note = Diagnostic(
+                severity: .note, file: file, line: mark.line, column: mark.column,
+                message: "'\(routes[earlier].path)' matches first here")
+            report(.warning, at: Self.routePath(index, "path"),
+                "route '\(route.path)' is never reached: the earlier route '\(routes[earlier].path)' matches every path "
+                    + "under it (the first matching prefix wins); move it above", notes: [note])
+        }
+    }
+
     mutating func checkIdentityKey() {
         guard let key = config.sessions.identityKey else { return }
         let bytes = key.utf8.count
