@@ -95,6 +95,7 @@ extension PilotoSchema {
     static let identityKey = KeySpec(
         "identity_key", .string, .optional, example: "${PILOTO_IDENTITY_KEY}",
         "HS256 key for `identity: signed`, used as its UTF-8 bytes (at least 32), shared with the backends that "
-            + "verify `X-Piloto-Assertion`. Write it as `${VAR}` and fill VAR from `secrets:`: `generate` then gives "
-            + "that secret to piloto and to every sidecar.")
+            + "verify `X-Piloto-Assertion`. Write it as `${VAR}` and fill VAR from `secrets:`: `generate` then also "
+            + "gives that secret to every sidecar behind an `identity: signed` route (as `PILOTO_IDENTITY_KEY`, with "
+            + "`PILOTO_SERVICE_NAME`, the JWT's `aud`).")
 }
