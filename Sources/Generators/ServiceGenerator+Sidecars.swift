@@ -12,9 +12,6 @@ import PilotoConfig
 extension ServiceGenerator {
     /// The ingress container's name when there are sidecars (the dependency annotation names it).
     static let ingressName = "piloto"
-    /// What the backend reads to verify `X-Piloto-Assertion` (docs/proxy.md): the key and the `aud`.
-    static let identityKeyVariable = "PILOTO_IDENTITY_KEY"
-    static let serviceNameVariable = "PILOTO_SERVICE_NAME"
 
     static func sidecars(_ config: PilotoConfig) -> [Backend] { config.backends.filter(\.isSidecar) }
 
@@ -91,23 +88,15 @@ extension ServiceGenerator {
         }
         for variable in backend.env { plain(variable.name, variable.value) }
         for ref in backend.secrets { secret(ref.envName, ref) }
-        if signsFor(backend, config: config) {
-            plain(serviceNameVariable, config.service.name)
+        if config.signsFor(backend) {  // Backend+Environment.swift
+            plain(Backend.serviceNameVariable, config.service.name)
             if let variable = config.sessions.identityKeyVariable,
                 let ref = config.secrets.first(where: { $0.envName == variable })
             {
-                secret(identityKeyVariable, ref)
+                secret(Backend.identityKeyVariable, ref)
             }
         }
         return items
-    }
-
-    /// True when some `identity: signed` proxy route sends requests to `backend`.
-    static func signsFor(_ backend: Backend, config: PilotoConfig) -> Bool {
-        config.routes.contains { route in
-            guard case .proxy(let proxy) = route.handler else { return false }
-            return proxy.upstream == backend.name && proxy.identity == .signed
-        }
     }
 
     /// One `valueFrom.secretKeyRef` item (`key` is the secret's version).

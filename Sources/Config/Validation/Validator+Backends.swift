@@ -76,10 +76,7 @@ extension Validator {
                 "image: backend '\(backend.name)' needs health: piloto waits for it (container-dependencies), which "
                     + "needs a startup probe on its health path")
         }
-        let signed = config.routes.contains { route in
-            if case .proxy(let proxy) = route.handler { return proxy.upstream == backend.name && proxy.identity == .signed }
-            return false
-        }
+        let signed = config.signsFor(backend)
         let keyFromSecret = config.sessions.identityKeyVariable.map { name in config.secrets.contains { $0.envName == name } }
         if signed, config.sessions.identityKey != nil, keyFromSecret != true {
             report(.warning, at: "sessions.identity_key",
