@@ -36,7 +36,7 @@ package enum DeployReadmeGenerator {
         let project = config.service.project ?? "PROJECT"
         let region = config.service.region
         var apis = ["run.googleapis.com", "artifactregistry.googleapis.com", "cloudbuild.googleapis.com"]
-        if !config.secrets.isEmpty { apis.append("secretmanager.googleapis.com") }
+        if !DeployFacts.secrets(config).isEmpty { apis.append("secretmanager.googleapis.com") }
         if !DeployFacts.alertPolicies(config).isEmpty { apis.append("monitoring.googleapis.com") }
         var out = """
             ## One-time setup
@@ -101,16 +101,17 @@ package enum DeployReadmeGenerator {
 
     /// Step 4: one `secrets create` and one accessor binding per secret of `secrets:`.
     static func secretsStep(_ config: PilotoConfig, project: String) -> String {
-        guard !config.secrets.isEmpty else {
+        let secrets = DeployFacts.secrets(config)  // with the backends' (ServiceGenerator+Sidecars.swift)
+        guard !secrets.isEmpty else {
             return "\n4. Secrets: none configured (`secrets:` is empty).\n"
         }
         var names: [String] = []
-        for secret in config.secrets where !names.contains(secret.secret) { names.append(secret.secret) }
+        for secret in secrets where !names.contains(secret.secret) { names.append(secret.secret) }
         let commands = names.map { name in
             "printf '%s' \"$VALUE\" | gcloud secrets create \(name) --data-file=- --replication-policy=automatic --project=\(project)\n"
                 + "   gcloud secrets add-iam-policy-binding \(name) --member=serviceAccount:$RUNTIME_SA --role=roles/secretmanager.secretAccessor --project=\(project)"
         }
-        let pinned = config.secrets.map { "`\($0.envName)` ← `\($0.secret)` version `\($0.version)`" }
+        let pinned = secrets.map { "`\($0.envName)` ← `\($0.secret)` version `\($0.version)`" }
         return """
 
             4. Create each secret (set `VALUE` first; the first version is `1`) and let the service read it.

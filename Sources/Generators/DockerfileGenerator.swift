@@ -25,6 +25,7 @@ package enum DockerfileGenerator {
         if let frontend = config.build.frontend {
             out += frontendStage(frontend, debian: debian)
         }
+        out += backendStage(config, debian: debian)  // DockerfileGenerator+Backend.swift
         out += swiftStage(config, debian: debian)
         out += runtimeStage(config, debian: debian)
         return Artifact(path: "Dockerfile", contents: out)
@@ -122,13 +123,11 @@ package enum DockerfileGenerator {
     // MARK: Stage 3: the runtime
 
     private static func runtimeStage(_ config: PilotoConfig, debian: String) -> String {
+        let base = runtimeBase(config, debian: debian)  // DockerfileGenerator+Backend.swift
         var out = """
 
-            # Runtime stage: debian:\(debian)-slim with nothing installed. The binary needs only glibc and
-            # libstdc++6, both in the base image; piloto makes no TLS connections, so no ca-certificates.
-            # Why not distroless cc: same libraries, ~50 MB smaller, but tools/image_check rebuilds this
-            # stage from Debian's own packages with debootstrap, which a distroless image is not.
-            FROM debian:\(debian)-slim
+            \(base.comment)
+            FROM \(base.image)
             RUN groupadd --system --gid \(runtimeUID) piloto \\
                 && useradd --system --uid \(runtimeUID) --gid \(runtimeUID) --no-create-home \\
                     --shell /usr/sbin/nologin piloto
@@ -137,6 +136,7 @@ package enum DockerfileGenerator {
 
             """
         out += assetCopies(config)
+        out += backendRuntime(config)
         if let users = config.sessions.usersFile, let source = PathText.safeRelative(users.asWritten) {
             out += "# The users file holds crypt(3) hashes, never passwords; the runtime reads it at boot.\n"
             out += "COPY \(source) \(PathText.join(PilotoConfig.appDirectory, source))\n"

@@ -49,6 +49,7 @@ package enum ServiceGenerator {
             YAMLEntry("run.googleapis.com/execution-environment", .string(scaling.executionEnvironment.rawValue)),
         ]
         entries += networkAnnotations(config)
+        entries += sidecarAnnotations(config)  // ServiceGenerator+Sidecars.swift
         return entries
     }
 
@@ -93,7 +94,7 @@ package enum ServiceGenerator {
                     "at this age (default 300 s would cut each one after 5 minutes; the maximum is 3600 s),",
                     "so clients must reconnect. The original design left this out.",
                 ]),
-            YAMLEntry("containers", .list([.map(container(config))])),
+            YAMLEntry("containers", .list(containers(config))),  // ServiceGenerator+Sidecars.swift
         ]
     }
 
@@ -134,6 +135,7 @@ package enum ServiceGenerator {
                 ])),
             ])
         }
+        items += runBackendSecrets(config)  // ServiceGenerator+Sidecars.swift
         return items
     }
 

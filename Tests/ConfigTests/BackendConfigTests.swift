@@ -140,4 +140,28 @@ import Testing
             #expect(!error.rendered.contains("short-secret-value"))
         }
     }
+
+    @Test func runChildGetsItsEnvThenTheAssertionKeyAndAudience() throws {
+        let config = try Self.load("""
+            sessions: {identity_key: "\(Self.key)"}
+            backends:
+              api: {port: 8000, run: [uvicorn, app.main:app], env: {LOG_LEVEL: debug}}
+              other: {port: 8001, run: [worker], env: {PILOTO_SERVICE_NAME: custom}}
+              quiet: {port: 8002, run: [quiet]}
+            routes:
+              - {path: /health, handler: health}
+              - {path: /api, handler: proxy, upstream: api}
+              - {path: /other, handler: proxy, upstream: other, identity: signed}
+              - {path: /quiet, handler: proxy, upstream: quiet, identity: "off"}
+
+            """).config
+        #expect(config.childEnvironment(for: config.backends[0]) == [
+            EnvVar(name: "LOG_LEVEL", value: "debug"), EnvVar(name: "PILOTO_SERVICE_NAME", value: "app"),
+            EnvVar(name: "PILOTO_IDENTITY_KEY", value: Self.key),
+        ])
+        #expect(config.childEnvironment(for: config.backends[1]) == [
+            EnvVar(name: "PILOTO_SERVICE_NAME", value: "custom"), EnvVar(name: "PILOTO_IDENTITY_KEY", value: Self.key),
+        ])
+        #expect(config.childEnvironment(for: config.backends[2]).isEmpty)
+    }
 }

@@ -28,6 +28,8 @@ enum GenFixtures {
         fixture("overlays-redis", environment: "staging"),
         fixture("overlays-redis", environment: "prod"),
         fixture("edge-cdn"),
+        fixture("backend-run"),  // a run: backend built into the image (issue 12)
+        fixture("backend-sidecar"),  // image: backends as Cloud Run sidecars, with Redis
         // The repo's own config and its committed out/ (the same bytes CI checks with --check).
         Case(name: "repo", environment: nil, folder: repoRoot, expected: repoRoot + "/out"),
         Case(name: "repo", environment: "staging", folder: repoRoot, expected: repoRoot + "/out/staging"),

@@ -35,8 +35,9 @@ extension PilotoSchema {
         KeySpec("memory", .byteSize, .optional, example: "512Mi", "Sidecar memory limit (`image:` only)."),
         KeySpec(
             "secrets", .map(keyLabel: "NAME", value: .section(secretKeys)), .implied,
-            "Secret Manager variables for this backend only, in the shape of the top-level `secrets:` (a sidecar's "
-                + "`secretKeyRef`s; for a `run:` backend, name them in the top-level `secrets:` instead)."),
+            "Secret Manager variables for this backend, in the shape of the top-level `secrets:`: on the sidecar's "
+                + "container only for an `image:` backend (piloto's container does not get them); in piloto's container "
+                + "for a `run:` backend, whose process inherits them."),
     ]
 
     static let backendBuild: [KeySpec] = [
@@ -94,6 +95,7 @@ extension PilotoSchema {
     static let identityKey = KeySpec(
         "identity_key", .string, .optional, example: "${PILOTO_IDENTITY_KEY}",
         "HS256 key for `identity: signed`, used as its UTF-8 bytes (at least 32), shared with the backends that "
-            + "verify `X-Piloto-Assertion`. Write it as `${VAR}` and fill VAR from `secrets:`: `generate` then gives "
-            + "that secret to piloto and to every sidecar.")
+            + "verify `X-Piloto-Assertion`. Write it as `${VAR}` and fill VAR from `secrets:`: `generate` then also "
+            + "gives that secret to every sidecar behind an `identity: signed` route (as `PILOTO_IDENTITY_KEY`, with "
+            + "`PILOTO_SERVICE_NAME`, the JWT's `aud`).")
 }

@@ -139,7 +139,9 @@ package enum PilotoSchema {
 
     static let limits: [KeySpec] = [
         KeySpec("header_bytes", .byteSize, .defaulted("32KiB"), "Request line plus header lines; beyond → 431."),
-        KeySpec("body_bytes", .byteSize, .defaulted("1MiB"), "Request body; beyond → 413."),
+        KeySpec(
+            "body_bytes", .byteSize, .defaulted("1MiB"),
+            "Request body; beyond → 413. A proxy route's `max_body` replaces it on that route."),
         KeySpec("header_timeout", .duration, .defaulted("10s"), "Time to receive a complete request head; beyond → 408."),
         KeySpec("body_timeout", .duration, .defaulted("30s"), "Time to receive the body once the head is read; beyond → 408."),
         KeySpec("idle_timeout", .duration, .defaulted("60s"), "Keep-alive idle time before the connection is closed."),

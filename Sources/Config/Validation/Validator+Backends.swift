@@ -76,6 +76,14 @@ extension Validator {
                 "image: backend '\(backend.name)' needs health: piloto waits for it (container-dependencies), which "
                     + "needs a startup probe on its health path")
         }
+        let signed = config.signsFor(backend)
+        let keyFromSecret = config.sessions.identityKeyVariable.map { name in config.secrets.contains { $0.envName == name } }
+        if signed, config.sessions.identityKey != nil, keyFromSecret != true {
+            report(.warning, at: "sessions.identity_key",
+                "image: backend '\(backend.name)' must verify identity: signed assertions, but sessions.identity_key is not "
+                    + "read from secrets:, so its container cannot be given the key: write identity_key: ${NAME} and "
+                    + "add NAME to secrets:")
+        }
         if let cpu = backend.cpu, cpu.millicores < 80 || cpu > .cores(8) {
             report(.error, at: "\(base).cpu", "a container's CPU must be 0.08…8 on Cloud Run, found \(cpu.kubernetesQuantity)")
         }
@@ -183,6 +191,26 @@ extension Validator {
             }
         default:
             break
+        }
+    }
+
+    /// A route whose whole prefix an earlier route already matches is never reached (first prefix
+    /// wins): e.g. a `websocket: true` proxy route under an earlier piloto `/ws` or `/api` route.
+    mutating func checkShadowedRoutes() {
+        let routes = config.routes
+        for (position, route) in routes.enumerated() where Self.isRoutePath(route.path) {
+            guard let earlier = routes[..<position].firstIndex(where: { $0.path != route.path && $0.matches(route.path) }),
+                routes[earlier].handler.kind != .spa  // a misplaced spa route is already an error
+            else { continue }
+            let index = position < routeIndices.count ? routeIndices[position] : position
+            let earlierIndex = earlier < routeIndices.count ? routeIndices[earlier] : earlier
+            let mark = sourceMap.value(Self.routePath(earlierIndex, "path"))
+            let note = Diagnostic(
+                severity: .note, file: file, line: mark.line, column: mark.column,
+                message: "'\(routes[earlier].path)' matches first here")
+            report(.warning, at: Self.routePath(index, "path"),
+                "route '\(route.path)' is never reached: the earlier route '\(routes[earlier].path)' matches every path "
+                    + "under it (the first matching prefix wins); move it above", notes: [note])
         }
     }
 

@@ -61,6 +61,7 @@ struct Validator {
         checkEdge()  // Validator+Edge.swift
         checkBackends()  // Validator+Backends.swift
         checkIdentityKey()
+        checkShadowedRoutes()
         checkCostCeiling()
     }
 
