@@ -270,8 +270,10 @@ package struct HTTPResponseParser: Sendable {
         _ line: UnsafeBufferPointer<UInt8>
     ) throws(HTTPResponseParseError) -> (HTTPVersion, Int, String) {
         guard line.count >= 12, line[8] == sp else { throw .invalidStatusLine }
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        for k in 0..<5 where line[k] != prefix[k] { throw .invalidStatusLine }
+        // "HTTP/" without building an array per response.
+        guard line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F else {
+            throw .invalidStatusLine
+        }
         guard HTTPChars.isDigit(line[5]), line[6] == 0x2E, HTTPChars.isDigit(line[7]) else { throw .invalidStatusLine }
         let version: HTTPVersion
         switch (line[5], line[7]) {
