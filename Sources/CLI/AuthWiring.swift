@@ -24,8 +24,9 @@ enum AuthWiring {
     /// One `AuthResponder` per auth route, sharing the store, the users file and the rate limits'
     /// hashing pool. The users file is polled every 2 s and re-read on SIGHUP.
     ///
-    /// `trustForwardedFor`: on Cloud Run (`K_SERVICE` is set) the socket peer is Google's front
-    /// end, so per-address login limits use the last `X-Forwarded-For` hop (`ClientAddressPolicy`).
+    /// Client addresses: on Cloud Run (`K_SERVICE` is set) the socket peer is Google's front end, so
+    /// per-address login limits use the `X-Forwarded-For` element `server.trusted_hops` from the
+    /// right (`ClientAddressPolicy`, `ClientIP.resolve`); elsewhere nobody in front is trusted.
     static func responders(
         link: ServerLink, store: (any SessionStore)?, environment: [String: String]
     ) -> [String: any Responder] {
@@ -39,7 +40,7 @@ enum AuthWiring {
         users.startWatching(intervalMilliseconds: 2000)
         users.reloadOnSIGHUP()
         let pool = HashingPool()
-        let addresses = ClientAddressPolicy(trustForwardedFor: environment["K_SERVICE"] != nil)
+        let addresses = ClientAddressPolicy(trustedHops: environment["K_SERVICE"] != nil ? config.server.trustedHops : 0)
         var responders: [String: any Responder] = [:]
         for route in authRoutes {
             responders[route.path] = AuthResponder(

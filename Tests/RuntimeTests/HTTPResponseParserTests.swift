@@ -234,6 +234,7 @@ struct HTTPResponseParserTests {
         ("HTTP/1.1 200 OK\r\n" + String(repeating: "X-A: 1\r\n", count: 11) + "\r\n", .tooManyHeaders),
         ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "b", count: 1100) + "\r\n\r\n", .headTooLarge),
         ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "b", count: 1100), .headTooLarge),
+        (String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 50), .headTooLarge),
     ] as [(String, HTTPResponseParseError)])
     func invalidResponse_rejectedForEverySplit(_ text: String, _ expected: HTTPResponseParseError) {
         for (name, outcome) in H.allSplits(text) {

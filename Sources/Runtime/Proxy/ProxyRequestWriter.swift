@@ -25,17 +25,22 @@ package enum ProxyRequestWriter {
         out.append(0x20)
         out.append(contentsOf: target.utf8)
         out.append(contentsOf: " HTTP/1.1\r\n".utf8)
-        for field in headers {
-            out.append(contentsOf: field.name.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: field.value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
-        }
+        appendFieldLines(headers, to: &out)
         if let contentLength {
             out.append(contentsOf: "Content-Length: \(contentLength)\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
         return out
+    }
+
+    /// `name: value CRLF` per field (shared with `ProxyResponseWriter`).
+    static func appendFieldLines(_ fields: [(name: String, value: String)], to out: inout [UInt8]) {
+        for field in fields {
+            out.append(contentsOf: field.name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: field.value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
     }
 
     /// nil (no Content-Length) for a bodiless GET, HEAD, DELETE, OPTIONS…; a body's length otherwise.

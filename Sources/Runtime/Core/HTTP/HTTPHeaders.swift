@@ -50,7 +50,23 @@ extension StringProtocol {
     package func asciiCaseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
         let a = utf8, b = other.utf8
         guard a.count == b.count else { return false }
+        // Native strings: compare the contiguous bytes (the generic zip below costs several times
+        // more, and header names are compared on every request and response).
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in Self.asciiCaseInsensitiveEquals(x, y) }
+        }
+        if let fast, let result = fast { return result }
         for (x, y) in zip(a, b) where x != y {
+            let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
+            let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
+    }
+
+    private static func asciiCaseInsensitiveEquals(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<a.count where a[i] != b[i] {
+            let x = a[i], y = b[i]
             let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
             let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
             if lx != ly { return false }

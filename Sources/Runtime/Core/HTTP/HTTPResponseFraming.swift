@@ -9,15 +9,17 @@ enum HTTPResponseFramingRules {
         version: HTTPVersion, status: Int, reason: String, headers: HTTPHeaders, toHead: Bool
     ) throws(HTTPResponseParseError) -> HTTPResponseHead {
         // One pass to see which framing-relevant fields exist, so a plain response allocates nothing here.
-        var hasConnection = false, hasLength = false, hasTransferEncoding = false
+        var hasConnection = false, hasTransferEncoding = false
+        var lengths: [String] = []
         for field in headers.fields {
             switch field.name.utf8.count {
             case 10 where field.name.asciiCaseInsensitiveEquals("Connection"): hasConnection = true
-            case 14 where field.name.asciiCaseInsensitiveEquals("Content-Length"): hasLength = true
+            case 14 where field.name.asciiCaseInsensitiveEquals("Content-Length"): lengths.append(field.value)
             case 17 where field.name.asciiCaseInsensitiveEquals("Transfer-Encoding"): hasTransferEncoding = true
             default: break
             }
         }
+        let hasLength = !lengths.isEmpty
         // RFC 9112 §9.3: 1.1 persists unless `Connection: close`; a 1.0 upstream is not reused (we
         // never ask it for keep-alive).
         var keepAlive = version == .http11 && !(hasConnection && headers.containsToken("Connection", "close"))
@@ -51,7 +53,7 @@ enum HTTPResponseFramingRules {
         }
         if hasLength {
             // RFC 9112 §6.3 item 5: differing or invalid values are an unrecoverable error.
-            guard let length = HTTPFieldSyntax.contentLength(headers.values("Content-Length")), length < Int.max else {
+            guard let length = HTTPFieldSyntax.contentLength(lengths), length < Int.max else {
                 throw .invalidContentLength
             }
             return head(length == 0 ? .none : .length(length))

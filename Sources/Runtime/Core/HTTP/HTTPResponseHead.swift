@@ -55,7 +55,8 @@ package enum ParseControl: Sendable, Equatable {
 
 /// Bounds on what an upstream may make the parser hold.
 package struct HTTPResponseParserLimits: Sendable, Equatable {
-    /// Status line plus header lines, CRLFs included; also bounds the trailer section.
+    /// Status line plus header lines, CRLFs included, plus any interim (1xx) heads before them;
+    /// also bounds the trailer section.
     package var maxHeadBytes: Int
     package var maxHeaderCount: Int
     /// A chunk-size line, extensions included.

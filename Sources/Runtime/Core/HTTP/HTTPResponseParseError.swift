@@ -10,7 +10,8 @@ package enum HTTPResponseParseError: Error, Equatable, Sendable {
     case unsupportedVersion
     /// Status code outside 100...599.
     case invalidStatus
-    /// Status line and fields together exceed `maxHeadBytes`, or the trailers do.
+    /// Status line and fields together exceed `maxHeadBytes` (interim 1xx heads before it
+    /// included, so endless `100 Continue`s end too), or the trailers do.
     case headTooLarge
     /// More fields than `maxHeaderCount`.
     case tooManyHeaders

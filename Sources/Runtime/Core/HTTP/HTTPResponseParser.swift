@@ -48,6 +48,9 @@ package struct HTTPResponseParser: Sendable {
     /// A chunk-size or trailer line split across reads.
     private var lineBuffer: [UInt8] = []
     private var trailerBytes = 0
+    /// Bytes of interim (1xx) heads skipped in this exchange: they count against `maxHeadBytes`
+    /// too, so an upstream cannot keep the parser busy forever with `100 Continue`s.
+    private var interimBytes = 0
 
     package init(limits: HTTPResponseParserLimits = .init()) {
         self.limits = limits
@@ -64,6 +67,7 @@ package struct HTTPResponseParser: Sendable {
         requestWasHead = toHead
         state = .head
         receivedAny = false
+        interimBytes = 0
         resetHead()
         lineBuffer.removeAll(keepingCapacity: true)
     }
@@ -136,6 +140,7 @@ package struct HTTPResponseParser: Sendable {
                 }
                 try appendHead(bytes, i..<(lf + 1))
                 i = lf + 1
+                let headSize = headBuffer.count
                 if let head = try completeHeadLine() {
                     if head.status == 101 {
                         state = .upgraded
@@ -144,7 +149,10 @@ package struct HTTPResponseParser: Sendable {
                     }
                     // RFC 9110 §15.2: interim responses (100 Continue, 103 Early Hints) are dropped;
                     // the final response follows on the same connection.
-                    if head.status < 200 { continue }
+                    if head.status < 200 {
+                        interimBytes += headSize
+                        continue
+                    }
                     switch head.framing {
                     case .none: state = .endPending
                     case .length(let length): state = .fixedBody(remaining: length)
@@ -223,7 +231,7 @@ package struct HTTPResponseParser: Sendable {
 
     private mutating func appendHead(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPResponseParseError) {
         headBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
-        if headBuffer.count > limits.maxHeadBytes { throw .headTooLarge }
+        if headBuffer.count + interimBytes > limits.maxHeadBytes { throw .headTooLarge }
     }
 
     /// The line just completed in `headBuffer` (ending in LF): records it, or parses the head when
@@ -262,8 +270,10 @@ package struct HTTPResponseParser: Sendable {
         _ line: UnsafeBufferPointer<UInt8>
     ) throws(HTTPResponseParseError) -> (HTTPVersion, Int, String) {
         guard line.count >= 12, line[8] == sp else { throw .invalidStatusLine }
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        for k in 0..<5 where line[k] != prefix[k] { throw .invalidStatusLine }
+        // "HTTP/" without building an array per response.
+        guard line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F else {
+            throw .invalidStatusLine
+        }
         guard HTTPChars.isDigit(line[5]), line[6] == 0x2E, HTTPChars.isDigit(line[7]) else { throw .invalidStatusLine }
         let version: HTTPVersion
         switch (line[5], line[7]) {
