@@ -5,6 +5,10 @@
 Runs `python -m uvicorn app.main:app --host 127.0.0.1 --port <free>` in backend/ (piloto's
 `backends.api.run`, on a free port), with the environment piloto passes, and talks HTTP and
 WebSocket to it as piloto's proxy would: with and without a signed X-Piloto-Assertion.
+
+PILOTO_TEST_DATABASE_URL=postgresql://… runs the same tests again against PostgreSQL (the
+design's Cloud SQL); its tables are dropped first. That needs psycopg in the Python running the
+tests, e.g. `backend/.venv/bin/python -m unittest discover -s backend/tests`.
 """
 
 import json
@@ -41,12 +45,14 @@ def assertion(sub="vendedor", key=KEY, aud=SERVICE):
 class Backend:
     """One uvicorn process for the whole suite; killed by its PID at the end."""
 
-    def __init__(self):
+    def __init__(self, database_url=None):
         self.dir = tempfile.TemporaryDirectory(prefix="piloto-demo-test-")
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env.update(PILOTO_IDENTITY_KEY=KEY, PILOTO_SERVICE_NAME=SERVICE,
                    PILOTO_DEMO_DB=str(Path(self.dir.name) / "nested" / "demo.sqlite3"))
+        if database_url:
+            env["DATABASE_URL"] = database_url
         self.log = open(Path(self.dir.name) / "uvicorn.log", "w+")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -93,21 +99,23 @@ class Backend:
         return status, json.loads(raw)
 
 
-backend: Backend
-
-
-def setUpModule():
-    global backend
-    backend = Backend()
-
-
-def tearDownModule():
-    backend.stop()
-
-
 class APITests(unittest.TestCase):
+    """Against SQLite (the default); PostgresAPITests runs the same methods against PostgreSQL."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.backend = Backend(cls.database_url())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.backend.stop()
+
+    @classmethod
+    def database_url(cls):
+        return None
+
     def test_healthz_needs_no_login(self):
-        self.assertEqual(backend.json("GET", "/healthz"), (200, {"status": "ok"}))
+        self.assertEqual(self.backend.json("GET", "/healthz"), (200, {"status": "ok"}))
 
     def test_every_api_route_refuses_without_a_valid_assertion(self):
         forged = [None, "", assertion(key="not-the-shared-key-but-32-bytes-long"), assertion(aud="other"),
@@ -118,16 +126,16 @@ class APITests(unittest.TestCase):
                                        ("POST", "/api/clientes/1/notas", {"texto": "oi"}),
                                        ("GET", "/api/clientes/eventos", None)]:
                 with self.subTest(path=path, token=(token or "")[:16]):
-                    status, body_json = backend.json(method, path, body, token)
+                    status, body_json = self.backend.json(method, path, body, token)
                     self.assertEqual(status, 401)
                     self.assertIn("error", body_json)
 
     def test_a_plain_user_header_is_not_identity(self):
-        status, _ = backend.json("GET", "/api/clientes", headers={"X-Piloto-User": "admin"})
+        status, _ = self.backend.json("GET", "/api/clientes", headers={"X-Piloto-User": "admin"})
         self.assertEqual(status, 401)
 
     def test_list_carries_the_user_and_the_biggest_customers_first(self):
-        status, body = backend.json("GET", "/api/clientes?limite=10", token=assertion("ana.paula"))
+        status, body = self.backend.json("GET", "/api/clientes?limite=10", token=assertion("ana.paula"))
         self.assertEqual(status, 200)
         self.assertEqual(body["usuario"], "ana.paula")
         rows = body["clientes"]
@@ -138,40 +146,40 @@ class APITests(unittest.TestCase):
             self.assertIn(key, rows[0])
 
     def test_search(self):
-        _, everything = backend.json("GET", "/api/clientes?limite=200", token=assertion())
+        _, everything = self.backend.json("GET", "/api/clientes?limite=200", token=assertion())
         city = everything["clientes"][0]["cidade"]
-        _, found = backend.json("GET", "/api/clientes?busca=" + urllib.request.quote(city.lower()), token=assertion())
+        _, found = self.backend.json("GET", "/api/clientes?busca=" + urllib.request.quote(city.lower()), token=assertion())
         self.assertTrue(found["clientes"])
         self.assertTrue(all(city.lower() in (c["cidade"] + c["empresa"] + c["nome"]).lower() for c in found["clientes"]))
 
     def test_detail_and_unknown_customer(self):
-        status, body = backend.json("GET", "/api/clientes/42", token=assertion())
+        status, body = self.backend.json("GET", "/api/clientes/42", token=assertion())
         self.assertEqual(status, 200)
         self.assertEqual(body["cliente"]["id"], 42)
         self.assertIsInstance(body["notas"], list)
-        self.assertEqual(backend.json("GET", "/api/clientes/99999", token=assertion())[0], 404)
-        self.assertEqual(backend.json("GET", "/api/clientes/abc", token=assertion())[0], 422)
+        self.assertEqual(self.backend.json("GET", "/api/clientes/99999", token=assertion())[0], 404)
+        self.assertEqual(self.backend.json("GET", "/api/clientes/abc", token=assertion())[0], 422)
 
     def test_a_note_is_written_by_the_assertion_subject(self):
-        status, body = backend.json("POST", "/api/clientes/7/notas", {"texto": "  Ligar amanhã  ", "autor": "forjado"},
+        status, body = self.backend.json("POST", "/api/clientes/7/notas", {"texto": "  Ligar amanhã  ", "autor": "forjado"},
                                     token=assertion("carla"))
         self.assertEqual(status, 201)
         nota = body["nota"]
         self.assertEqual((nota["texto"], nota["autor"], nota["cliente_id"]), ("Ligar amanhã", "carla", 7))
         self.assertRegex(nota["criada_em"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-        _, detail = backend.json("GET", "/api/clientes/7", token=assertion())
+        _, detail = self.backend.json("GET", "/api/clientes/7", token=assertion())
         self.assertEqual(detail["notas"][0]["id"], nota["id"])  # newest first
 
     def test_bad_notes(self):
         for body in [{"texto": ""}, {"texto": "   "}, {}, {"texto": "x" * 2001}]:
             with self.subTest(body=str(body)[:20]):
-                status, answer = backend.json("POST", "/api/clientes/1/notas", body, token=assertion())
+                status, answer = self.backend.json("POST", "/api/clientes/1/notas", body, token=assertion())
                 self.assertEqual(status, 422)
                 self.assertIn("error", answer)
-        self.assertEqual(backend.json("POST", "/api/clientes/99999/notas", {"texto": "oi"}, token=assertion())[0], 404)
+        self.assertEqual(self.backend.json("POST", "/api/clientes/99999/notas", {"texto": "oi"}, token=assertion())[0], 404)
 
     def test_server_sent_events(self):
-        status, headers, raw = backend.request("GET", "/api/clientes/eventos?n=3&intervalo_ms=50", token=assertion("ana"))
+        status, headers, raw = self.backend.request("GET", "/api/clientes/eventos?n=3&intervalo_ms=50", token=assertion("ana"))
         self.assertEqual(status, 200)
         self.assertTrue(headers["Content-Type"].startswith("text/event-stream"))
         events = [block for block in raw.decode().split("\n\n") if block]
@@ -185,7 +193,7 @@ class APITests(unittest.TestCase):
         from websockets.sync.client import connect
         from websockets.exceptions import InvalidStatus
 
-        url = f"ws://127.0.0.1:{backend.port}/api/clientes/ws"
+        url = f"ws://127.0.0.1:{self.backend.port}/api/clientes/ws"
         with connect(url, additional_headers={"X-Piloto-Assertion": assertion()}) as ws:
             ws.send("olá")
             self.assertEqual(ws.recv(timeout=5), "olá")
@@ -194,6 +202,31 @@ class APITests(unittest.TestCase):
         with self.assertRaises(InvalidStatus) as refused:
             connect(url, additional_headers={"X-Piloto-Assertion": assertion(key="wrong-key-wrong-key-wrong-key-32")})
         self.assertEqual(refused.exception.response.status_code, 403)
+
+
+POSTGRES_URL = os.environ.get("PILOTO_TEST_DATABASE_URL")
+
+
+@unittest.skipUnless(POSTGRES_URL, "PILOTO_TEST_DATABASE_URL not set")
+class PostgresAPITests(APITests):
+    @classmethod
+    def database_url(cls):
+        import psycopg  # the test's Python needs it too: backend/.venv/bin/python
+
+        with psycopg.connect(POSTGRES_URL) as conn:  # a fresh database: seeded on start
+            conn.execute("DROP TABLE IF EXISTS notas")
+            conn.execute("DROP TABLE IF EXISTS clientes")
+        return POSTGRES_URL
+
+    def test_data_is_in_postgres(self):
+        import psycopg
+
+        self.backend.json("POST", "/api/clientes/3/notas", {"texto": "no PostgreSQL"}, token=assertion("pg"))
+        with psycopg.connect(POSTGRES_URL) as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM notas WHERE autor = 'pg'").fetchone()
+            (clientes,) = conn.execute("SELECT COUNT(*) FROM clientes").fetchone()
+        self.assertEqual(count, 1)
+        self.assertEqual(clientes, 48)
 
 
 class SeedTests(unittest.TestCase):
