@@ -15,7 +15,6 @@ Errors have piloto's `/api` shape, `{"error": "..."}`, so the SPA handles both a
 
 import asyncio
 import json
-import logging
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
@@ -28,14 +27,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .db import Store
 from .piloto_identity import piloto_user, verify_assertion
 
-log = logging.getLogger("piloto-demo")
 store = Store.from_env()
 
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI):
     store.setup()
-    log.warning("demo backend ready, data in %s", store.describe())
+    # One JSON line with its own severity: piloto passes such lines on to Cloud Logging as they are
+    # (plain lines get a severity from the stream they came on).
+    print(json.dumps({"severity": "INFO", "message": f"demo backend ready, data in {store.describe()}"}), flush=True)
     yield
 
 
