@@ -174,6 +174,8 @@
             clients.textContent = '';
             if (result.ok) {
                 append(clients, [apiUser(result.data), clientTable(result.data.clientes || [])]);
+            } else if (result.status === 401 && state.user) {
+                append(clients, identityRefused(result));
             } else if (result.status === 401) {
                 // The home page stays reachable without a session: offer the login instead of forcing it.
                 append(clients, h('p', null, h('a', { href: '/login?next=%2F', 'data-link': true }, 'Entre'),
@@ -221,10 +223,14 @@
         refreshUser().then(function () {
             if (seq !== state.viewSeq) return;
             if (!state.user) { navigate('/login?next=' + encodeURIComponent(here)); return; }
-            show(h('div', { class: 'api-error', role: 'status', 'data-status': '401' },
-                h('p', { class: 'error' }, 'A API de clientes não aceitou a identidade enviada pelo piloto (' +
-                    describeFailure(result) + '). Confira a chave de identidade compartilhada (docs/proxy.md).')));
+            show(identityRefused(result));
         });
+    }
+
+    function identityRefused(result) {
+        return h('div', { class: 'api-error', role: 'status', 'data-status': '401' },
+            h('p', { class: 'error' }, 'A API de clientes não aceitou a identidade enviada pelo piloto (' +
+                describeFailure(result) + '). Confira a chave de identidade compartilhada (docs/proxy.md).'));
     }
 
     function money(cents) {
