@@ -64,7 +64,7 @@ function assertion(login, sessionId) {
 }
 
 function proxy(req, res) {
-    const unavailable = () => json(res, 502, { error: 'upstream_unavailable' }, { 'Retry-After': '1' });
+    const unavailable = () => json(res, 502, { error: 'the upstream is unavailable' }, { 'Retry-After': '1' });
     if (!backend) return unavailable();
     // An allowlist, not a copy: nothing the browser sends (X-Piloto-*, cookies) reaches the backend.
     const headers = { accept: req.headers.accept || '*/*' };
@@ -80,7 +80,7 @@ function proxy(req, res) {
     });
     upstream.on('timeout', () => {
         upstream.destroy();
-        if (!res.headersSent) json(res, 504, { error: 'upstream_timeout' });
+        if (!res.headersSent) json(res, 504, { error: 'the upstream did not answer in time' });
     });
     upstream.on('error', () => { if (!res.headersSent) unavailable(); else res.destroy(); });
     req.pipe(upstream);
