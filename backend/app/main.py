@@ -15,6 +15,7 @@ Errors have piloto's `/api` shape, `{"error": "..."}`, so the SPA handles both a
 
 import asyncio
 import json
+import os
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
@@ -33,10 +34,19 @@ store = Store.from_env()
 @asynccontextmanager
 async def lifespan(_app: FastAPI):
     store.setup()
-    # One JSON line with its own severity: piloto passes such lines on to Cloud Logging as they are
+    # JSON lines with their own severity: piloto passes such lines on to Cloud Logging as they are
     # (plain lines get a severity from the stream they came on).
-    print(json.dumps({"severity": "INFO", "message": f"demo backend ready, data in {store.describe()}"}), flush=True)
+    missing = [name for name in ("PILOTO_IDENTITY_KEY", "PILOTO_SERVICE_NAME") if not os.environ.get(name)]
+    if missing:
+        # Fail closed but loudly: every /api request will be a 500 until piloto passes these.
+        _log("ERROR", f"{' and '.join(missing)} not set: the identity assertion cannot be verified, "
+                      "every /api request answers 500 (docs/proxy.md)")
+    _log("INFO", f"demo backend ready, data in {store.describe()}")
     yield
+
+
+def _log(severity: str, message: str) -> None:
+    print(json.dumps({"severity": severity, "message": message}), flush=True)
 
 
 app = FastAPI(title="Piloto de Vendas: API de clientes", lifespan=lifespan)

@@ -45,12 +45,13 @@ def assertion(sub="vendedor", key=KEY, aud=SERVICE):
 class Backend:
     """One uvicorn process for the whole suite; killed by its PID at the end."""
 
-    def __init__(self, database_url=None):
+    def __init__(self, database_url=None, identity_env=True):
         self.dir = tempfile.TemporaryDirectory(prefix="piloto-demo-test-")
         self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update(PILOTO_IDENTITY_KEY=KEY, PILOTO_SERVICE_NAME=SERVICE,
-                   PILOTO_DEMO_DB=str(Path(self.dir.name) / "nested" / "demo.sqlite3"))
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PILOTO_")}
+        env.update(PILOTO_DEMO_DB=str(Path(self.dir.name) / "nested" / "demo.sqlite3"))
+        if identity_env:
+            env.update(PILOTO_IDENTITY_KEY=KEY, PILOTO_SERVICE_NAME=SERVICE)
         if database_url:
             env["DATABASE_URL"] = database_url
         self.log = open(Path(self.dir.name) / "uvicorn.log", "w+")
@@ -68,6 +69,11 @@ class Backend:
                     self.log.seek(0)
                     raise RuntimeError("uvicorn did not start:\n" + self.log.read())
                 time.sleep(0.05)
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
 
     def stop(self):
         self.proc.terminate()
@@ -202,6 +208,24 @@ class APITests(unittest.TestCase):
         with self.assertRaises(InvalidStatus) as refused:
             connect(url, additional_headers={"X-Piloto-Assertion": assertion(key="wrong-key-wrong-key-wrong-key-32")})
         self.assertEqual(refused.exception.response.status_code, 403)
+
+
+class MissingIdentityEnvironmentTests(unittest.TestCase):
+    """Started without PILOTO_IDENTITY_KEY/PILOTO_SERVICE_NAME (piloto did not pass them): it
+    says so at start and fails closed: nothing is served as if the assertion had been checked."""
+
+    def test_fails_closed_and_says_why(self):
+        backend = Backend(identity_env=False)
+        try:
+            self.assertEqual(backend.json("GET", "/healthz"), (200, {"status": "ok"}))
+            status, _, _ = backend.request("GET", "/api/clientes", token=assertion())
+            self.assertEqual(status, 500)
+            self.assertEqual(backend.json("GET", "/api/clientes")[0], 401)
+            own = [json.loads(line) for line in backend.output().splitlines() if line.startswith("{")]
+            self.assertEqual(own[0]["severity"], "ERROR", own)
+            self.assertIn("PILOTO_IDENTITY_KEY and PILOTO_SERVICE_NAME not set", own[0]["message"])
+        finally:
+            backend.stop()
 
 
 POSTGRES_URL = os.environ.get("PILOTO_TEST_DATABASE_URL")
