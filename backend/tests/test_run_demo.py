@@ -2,8 +2,10 @@
 
     python3 -m unittest discover -s backend/tests      (from the repo root)
 
-`swift` and `npm` are replaced by stand-ins on PATH that record how they were called, and the
-venv lives in a temporary directory (PILOTO_DEMO_VENV), so the repo's backend/.venv is untouched.
+`swift` and `npm` (and, to play a Debian without python3-venv, `python3 -m venv`) are replaced by
+stand-ins on PATH that record how they were called; the venv and the `pip install --target`
+folder live in a temporary directory (PILOTO_DEMO_VENV, PILOTO_DEMO_PYDEPS), so the repo's are
+untouched, and pip gets an index on a closed port, so nothing is downloaded.
 """
 
 import hashlib
@@ -52,8 +54,7 @@ class RunDemoTests(unittest.TestCase):
 
     def test_pip_failing_still_starts_piloto_and_says_why_in_one_line(self):
         venv = self.dir / "venv"
-        result = self.run_demo(venv, "--port", "9000", PIP_INDEX_URL=f"http://127.0.0.1:{closed_port()}/simple",
-                               PIP_RETRIES="0", PIP_TIMEOUT="1", PIP_NO_CACHE_DIR="1")
+        result = self.run_demo(venv, "--port", "9000", **self.no_index())
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.out.read_text().splitlines()[0], "run -c release piloto serve --dev --port 9000")
         failures = [line for line in result.stderr.splitlines() if "pip install failed" in line]
@@ -66,26 +67,54 @@ class RunDemoTests(unittest.TestCase):
         (venv / "bin").mkdir(parents=True)
         os.symlink(sys.executable, venv / "bin" / "python")
         write_exe(venv / "bin" / "uvicorn", "#!/bin/sh\n")
-        digest = hashlib.sha256((REPO / "backend" / "requirements.txt").read_bytes()).hexdigest()
-        (venv / ".requirements.sha256").write_text(digest + "\n")
+        (venv / ".requirements.sha256").write_text(self.requirements_digest() + "\n")
         result = self.run_demo(venv)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertNotIn("installing", result.stderr)
         lines = self.out.read_text().splitlines()
         self.assertEqual(lines, ["run -c release piloto serve --dev", str(venv / "bin" / "uvicorn")])
 
-    def test_no_venv_module_still_starts_piloto(self):
-        # Debian without python3-venv: `python3 -m venv` fails after creating part of the folder.
-        write_exe(self.fake / "python3", '#!/bin/sh\nmkdir -p "$3/bin"\n'
-                                         'echo "The virtual environment was not created successfully" >&2\nexit 1\n')
-        venv = self.dir / "venv"
-        result = self.run_demo(venv)
+    def test_no_venv_module_falls_back_to_pip_target_and_still_starts_piloto(self):
+        # Debian without python3-venv: `python3 -m venv` fails after creating part of the folder;
+        # every other python3 call is the real one (here pip install --target, with no index).
+        write_exe(self.fake / "python3", '#!/bin/sh\nif [ "$2" = venv ]; then mkdir -p "$3/bin"\n'
+                                         'echo "The virtual environment was not created successfully" >&2; exit 1; fi\n'
+                                         f'exec {sys.executable} "$@"\n')
+        venv, pydeps = self.dir / "venv", self.dir / "pydeps"
+        result = self.run_demo(venv, PILOTO_DEMO_PYDEPS=str(pydeps), **self.no_index())
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertTrue(self.out.exists())
-        failures = [line for line in result.stderr.splitlines() if "venv failed" in line]
-        self.assertEqual(len(failures), 1, result.stderr)
-        self.assertIn("was not created successfully", failures[0])
+        lines = result.stderr.splitlines()
+        fallback = [line for line in lines if "venv failed" in line]
+        self.assertEqual(len(fallback), 1, result.stderr)
+        self.assertIn("was not created successfully", fallback[0])
+        self.assertIn("pip install --target", fallback[0])
+        self.assertEqual(len([line for line in lines if "pip install failed" in line]), 1, result.stderr)
         self.assertFalse(venv.exists(), "a half-made venv is removed so the next run tries again")
+        self.assertFalse((pydeps / ".requirements.sha256").exists())
+
+    def test_pip_target_install_is_reused_and_on_pythonpath(self):
+        write_exe(self.fake / "python3", '#!/bin/sh\n[ "$2" = venv ] && exit 1\n'
+                                         f'exec {sys.executable} "$@"\n')
+        write_exe(self.fake / "swift", '#!/bin/sh\nprintf "%s\\n" "$PYTHONPATH" > "$FAKE_OUT"\n'
+                                       'command -v uvicorn >> "$FAKE_OUT"\n')
+        pydeps = self.dir / "pydeps"
+        (pydeps / "bin").mkdir(parents=True)
+        write_exe(pydeps / "bin" / "uvicorn", "#!/bin/sh\n")
+        (pydeps / ".requirements.sha256").write_text(self.requirements_digest() + "\n")
+        result = self.run_demo(self.dir / "venv", PILOTO_DEMO_PYDEPS=str(pydeps), PYTHONPATH="")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("installing", result.stderr)
+        self.assertEqual(self.out.read_text().splitlines(), [str(pydeps), str(pydeps / "bin" / "uvicorn")])
+
+    @staticmethod
+    def no_index():
+        return {"PIP_INDEX_URL": f"http://127.0.0.1:{closed_port()}/simple", "PIP_RETRIES": "0",
+                "PIP_TIMEOUT": "1", "PIP_NO_CACHE_DIR": "1", "PIP_FIND_LINKS": ""}
+
+    @staticmethod
+    def requirements_digest():
+        return hashlib.sha256((REPO / "backend" / "requirements.txt").read_bytes()).hexdigest()
 
     def test_a_failed_spa_build_stops_before_piloto(self):
         result = self.run_demo(self.dir / "venv", FAKE_NPM_FAIL="1")
