@@ -49,7 +49,8 @@ class RunDemoTests(unittest.TestCase):
 
     def run_demo(self, venv: Path, *args, **env):
         full_env = {**os.environ, "PATH": f"{self.fake}{os.pathsep}{os.environ['PATH']}",
-                    "FAKE_OUT": str(self.out), "PILOTO_DEMO_VENV": str(venv), **env}
+                    "FAKE_OUT": str(self.out), "PILOTO_DEMO_VENV": str(venv),
+                    "PILOTO_DEMO_PYDEPS": str(self.dir / "pydeps"), **env}
         return subprocess.run([str(SCRIPT), *args], env=full_env, capture_output=True, text=True, timeout=300)
 
     def test_pip_failing_still_starts_piloto_and_says_why_in_one_line(self):
