@@ -125,3 +125,8 @@ class Store:
                 self._sql("INSERT INTO notas (cliente_id, texto, autor, criada_em) VALUES (?, ?, ?, ?) RETURNING id"),
                 (cliente_id, texto, autor, criada_em)).fetchone()
         return {"id": nota_id, "cliente_id": cliente_id, "texto": texto, "autor": autor, "criada_em": criada_em}
+
+
+# The process's one store, configured from the environment at import (uvicorn imports app.main
+# after piloto has set the environment).
+store = Store.from_env()
