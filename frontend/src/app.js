@@ -16,7 +16,9 @@
 
     var view = document.getElementById('view');
     var banner = document.getElementById('banner');
-    var state = { user: null, socket: null, socketClosedByUs: false, reconnectTimer: 0, reconnects: 0 };
+    /// viewSeq counts renders by the router, so an API answer that arrives after the user moved on is
+    /// dropped instead of drawing over the new page.
+    var state = { user: null, socket: null, socketClosedByUs: false, reconnectTimer: 0, reconnects: 0, viewSeq: 0 };
 
     // ---------------------------------------------------------------- small DOM helpers
 
@@ -152,36 +154,215 @@
     // ---------------------------------------------------------------- views
 
     function homeView() {
-        var vendor = window.PilotoVendor;
-        var top = vendor ? vendor.top(8) : [];
+        var clients = h('div', { class: 'api-clientes' }, h('p', { class: 'muted' }, 'Carregando clientes…'));
         render('Início',
             h('section', { class: 'card' },
                 h('h1', null, 'Bem-vindo ao Piloto de Vendas'),
                 h('p', { class: 'muted' },
                     'Tela de atendimento em tempo real da equipe comercial. Esta página é servida pelo ',
-                    h('code', null, 'piloto serve'), ' a partir de ', h('code', null, 'frontend/dist'), '.'),
+                    h('code', null, 'piloto serve'), ' a partir de ', h('code', null, 'frontend/dist'),
+                    '; os clientes vêm da API da equipe (', h('code', null, 'backend/'), ', FastAPI) pelo mesmo domínio.'),
                 h('div', { class: 'grid' },
                     h('a', { href: '/atendimento', 'data-link': true }, 'Abrir o atendimento →'),
-                    h('a', { href: state.user ? '/dashboard/clientes/42' : '/login', 'data-link': true },
-                        state.user ? 'Ver cliente 42 →' : 'Entrar →'),
+                    h('a', { href: state.user ? '/clientes' : '/login?next=%2Fclientes', 'data-link': true },
+                        state.user ? 'Todos os clientes →' : 'Entrar →'),
                     h('a', { href: '/api/dashboard' }, 'Painel de operações →'))),
-            h('section', { class: 'card' },
-                h('h2', null, 'Maiores clientes'),
-                vendor ? clientTable(top) : h('p', { class: 'error' }, 'Catálogo de clientes indisponível.')));
+            h('section', { class: 'card' }, h('h2', null, 'Maiores clientes'), clients));
+        var seq = state.viewSeq;
+        api('GET', '/api/clientes?limite=8').then(function (result) {
+            if (seq !== state.viewSeq) return;
+            clients.textContent = '';
+            if (result.ok) {
+                append(clients, [apiUser(result.data), clientTable(result.data.clientes || [])]);
+            } else if (result.status === 401 && state.user) {
+                append(clients, identityRefused(result));
+            } else if (result.status === 401) {
+                // The home page stays reachable without a session: offer the login instead of forcing it.
+                append(clients, h('p', null, h('a', { href: '/login?next=%2F', 'data-link': true }, 'Entre'),
+                    ' para ver os clientes.'));
+            } else {
+                append(clients, apiFailure(result, homeView));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- clientes (the team's API)
+    //
+    // The client pages read from /api/clientes, which piloto forwards (`handler: proxy`) to the
+    // team's FastAPI backend with the logged-in user in a signed header; the backend answers with
+    // who that user is (`usuario`), shown on every page as proof the identity went through.
+    // 401 (no or expired session) → the login page, back here afterwards; 5xx or no answer (the
+    // backend is down, restarting or not installed: piloto says 502/504) → a message in this
+    // card only, so the header, login and attendance keep working.
+
+    function apiUser(data) {
+        var usuario = data && typeof data.usuario === 'string' ? data.usuario : '?';
+        return h('p', { class: 'muted api-user', 'data-usuario': usuario },
+            'Dados da API de clientes para ', h('strong', null, usuario), '.');
+    }
+
+    function apiFailure(result, retry) {
+        var unavailable = result.status === 0 || result.status >= 500;
+        var text = unavailable
+            ? 'A API de clientes está indisponível (' + (result.status ? 'HTTP ' + result.status : result.error) +
+              '). O restante do aplicativo continua funcionando; tente de novo em instantes.'
+            : 'Falha ao consultar a API de clientes: ' + describeFailure(result) + '.';
+        return h('div', { class: 'api-error', role: 'status', 'data-status': String(result.status) },
+            h('p', { class: 'error' }, text),
+            retry ? h('button', { type: 'button', class: 'secondary', onclick: function () { retry(); } },
+                'Tentar de novo') : null);
+    }
+
+    /// 401 from a page that needs the API: the session is gone (or never was), so log in and come
+    /// back here. If piloto still knows the session, the backend refused piloto's signed identity
+    /// (say, a different PILOTO_IDENTITY_KEY): logging in again would not help, so say that instead
+    /// (through `show`) of sending the user round in circles.
+    function unauthorized(result, show) {
+        var seq = state.viewSeq;
+        var here = location.pathname + location.search;
+        refreshUser().then(function () {
+            if (seq !== state.viewSeq) return;
+            if (!state.user) { navigate('/login?next=' + encodeURIComponent(here)); return; }
+            show(identityRefused(result));
+        });
+    }
+
+    function identityRefused(result) {
+        return h('div', { class: 'api-error', role: 'status', 'data-status': '401' },
+            h('p', { class: 'error' }, 'A API de clientes não aceitou a identidade enviada pelo piloto (' +
+                describeFailure(result) + '). Confira a chave de identidade compartilhada (docs/proxy.md).'));
+    }
+
+    function money(cents) {
+        if (window.PilotoVendor) return window.PilotoVendor.brl(cents);
+        return (cents / 100).toLocaleString('pt-BR', { style: 'currency', currency: 'BRL' });
     }
 
     function clientTable(rows) {
+        if (!rows.length) return h('p', { class: 'muted' }, 'Nenhum cliente encontrado.');
         return h('table', { class: 'clients' },
             h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'Cliente'), h('th', null, 'Cidade'),
                 h('th', null, 'Vendedor'), h('th', null, 'Faturamento/mês'))),
             h('tbody', null, rows.map(function (c) {
                 return h('tr', null,
                     h('td', null, String(c.id)),
-                    h('td', null, h('a', { href: '/dashboard/clientes/' + c.id, 'data-link': true }, c.nome)),
+                    h('td', null, h('a', { href: '/dashboard/clientes/' + c.id, 'data-link': true }, c.empresa),
+                        h('div', { class: 'muted small' }, c.nome)),
                     h('td', null, c.cidade + '/' + c.uf),
                     h('td', null, c.vendedor),
-                    h('td', { class: 'num' }, window.PilotoVendor.brl(c.faturamentoMensal)));
+                    h('td', { class: 'num' }, money(c.faturamento_mensal)));
             })));
+    }
+
+    function clientListView() {
+        var busca = new URLSearchParams(location.search).get('busca') || '';
+        var results = h('div', { class: 'api-clientes' }, h('p', { class: 'muted' }, 'Carregando clientes…'));
+        var input = h('input', { name: 'busca', value: busca, placeholder: 'Empresa, contato ou cidade', maxlength: 100 });
+        var form = h('form', { class: 'toolbar', role: 'search' }, h('label', null, 'Buscar', input),
+            h('button', { type: 'submit', class: 'secondary' }, 'Buscar'));
+        form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var value = input.value.trim();
+            navigate('/clientes' + (value ? '?busca=' + encodeURIComponent(value) : ''));
+        });
+        render('Clientes', h('section', { class: 'card' }, h('h1', null, 'Clientes'), form, results));
+        var seq = state.viewSeq;
+        api('GET', '/api/clientes?limite=200' + (busca ? '&busca=' + encodeURIComponent(busca) : '')).then(function (result) {
+            if (seq !== state.viewSeq) return;
+            results.textContent = '';
+            if (result.status === 401) { unauthorized(result, function (el) { append(results, el); }); return; }
+            if (result.ok) append(results, [apiUser(result.data), clientTable(result.data.clientes || [])]);
+            else append(results, apiFailure(result, clientListView));
+        });
+    }
+
+    function clientView(params) {
+        var id = Number(params.id);
+        if (!Number.isInteger(id) || id < 1) { clientNotFound(params.id); return; }
+        render('Cliente ' + id, h('section', { class: 'card' }, h('p', { class: 'muted' }, 'Carregando cliente #' + id + '…')));
+        var seq = state.viewSeq;
+        api('GET', '/api/clientes/' + id).then(function (result) {
+            if (seq !== state.viewSeq) return;
+            if (result.status === 401) {
+                unauthorized(result, function (el) {
+                    render('Cliente ' + id, h('section', { class: 'card' }, h('h1', null, 'Cliente #' + id), el));
+                });
+                return;
+            }
+            if (result.status === 404) { clientNotFound(params.id); return; }
+            if (!result.ok || !result.data || !result.data.cliente) {
+                render('Cliente ' + id, h('section', { class: 'card' }, h('h1', null, 'Cliente #' + id),
+                    apiFailure(result, function () { clientView(params); })));
+                return;
+            }
+            showClient(result.data);
+        });
+    }
+
+    function clientNotFound(id) {
+        render('Cliente não encontrado',
+            h('section', { class: 'card' },
+                h('h1', null, 'Cliente ' + id + ' não encontrado'),
+                h('p', null, h('a', { href: '/clientes', 'data-link': true }, 'Ver todos os clientes'))));
+    }
+
+    function showClient(data) {
+        var client = data.cliente;
+        var cnpjNote = window.PilotoVendor && !window.PilotoVendor.cnpjOk(client.cnpj) ? ' (inválido)' : '';
+        var notes = h('ul', { class: 'notas' }, (data.notas || []).map(noteItem));
+        var status = h('div', { class: 'nota-status', role: 'status' });
+        var input = h('input', { name: 'texto', placeholder: 'Nova nota sobre este cliente…', maxlength: 2000,
+            autocomplete: 'off', required: true });
+        var submit = h('button', { type: 'submit' }, 'Adicionar nota');
+        var form = h('form', { class: 'sendbox nota-form' }, input, submit);
+        form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var texto = input.value.trim();
+            if (!texto) { status.textContent = 'Escreva a nota antes de adicionar.'; return; }
+            submit.disabled = true;
+            status.textContent = '';
+            var seq = state.viewSeq;
+            api('POST', '/api/clientes/' + client.id + '/notas', { texto: texto }).then(function (result) {
+                if (seq !== state.viewSeq) return;
+                submit.disabled = false;
+                status.textContent = '';
+                if (result.status === 401) { unauthorized(result, function (el) { status.appendChild(el); }); return; }
+                if (result.ok && result.data && result.data.nota) {
+                    input.value = '';
+                    notes.insertBefore(noteItem(result.data.nota), notes.firstChild);
+                    status.textContent = 'Nota adicionada por ' + result.data.nota.autor + '.';
+                    return;
+                }
+                status.appendChild(apiFailure(result, null));
+            });
+        });
+        render(client.empresa,
+            h('section', { class: 'card' },
+                h('p', { class: 'muted' }, 'Cliente #' + client.id + ' · ' + client.segmento),
+                h('h1', null, client.empresa),
+                apiUser(data),
+                h('dl', { class: 'kv' },
+                    h('dt', null, 'Contato'), h('dd', null, client.nome),
+                    h('dt', null, 'CNPJ'), h('dd', null, client.cnpj + cnpjNote),
+                    h('dt', null, 'E-mail'), h('dd', null, client.email),
+                    h('dt', null, 'Telefone'), h('dd', null, client.telefone),
+                    h('dt', null, 'Cidade'), h('dd', null, client.cidade + '/' + client.uf),
+                    h('dt', null, 'Vendedor'), h('dd', null, client.vendedor),
+                    h('dt', null, 'Etapa'), h('dd', null, client.etapa),
+                    h('dt', null, 'Faturamento mensal'), h('dd', null, money(client.faturamento_mensal)),
+                    h('dt', null, 'Último contato'), h('dd', null, client.ultimo_contato))),
+            h('section', { class: 'card' },
+                h('h2', null, 'Notas'), form, status, notes,
+                h('p', null, h('a', { href: '/atendimento?canal=cliente-' + client.id, 'data-link': true },
+                    'Abrir atendimento deste cliente →'))));
+    }
+
+    function noteItem(nota) {
+        var when = new Date(nota.criada_em);
+        var label = isNaN(when.getTime()) ? String(nota.criada_em) :
+            when.toLocaleString('pt-BR', { dateStyle: 'short', timeStyle: 'short' });
+        return h('li', { 'data-autor': nota.autor }, h('p', null, nota.texto),
+            h('p', { class: 'muted small' }, nota.autor + ' · ' + label));
     }
 
     function loginView() {
@@ -232,34 +413,6 @@
         var next = new URLSearchParams(location.search).get('next');
         // Only same-site paths: never let ?next= send the user to another origin.
         return next && next.charAt(0) === '/' && next.charAt(1) !== '/' ? next : '/atendimento';
-    }
-
-    function clientView(params) {
-        var id = Number(params.id);
-        var vendor = window.PilotoVendor;
-        var client = vendor && Number.isInteger(id) ? vendor.client(id) : null;
-        if (!client) {
-            render('Cliente não encontrado',
-                h('section', { class: 'card' },
-                    h('h1', null, 'Cliente ' + params.id + ' não encontrado'),
-                    h('p', null, h('a', { href: '/', 'data-link': true }, 'Voltar ao início'))));
-            return;
-        }
-        render(client.nome,
-            h('section', { class: 'card' },
-                h('p', { class: 'muted' }, 'Cliente #' + client.id + ' · ' + client.segmento),
-                h('h1', null, client.nome),
-                h('dl', { class: 'kv' },
-                    h('dt', null, 'CNPJ'), h('dd', null, client.cnpj + (vendor.cnpjOk(client.cnpj) ? '' : ' (inválido)')),
-                    h('dt', null, 'Cidade'), h('dd', null, client.cidade + '/' + client.uf),
-                    h('dt', null, 'Telefone'), h('dd', null, client.telefone),
-                    h('dt', null, 'Vendedor'), h('dd', null, client.vendedor),
-                    h('dt', null, 'Etapa'), h('dd', null, client.etapa),
-                    h('dt', null, 'Faturamento mensal'), h('dd', null, vendor.brl(client.faturamentoMensal)),
-                    h('dt', null, 'Último contato'), h('dd', null, client.ultimoContato))),
-            h('section', { class: 'card' },
-                h('a', { href: '/atendimento?canal=cliente-' + client.id, 'data-link': true },
-                    'Abrir atendimento deste cliente →')));
     }
 
     // ---------------------------------------------------------------- attendance (WebSocket)
@@ -481,12 +634,14 @@
     var routes = [
         { pattern: /^\/$/, view: homeView },
         { pattern: /^\/login\/?$/, view: loginView },
+        { pattern: /^\/clientes\/?$/, view: clientListView },
         { pattern: /^\/dashboard\/clientes\/([^/]+)\/?$/, view: clientView, params: ['id'] },
         { pattern: /^\/atendimento\/?$/, view: attendanceView },
     ];
 
     function route() {
         var path = location.pathname;
+        state.viewSeq += 1;
         if (path !== '/atendimento' && path !== '/atendimento/') closeSocket();
         markCurrentLink(path);
         for (var i = 0; i < routes.length; i++) {
@@ -534,7 +689,7 @@
     window.addEventListener('popstate', route);
     document.getElementById('logout').addEventListener('click', logout);
 
-    if (!window.PilotoVendor) showBanner('O pacote vendor não carregou; algumas telas ficarão vazias.', 'info');
+    if (!window.PilotoVendor) showBanner('O pacote vendor não carregou; valores sem formatação completa.', 'info');
     route();
     refreshUser().then(function () {
         // Re-render views whose content depends on who is logged in.

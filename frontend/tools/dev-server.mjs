@@ -1,13 +1,19 @@
 // A stand-in for `piloto serve` while working on the SPA alone (Node standard library only):
 // serves dist/ with the SPA fallback for navigations, and a mock of piloto's auth API
 // (POST /api/auth/login, GET /api/auth/me, POST /api/auth/logout) and /api/health.
-// No WebSockets: use `piloto serve` for the attendance screen.
+// /api/clientes/* goes to the demo backend the way piloto's `handler: proxy` with
+// `identity: signed` does it (a small subset: allow-listed headers, the X-Piloto-Assertion JWT for
+// the session's login, 502 when the backend is missing or down, 504 after 10 s), so the client
+// pages run against the real FastAPI app. No WebSockets: use `piloto serve` for the attendance screen.
 //
 //   node tools/dev-server.mjs [port]        (default 5173, loopback only)
 //   login with any name and the password "demo"
-import { randomBytes } from 'node:crypto';
+//
+// Environment: PILOTO_DEMO_BACKEND (e.g. http://127.0.0.1:8000; unset → /api/clientes answers 502),
+// PILOTO_IDENTITY_KEY and PILOTO_SERVICE_NAME (the same values the backend was started with).
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +48,46 @@ function readBody(req, limit = 65536) {
     });
 }
 
+const backend = process.env.PILOTO_DEMO_BACKEND ? new URL(process.env.PILOTO_DEMO_BACKEND) : null;
+const identityKey = process.env.PILOTO_IDENTITY_KEY || 'dev-server-identity-key-not-a-secret-0123';
+const serviceName = process.env.PILOTO_SERVICE_NAME || 'piloto-vendas-app';
+
+/// piloto's signed identity: HS256 over {iss, aud, sub, iat, exp = iat + 60, sid = hash of the session}.
+function assertion(login, sessionId) {
+    const now = Math.floor(Date.now() / 1000);
+    const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = part({ alg: 'HS256', typ: 'JWT' }) + '.' + part({
+        iss: 'piloto', aud: serviceName, sub: login, iat: now, exp: now + 60,
+        sid: createHash('sha256').update(sessionId).digest('hex'),
+    });
+    return unsigned + '.' + createHmac('sha256', identityKey).update(unsigned).digest('base64url');
+}
+
+function proxy(req, res) {
+    const unavailable = () => json(res, 502, { error: 'the upstream is unavailable' }, { 'Retry-After': '1' });
+    if (!backend) return unavailable();
+    // An allowlist, not a copy: nothing the browser sends (X-Piloto-*, cookies) reaches the backend.
+    const headers = { accept: req.headers.accept || '*/*' };
+    for (const name of ['content-type', 'content-length']) if (req.headers[name]) headers[name] = req.headers[name];
+    const id = sessionOf(req);
+    if (id) headers['x-piloto-assertion'] = assertion(sessions.get(id), id);
+    const upstream = httpRequest({ host: backend.hostname, port: backend.port, method: req.method, path: req.url,
+        headers, timeout: 10000 }, (answer) => {
+        res.writeHead(answer.statusCode, {
+            'Content-Type': answer.headers['content-type'] || 'application/octet-stream', 'Cache-Control': 'no-store',
+        });
+        answer.pipe(res);
+    });
+    upstream.on('timeout', () => {
+        upstream.destroy();
+        if (!res.headersSent) json(res, 504, { error: 'the upstream did not answer in time' });
+    });
+    upstream.on('error', () => { if (!res.headersSent) unavailable(); else res.destroy(); });
+    req.pipe(upstream);
+}
+
 async function api(req, res, path) {
+    if (path === '/api/clientes' || path.startsWith('/api/clientes/')) return proxy(req, res);
     if (path === '/api/health') return json(res, 200, { status: 'ok' });
     if (path === '/api/auth/me' && req.method === 'GET') {
         const id = sessionOf(req);
