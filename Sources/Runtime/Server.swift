@@ -133,18 +133,6 @@ package final class Server: Sendable {
     }
 }
 
-extension PilotoConfig {
-    /// What the parser must accept: `server.limits.body_bytes`, or a proxy route's larger
-    /// `max_body`. Other routes still refuse bodies over `body_bytes` (the router checks).
-    var largestRequestBody: Int {
-        var largest = server.limits.bodyBytes.bytes
-        for route in routes {
-            if case .proxy(let proxy) = route.handler, let limit = proxy.maxBody { largest = max(largest, limit.bytes) }
-        }
-        return Int(clamping: largest)
-    }
-}
-
 extension HTTPServerSettings {
     /// The core's settings from `server.*` of the config.
     init(config: PilotoConfig, host: String, port: Int, workers: Int) {
@@ -153,7 +141,7 @@ extension HTTPServerSettings {
             host: host, port: port, workers: workers,
             limits: HTTPParserLimits(
                 maxHeadBytes: Int(clamping: limits.headerBytes.bytes), maxHeaderCount: limits.maxHeaderCount,
-                maxBodyBytes: config.largestRequestBody),
+                maxBodyBytes: Int(clamping: config.largestBodyLimit.bytes)),
             timeouts: ConnectionTimeouts(
                 header: limits.headerTimeout.milliseconds, body: limits.bodyTimeout.milliseconds,
                 idle: limits.idleTimeout.milliseconds),

@@ -26,7 +26,9 @@ package final class BackendSupervisor: Sendable {
             guard let health = directory.health(named: backend.name) else { return nil }
             return BackendProcess(
                 backend: backend, health: health,
-                command: ChildCommand(backend: backend, configDirectory: configDirectory, inherited: inherited),
+                command: ChildCommand(
+                    backend: backend, configDirectory: configDirectory, inherited: inherited,
+                    extra: config.childEnvironment(for: backend)),
                 logger: logger, policy: policy)
         }
     }

@@ -19,11 +19,15 @@ package struct ChildCommand: Sendable, Equatable {
     /// - Parameters:
     ///   - configDirectory: where `piloto.yaml` lives; the directory when `dir:` is absent.
     ///   - inherited: piloto's environment (`ProcessEnvironment.current()`), kept in its order.
-    package init(backend: Backend, configDirectory: String, inherited: [String]) {
+    ///   - extra: the backend's environment from the config (`PilotoConfig.childEnvironment(for:)`:
+    ///     its `env:`, plus `PILOTO_SERVICE_NAME`/`PILOTO_IDENTITY_KEY` behind a signed route);
+    ///     nil: its `env:` alone.
+    package init(backend: Backend, configDirectory: String, inherited: [String], extra: [EnvVar]? = nil) {
         arguments = backend.run
         directory = backend.dir?.resolved ?? configDirectory
         environment = Self.environment(
-            inherited: inherited, overrides: backend.env.map { ($0.name, $0.value) } + [("PORT", String(backend.port))])
+            inherited: inherited,
+            overrides: (extra ?? backend.env).map { ($0.name, $0.value) } + [("PORT", String(backend.port))])
     }
 
     /// `inherited` with each override replacing the entry of the same name in place, new names

@@ -85,10 +85,9 @@ package final class Router: Sendable {
                     handler = .notImplemented(route.handler.keyword)
                 }
             }
-            var maxBody = Int(clamping: config.server.limits.bodyBytes.bytes)
-            if case .proxy(let proxy) = route.handler, let limit = proxy.maxBody { maxBody = Int(clamping: limit.bytes) }
             entries.append(Entry(
-                route: route, handler: handler, csrfProtected: CSRFPolicy.protects(routePath: route.path), maxBody: maxBody))
+                route: route, handler: handler, csrfProtected: CSRFPolicy.protects(routePath: route.path),
+                maxBody: Int(clamping: config.bodyLimit(for: route).bytes)))
         }
         self.entries = entries
         self.state = state
