@@ -166,6 +166,21 @@ struct DashboardDocumentTests {
         _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
+    @Test func upstreams_listedWithTheirCounters() throws {
+        let config = PilotoConfig.fixture(routes: [])
+        var reading = Self.reading()
+        let api = ProxyUpstreamMetrics(label: "api")
+        api.recordStatus(200)
+        api.recordStatus(502)
+        api.badGateway.add(1, ordering: .relaxed)
+        api.recordFirstByte(nanos: 2_000_000)
+        reading.upstreams = [api]
+        let text = DashboardDocument.render(reading, config: config)
+        #expect(text.contains(#""upstreams":[{"upstream":"api","responses":{"1xx":0,"2xx":1,"3xx":0,"4xx":0,"5xx":1},"first_byte_ms":{"count":1,"#))
+        #expect(text.contains(#""bad_gateway":1,"timeouts":0,"aborted":0,"idle_connections":0,"open_tunnels":0}]"#))
+        _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
     @Test func targets_underThePrefix_includingARootMount() {
         let config = PilotoConfig.fixture(routes: [])
         let store = StubSessionStore()

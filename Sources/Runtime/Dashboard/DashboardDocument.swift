@@ -1,4 +1,5 @@
 import PilotoConfig
+import Synchronization
 
 /// The JSON the dashboard page polls: a pure function of a `DashboardReading` and the config.
 ///
@@ -28,6 +29,7 @@ package enum DashboardDocument {
         pairs.append(("countries", countries(reading)))
         pairs.append(("websockets", webSockets(reading)))
         pairs.append(("connections", connections(reading)))
+        pairs.append(("upstreams", upstreams(reading)))
         pairs.append(("process", process(reading, config: config)))
         pairs.append(("cost_estimate", costJSON(cost, config: config)))
         pairs.append(("triggers", .array(triggers.map(\.json))))
@@ -96,6 +98,24 @@ package enum DashboardDocument {
             ("open_seconds", .number(Double(ws.occupiedMilliseconds) / 1000, decimals: 1)),
         ]
         return .object(pairs)
+    }
+
+    /// One entry per proxy upstream: responses by class, first-byte latency and the failure counters.
+    static func upstreams(_ reading: DashboardReading) -> JSONValue {
+        .array(reading.upstreams.map { u in
+            .object([
+                ("upstream", .string(u.label)),
+                ("responses", .object(u.responsesByClass.map { ($0.label, .int(Int64($0.count))) })),
+                ("first_byte_ms", latency(u.firstByteHistogram)),
+                ("retries", .int(Int64(u.retries.load(ordering: .relaxed)))),
+                ("holds", .int(Int64(u.holds.load(ordering: .relaxed)))),
+                ("bad_gateway", .int(Int64(u.badGateway.load(ordering: .relaxed)))),
+                ("timeouts", .int(Int64(u.timeouts.load(ordering: .relaxed)))),
+                ("aborted", .int(Int64(u.aborted.load(ordering: .relaxed)))),
+                ("idle_connections", .int(Int64(u.idleConnections.load(ordering: .relaxed)))),
+                ("open_tunnels", .int(Int64(u.openTunnels.load(ordering: .relaxed)))),
+            ])
+        })
     }
 
     static func connections(_ reading: DashboardReading) -> JSONValue {

@@ -116,6 +116,12 @@ package enum DashboardPage {
             <tbody></tbody></table>
           </section>
           <section>
+            <h2>Backends <small class="muted">proxied upstreams: responses, first byte (ms), failures, pool</small></h2>
+            <table id="upstreams"><thead><tr><th>Upstream</th><th>2xx</th><th>4xx</th><th>5xx</th><th>first byte p50</th>
+            <th>p99</th><th>502</th><th>504</th><th>retries</th><th>holds</th><th>idle</th><th>tunnels</th></tr></thead>
+            <tbody></tbody></table>
+          </section>
+          <section>
             <h2>By route</h2>
             <table id="routes"><thead><tr><th>Route</th><th>Requests</th><th>5xx</th><th>4xx</th><th>p50</th><th>p95</th><th>p99</th></tr></thead>
             <tbody></tbody></table>

@@ -11,6 +11,8 @@ package struct DashboardReading: Sendable {
     package var draining: Bool
     /// Wall-clock time of the reading (unix ms), so the page can label its charts.
     package var unixMilliseconds: Int64
+    /// The proxy's upstreams (backends), in config order; empty without proxy routes.
+    package var upstreams: [ProxyUpstreamMetrics] = []
 
     package init(
         metrics: MetricsSnapshot, webSockets: WebSocketGauge.Snapshot, rates: UsageSampler.Rates,

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PilotoConfig
+import Synchronization
 
 /// `handler: dashboard` (issue 5): under the route's path `<p>`,
 /// - `GET <p>` and `GET <p>/` → the dashboard page (HTML),
@@ -103,10 +104,12 @@ package final class DashboardResponder: Responder {
         let now = SystemClock.nowNanoseconds()
         let total = snapshot.routes.reduce(Int64(0)) { $0 + $1.requests }
         let rates = sampler.record(UsageSample(atNanos: now, requests: total, cpuNanos: ProcessUsage.cpuNanoseconds()))
-        return DashboardReading(
+        var reading = DashboardReading(
             metrics: snapshot, webSockets: metrics.webSockets.snapshot(), rates: rates,
             residentBytes: ProcessUsage.residentBytes(), uptimeNanos: now - bootNanos, draining: state.draining,
             unixMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        reading.upstreams = metrics.proxyUpstreams.withLock { $0 }
+        return reading
     }
 
     private static func body(_ bytes: [UInt8], type: String, cache: String) -> HTTPResponse {

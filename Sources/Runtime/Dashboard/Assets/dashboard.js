@@ -107,6 +107,13 @@
       li.textContent = item.label + ": $" + item.usd.toFixed(2);
       items.appendChild(li);
     });
+    rows("upstreams", doc.upstreams || [], (tr, u) => {
+      tr.setAttribute("data-upstream", u.upstream);
+      cell(tr, u.upstream);
+      ["2xx", "4xx", "5xx"].forEach(c => cell(tr, String(u.responses[c])).setAttribute("data-field", c));
+      cell(tr, ms(u.first_byte_ms.p50)); cell(tr, ms(u.first_byte_ms.p99));
+      [u.bad_gateway, u.timeouts, u.retries, u.holds, u.idle_connections, u.open_tunnels].forEach(v => cell(tr, String(v)));
+    });
     rows("routes", doc.routes, (tr, r) => {
       tr.setAttribute("data-route", r.route);
       cell(tr, r.route); cell(tr, String(r.requests)); cell(tr, String(r.server_errors));
