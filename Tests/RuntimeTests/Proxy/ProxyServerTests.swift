@@ -323,3 +323,24 @@ extension RawClient {
     /// Reads one chunked response through its terminating `0\r\n\r\n`.
     func readUntilTerminatingChunk() -> String { readUntil("\r\n0\r\n\r\n") }
 }
+
+@Suite("Proxy: SIGTERM")
+struct ProxyDrainTests {
+    @Test("a proxied response in flight when the drain starts is completed, then the connection closes")
+    func inFlightCompletesDuringDrain() throws {
+        let drainStarted = Atomic(false)
+        let upstream = try RecorderUpstream { _ in
+            .pieces(
+                [Array("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nfirst".utf8), Array("-last".utf8)],
+                between: { _ in _ = eventually(5) { drainStarted.load(ordering: .relaxed) } })
+        }
+        let fixture = try ProxyFixture(upstreamPort: upstream.port)
+        let client = try fixture.client()
+        client.send("GET /api/clientes HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(client.readUntil("first").contains("200 OK"))
+        fixture.server.beginShutdown()
+        drainStarted.store(true, ordering: .relaxed)
+        let rest = client.readUntilClose()
+        #expect(rest == "-last")
+    }
+}
