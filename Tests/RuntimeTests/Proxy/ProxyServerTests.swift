@@ -74,6 +74,25 @@ struct ProxyReframingTests {
         #expect(!received.values("Forwarded").contains("for=6.6.6.6"))
     }
 
+    @Test("a client's Connection: close (and HTTP/1.0) gets the proxied response whole, then the close")
+    func connectionCloseGetsTheWholeResponse() throws {
+        let upstream = try RecorderUpstream { _ in .bytes(RecorderUpstream.response(200, "proxied")) }
+        let fixture = try ProxyFixture(upstreamPort: upstream.port)
+        for request in [
+            "GET /api/clientes/1 HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n",
+            "GET /api/clientes/2 HTTP/1.0\r\nHost: app.example.com\r\n\r\n",
+        ] {
+            let client = try fixture.client()
+            client.send(request)
+            let response = try #require(client.readResponse(), "no response to \(request)")
+            #expect(response.status == 200)
+            #expect(response.body == "proxied")
+            #expect(response.headers["connection"]?.lowercased() == "close")
+            #expect(client.closedByServer())
+        }
+        #expect(upstream.requests.count == 2)
+    }
+
     @Test("a Content-Length body streams to the upstream with the same length, in order, byte for byte")
     func lengthBodyStreams() throws {
         let upstream = try RecorderUpstream { received in .bytes(RecorderUpstream.response(200, "\(received.body.count)")) }

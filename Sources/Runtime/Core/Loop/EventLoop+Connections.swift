@@ -150,7 +150,9 @@ extension EventLoop {
         let close = slot.http.closing || draining
         if close {
             slot.http.stopAfterCurrent()
-            slot.closeWhenFlushed = true
+            // An exchange answers later, and its end (`completeExchange`) closes the connection:
+            // closing once the (still empty) output is flushed would cut it before it answers.
+            if !answer.startsExchange { slot.closeWhenFlushed = true }
         }
         let before = slot.output.pendingBytes
         let status: HTTPStatus
