@@ -60,7 +60,7 @@ struct HTTPConnectionTests {
         c.received(Array("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n".utf8), now: 0)
         #expect(c.nextAction(now: 0) == .reject(.badRequest))
         #expect(c.closing)
-        #expect(c.rejectionReason == "contentLengthWithTransferEncoding")
+        #expect(c.rejection == .parse(.contentLengthWithTransferEncoding))
         #expect(c.nextAction(now: 0) == nil)
     }
 

@@ -24,11 +24,11 @@ struct RequestRecorder: RequestObserver {
         }
     }
 
-    func rejected(status: HTTPStatus, reason: String, remote: SocketAddress, loop: Int) {
+    func rejected(status: HTTPStatus, reason: HTTPRejection?, remote: SocketAddress, loop: Int) {
         loopMetrics(loop).record(route: metrics.unmatchedRoute, country: nil, status: status.code, nanos: 0)
         guard accessLog else { return }
         logger.log(
-            .warning, "rejected request: \(status.code) \(reason)",
+            .warning, "rejected request: \(status.code) \(reason.map { "\($0)" } ?? "")",
             fields: [("httpRequest", .object([("status", .int(Int64(status.code))), ("remoteIp", .string(remote.ip))]))])
     }
 

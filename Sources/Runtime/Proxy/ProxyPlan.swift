@@ -46,15 +46,20 @@ final class LoopProxyState {
 package final class ProxyUpstreams: @unchecked Sendable {
     package let metrics: [ProxyUpstreamMetrics]
     private let perLoop: [LoopProxyState]
-    /// Idle connections per upstream and loop; uvicorn's keep-alive is 5 s, so 4 s stays below it.
-    static let maxIdle = 32
+    /// Idle connections kept per upstream and loop, at least. Why tied to `scaling.concurrency`:
+    /// Cloud Run never sends an instance more requests at once than that, so a pool that keeps
+    /// that many never closes a connection it will need again a moment later; a smaller cap
+    /// (32 at first) made a burst of 64 open one new upstream connection per 16 requests.
+    static let minimumIdle = 32
+    /// uvicorn's keep-alive is 5 s, so 4 s stays below it.
     static let idleTimeout: Int64 = 4_000
 
-    package init(metrics: [ProxyUpstreamMetrics], loopCount: Int) {
+    package init(metrics: [ProxyUpstreamMetrics], loopCount: Int, concurrency: Int = 80) {
         self.metrics = metrics
+        let maxIdle = max(Self.minimumIdle, concurrency)
         perLoop = (0..<max(loopCount, 1)).map { _ in
             LoopProxyState(pools: metrics.map {
-                UpstreamPool(maxIdle: Self.maxIdle, idleTimeout: Self.idleTimeout, metrics: $0)
+                UpstreamPool(maxIdle: maxIdle, idleTimeout: Self.idleTimeout, metrics: $0)
             })
         }
     }

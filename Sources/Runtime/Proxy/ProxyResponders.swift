@@ -25,7 +25,7 @@ package enum ProxyResponders {
             labels.append(address.label)
         }
         let metrics = labels.map { ProxyUpstreamMetrics(label: $0) }
-        let upstreams = ProxyUpstreams(metrics: metrics, loopCount: link.loopCount)
+        let upstreams = ProxyUpstreams(metrics: metrics, loopCount: link.loopCount, concurrency: config.scaling.concurrency)
         link.metrics.proxyUpstreams.withLock { $0 = metrics }
         let gate = sessions.map { AuthGate(store: $0, cookieName: config.cookies.session.name) }
         var responders: [String: any Responder] = [:]

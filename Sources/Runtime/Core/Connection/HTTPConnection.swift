@@ -60,8 +60,8 @@ package struct HTTPConnection: Sendable {
     private var readingBodySince: Int64?
     /// No more requests are taken (error, `Connection: close`, 1.0, drain).
     package private(set) var closing = false
-    /// Why the last `.reject` happened (the typed error's case name), for the log.
-    package private(set) var rejectionReason: String?
+    /// Why the last `.reject` (or `.bodyAborted`) happened, typed, for the observer.
+    package private(set) var rejection: HTTPRejection?
     /// Requests answered so far; before the first one a silent connection gets the header timeout.
     package private(set) var requestsServed = 0
     private let streamsBody: BodyStreamingPredicate?
@@ -147,7 +147,7 @@ package struct HTTPConnection: Sendable {
                         target = try RequestTarget.parse(done.target)
                     } catch {
                         closing = true
-                        rejectionReason = "\(error)"
+                        rejection = .target(error)
                         return .reject(.badRequest)
                     }
                     if !done.keepAlive { closing = true }
@@ -160,7 +160,7 @@ package struct HTTPConnection: Sendable {
             }
         } catch {
             closing = true
-            rejectionReason = "\(error)"
+            rejection = .parse(error)
             if streamingBody {
                 // The head was dispatched already (an exchange runs): the body broke midway.
                 streamingBody = false

@@ -40,7 +40,7 @@ package protocol RequestObserver: Sendable {
     /// A request was answered; `bytes` is what was queued for it (head and body).
     func completed(_ request: HTTPRequest, context: RequestContext, status: HTTPStatus, bytes: Int, nanos: Int64)
     /// Bytes that never became a request were refused (parse error, bad target); the connection closes.
-    func rejected(status: HTTPStatus, reason: String, remote: SocketAddress, loop: Int)
+    func rejected(status: HTTPStatus, reason: HTTPRejection?, remote: SocketAddress, loop: Int)
     /// A loop-level syscall failed (`epoll_wait`, `accept`): the server keeps running if it can.
     func loopFailed(_ operation: String, errno: Int32)
 }

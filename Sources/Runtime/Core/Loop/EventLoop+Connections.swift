@@ -89,7 +89,7 @@ extension EventLoop {
                 context.serializer.writeError(status, date: date, into: &slot.output)
                 slot.closeWhenFlushed = true
                 context.observer.rejected(
-                    status: status, reason: slot.http.rejectionReason ?? "", remote: slot.remote, loop: index)
+                    status: status, reason: slot.http.rejection, remote: slot.remote, loop: index)
             case .dispatch(let head, let body, let path, let query):
                 dispatch(slot, head: head, body: body, path: path, query: query, now: now)
             case .dispatchStreaming(let head, let path, let query):
