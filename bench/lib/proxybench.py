@@ -186,7 +186,7 @@ def median(values):
 
 
 def merge(rounds: list[dict]) -> dict:
-    keys = ["rps", "p50_ms", "p99_ms", "non2xx", "socket_errors", "cpu_us_per_request", "peak_rss_kib"]
+    keys = ["requests_per_s", "p50_ms", "p99_ms", "non_2xx_3xx", "socket_errors", "cpu_us_per_request", "peak_rss_kib"]
     return {k: median([r.get(k) for r in rounds]) for k in keys}
 
 
@@ -243,12 +243,12 @@ def main(argv) -> int:
             out.append(f"| {name} | failed | | | | | | |")
             continue
         rss = r["peak_rss_kib"] / 1024 if r["peak_rss_kib"] else None
-        out.append(f"| {name} | {fmt(r['rps'])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} | "
-                   f"{fmt(r['non2xx'])} | {fmt(r['socket_errors'])} | {fmt(r['cpu_us_per_request'], 1)} | {fmt(rss, 1)} |")
+        out.append(f"| {name} | {fmt(r["requests_per_s"])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} | "
+                   f"{fmt(r["non_2xx_3xx"])} | {fmt(r['socket_errors'])} | {fmt(r['cpu_us_per_request'], 1)} | {fmt(rss, 1)} |")
     if "piloto" in table and "nginx" in table:
         p, n = table["piloto"], table["nginx"]
         out += ["", "| target | piloto | nginx | ratio | met |", "|---|---:|---:|---:|---|"]
-        for label, key, higher in (("req/s ≥ nginx", "rps", True), ("p99 ≤ nginx", "p99_ms", False),
+        for label, key, higher in (("req/s ≥ nginx", "requests_per_s", True), ("p99 ≤ nginx", "p99_ms", False),
                                    ("CPU/request ≤ nginx", "cpu_us_per_request", False)):
             a, b = p.get(key), n.get(key)
             ratio = a / b if a and b else None
@@ -260,7 +260,7 @@ def main(argv) -> int:
         for label in ("uvicorn alone", "uvicorn behind piloto"):
             r = uvicorn.get(label)
             if r:
-                out.append(f"| {label} | {fmt(r['rps'])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} |")
+                out.append(f"| {label} | {fmt(r["requests_per_s"])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} |")
         if uvicorn.get("added_p99_ms") is not None:
             added = uvicorn["added_p99_ms"]
             out += ["", f"p99 added by piloto: {added:.3f} ms (target < 0.3 ms): {'met' if added < 0.3 else 'not met'}"]
@@ -280,6 +280,9 @@ def bench_uvicorn(args, work: Path, logdir: Path, binary: Path) -> dict:
         import uvicorn  # noqa: F401
     except ImportError:
         log("uvicorn comparison skipped: pip install fastapi uvicorn")
+        return {}
+    if not servers.ensure_frontend():  # the FastAPI peer mounts frontend/dist/assets
+        log("uvicorn comparison skipped: the frontend does not build")
         return {}
     port = servers.free_port()
     argv = [sys.executable, "-m", "uvicorn", "fastapi_app:app", "--app-dir", str(BENCH / "peers"), "--host",
