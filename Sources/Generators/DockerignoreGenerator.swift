@@ -20,11 +20,8 @@ package enum DockerignoreGenerator {
         if case .context(let folder) = config.build.pilotoOrigin, !PathText.normalized(folder).isEmpty {
             patterns.append(PathText.join(PathText.normalized(folder), ".build"))
         }
-        // The backend stage builds its own virtual environment; a local one or bytecode must not leak in.
-        if DockerfileGenerator.buildsBackend(config), let backend = config.build.backend {
-            let folder = PathText.normalized(backend.path.asWritten)
-            patterns += ["**/__pycache__", PathText.join(folder, ".venv"), PathText.join(folder, "venv")]
-        }
+        // A backend's local virtual environment, bytecode and database (DockerignoreGenerator+Backend.swift).
+        patterns += backendPatterns(config)
         var out = GeneratedHeader.hashComment(config)
         out += "#\n# Paths are relative to the build context (the folder that holds \(GeneratedHeader.sourceName(config))).\n"
         out += patterns.joined(separator: "\n") + "\n"

@@ -147,12 +147,14 @@ package enum ServiceGenerator {
         ]
     }
 
-    /// Startup and liveness probes on the runtime's own health route (`PilotoConfig.healthPath`, the
-    /// same fact the server routes by). The startup probe allows 240 s (Cloud Run's maximum) for a
-    /// cold start; liveness restarts an instance only after 3 misses in a row.
+    /// Startup and liveness probes on the runtime's own health routes (`PilotoConfig.startupProbePath`
+    /// and `healthPath`, the same facts the server routes by). The startup probe allows 240 s (Cloud
+    /// Run's maximum: 2 s × 120) for a cold start; with `run:` backends it targets the readiness path,
+    /// which holds traffic back until they are up. Liveness restarts an instance only after 3 misses
+    /// in a row, and never on a backend's state (liveness is 200 while piloto runs).
     static func probes(_ config: PilotoConfig) -> [YAMLEntry] {
-        guard let path = config.healthPath else { return [] }
-        func probe(period: Int64, failures: Int64) -> YAMLValue {
+        guard let path = config.healthPath, let startupPath = config.startupProbePath else { return [] }
+        func probe(_ path: String, period: Int64, failures: Int64) -> YAMLValue {
             .map([
                 YAMLEntry("httpGet", .map([
                     YAMLEntry("path", .string(path)),
@@ -163,11 +165,17 @@ package enum ServiceGenerator {
                 YAMLEntry("failureThreshold", .int(failures)),
             ])
         }
+        let startupComment = startupPath == path
+            ? ["Probes hit the health route from routes: (handler: health), as the server serves it."]
+            : [
+                "Startup probes readiness: 503 \"starting\" until the run: backends passed their first health",
+                "check (200 \"degraded\" if one is down after 60 s), so traffic waits for the app behind piloto.",
+                "Liveness stays on the health route: a backend's state never restarts the instance.",
+            ]
         return [
             YAMLEntry(
-                "startupProbe", probe(period: 2, failures: 120),
-                comment: ["Probes hit the health route from routes: (handler: health), as the server serves it."]),
-            YAMLEntry("livenessProbe", probe(period: 10, failures: 3)),
+                "startupProbe", probe(startupPath, period: 2, failures: 120), comment: startupComment),
+            YAMLEntry("livenessProbe", probe(path, period: 10, failures: 3)),
         ]
     }
 }

@@ -39,6 +39,24 @@ import Testing
         #expect(Self.envNames(containers[0]) == ["PILOTO_IDENTITY_KEY", "DATABASE_URL"])
     }
 
+    /// The startup probe waits on readiness (503 `starting` until the children are healthy), within
+    /// Cloud Run's 240 s; liveness stays on the health route so a backend never restarts the instance.
+    @Test func runBackend_startupProbeWaitsOnReadiness_livenessOnHealth() throws {
+        let config = try GenFixtures.config("backend-run")
+        let root = try ParsedYAML.mapping(try GenFixtures.artifact("service.yaml", in: config))
+        let container = try #require(try Self.containers(root).first)
+        let startup = try ParsedYAML.path(container, "startupProbe")
+        #expect(ParsedYAML.text(try ParsedYAML.path(startup, "httpGet")["path"]) == "/api/health/ready")
+        #expect(config.startupProbePath == config.readinessPath)
+        let period = try #require(ParsedYAML.text(startup["periodSeconds"]).flatMap { Int($0) })
+        let failures = try #require(ParsedYAML.text(startup["failureThreshold"]).flatMap { Int($0) })
+        #expect(period * failures >= 240)
+        #expect(ParsedYAML.text(try ParsedYAML.path(container, "livenessProbe", "httpGet")["path"]) == "/api/health")
+        // Sidecars only: Cloud Run's container-dependencies already hold piloto back, so liveness it is.
+        let sidecar = try GenFixtures.config("backend-sidecar")
+        #expect(sidecar.startupProbePath == sidecar.healthPath)
+    }
+
     @Test func pilotoOnly_keepsOneUnnamedContainer() throws {
         let root = try ParsedYAML.mapping(try GenFixtures.artifact("service.yaml", in: try GenFixtures.config("minimal")))
         let containers = try Self.containers(root)

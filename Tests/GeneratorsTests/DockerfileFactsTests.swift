@@ -69,6 +69,18 @@ import Testing
             #expect(lines.contains(Substring(pattern)), "\(pattern)")
         }
     }
+
+    /// What `scripts/run-demo` and the demo backend leave in `backend/` never reaches the context.
+    @Test func dockerignoreExcludesTheRunBackendsLocalEnvironmentAndDatabase() throws {
+        let config = try GenFixtures.config("backend-run")
+        let lines = try GenFixtures.artifact("Dockerfile.dockerignore", in: config).split(separator: "\n")
+        for pattern in ["backend/.venv", "backend/.pydeps", "backend/*.sqlite3", "backend/*.sqlite3-*", "**/__pycache__"] {
+            #expect(lines.contains(Substring(pattern)), "\(pattern)")
+        }
+        #expect(lines.filter { $0 == "backend/.venv" }.count == 1, "build.backend.path and the run: dir are one folder")
+        let pilotoOnly = try GenFixtures.artifact("Dockerfile.dockerignore", in: try GenFixtures.config("minimal"))
+        #expect(!pilotoOnly.contains(".venv") && !pilotoOnly.contains("sqlite3"))
+    }
 }
 
 /// The build context the Dockerfile expects is really there in this repo and not ignored.

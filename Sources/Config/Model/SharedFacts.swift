@@ -15,9 +15,19 @@ extension PilotoConfig {
         routes.first { $0.handler == .health }?.path
     }
 
-    /// The readiness path, `<health>/ready`: 503 while draining or while a required store is down.
+    /// The readiness path, `<health>/ready`: 503 while draining or while a `run:` backend is starting,
+    /// 200 `degraded` while a backing store or backend is down (`HealthResponder`).
     package var readinessPath: String? {
         healthPath.map { $0 == "/" ? "/ready" : $0 + "/ready" }
+    }
+
+    /// The Cloud Run startup probe's path. With `run:` backends it is the readiness path: readiness
+    /// answers 503 `starting` until every backend passed its first health check (children are not
+    /// sidecars, so no `container-dependencies` holds traffic back), and turns 200 `degraded` once a
+    /// backend is down or outstays its 60 s start window, so the probe cannot hang a deploy. Without
+    /// them it is the liveness path: nothing else has to come up.
+    package var startupProbePath: String? {
+        backends.contains(where: \.isRun) ? readinessPath : healthPath
     }
 
     /// The port the server listens on: `PORT` from the environment wins over `server.port`.
