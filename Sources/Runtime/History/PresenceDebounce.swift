@@ -77,4 +77,7 @@ package struct PresenceDebounce: Sendable {
     }
 
     package func connectionCount(of user: String) -> Int { connections[user] ?? 0 }
+
+    /// Nobody listed and no leave pending: the owner may forget the channel.
+    package var isEmpty: Bool { since.isEmpty && pendingLeave.isEmpty && connections.isEmpty }
 }
