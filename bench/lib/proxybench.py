@@ -243,8 +243,8 @@ def main(argv) -> int:
             out.append(f"| {name} | failed | | | | | | |")
             continue
         rss = r["peak_rss_kib"] / 1024 if r["peak_rss_kib"] else None
-        out.append(f"| {name} | {fmt(r["requests_per_s"])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} | "
-                   f"{fmt(r["non_2xx_3xx"])} | {fmt(r['socket_errors'])} | {fmt(r['cpu_us_per_request'], 1)} | {fmt(rss, 1)} |")
+        out.append(f"| {name} | {fmt(r['requests_per_s'])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} | "
+                   f"{fmt(r['non_2xx_3xx'])} | {fmt(r['socket_errors'])} | {fmt(r['cpu_us_per_request'], 1)} | {fmt(rss, 1)} |")
     if "piloto" in table and "nginx" in table:
         p, n = table["piloto"], table["nginx"]
         out += ["", "| target | piloto | nginx | ratio | met |", "|---|---:|---:|---:|---|"]
@@ -260,7 +260,7 @@ def main(argv) -> int:
         for label in ("uvicorn alone", "uvicorn behind piloto"):
             r = uvicorn.get(label)
             if r:
-                out.append(f"| {label} | {fmt(r["requests_per_s"])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} |")
+                out.append(f"| {label} | {fmt(r['requests_per_s'])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} |")
         if uvicorn.get("added_p99_ms") is not None:
             added = uvicorn["added_p99_ms"]
             out += ["", f"p99 added by piloto: {added:.3f} ms (target < 0.3 ms): {'met' if added < 0.3 else 'not met'}"]
