@@ -41,12 +41,13 @@ package final class DashboardCluster: Sendable {
 
     package var instance: String { source.instance }
 
-    /// Publishes now, then every interval, on a background queue until `stop()`.
+    /// Publishes now, then every interval, on a background queue until `stop()` (the timer holds
+    /// the publisher: it keeps publishing even when no dashboard route holds it).
     package func start() {
         let source = DispatchSource.makeTimerSource(queue: queue)
         source.schedule(
             deadline: .now(), repeating: .milliseconds(intervalMilliseconds), leeway: .milliseconds(intervalMilliseconds / 10))
-        source.setEventHandler { [weak self] in self?.publish() }
+        source.setEventHandler { self.publish() }
         source.resume()
         let previous = timer.withLock { t in
             defer { t.source = source }
