@@ -2,12 +2,15 @@ import PilotoConfig
 import PilotoRuntime
 import Synchronization
 
-/// What `sessions.store: redis` runs on: one command connection (sessions, PUBLISH) and one
-/// subscriber connection (inside the bus), each on its own thread, never on a server loop.
+/// What `sessions.store: redis` runs on: one command connection (sessions, PUBLISH, presence and
+/// dashboard scripts) and two subscriber connections (inside the bus and the presence directory),
+/// each on its own thread, never on a server loop.
 struct RedisServices: Sendable {
     let client: RedisClient
     let sessions: RedisSessionStore
     let bus: RedisChannelBus
+    /// Cluster-wide presence, for the channel hub (`WebSocketResponders.make(presence:)`).
+    let presence: any PresenceDirectory
 
     /// Readiness reports the store's degraded state (200 + reason, see `HealthResponder`). Call it
     /// from `makeResponders`, where the `ServerLink` exists.
@@ -18,6 +21,7 @@ struct RedisServices: Sendable {
 
     /// Stops both connections (after the server has drained).
     func close() {
+        (presence as? RedisPresenceDirectory)?.close()
         bus.close()
         client.close()
     }
@@ -73,10 +77,11 @@ extension RedisServices {
             subscriberOptions.onStateChange = nil
             let bus = try RedisChannelBus(client: client, url: url, options: subscriberOptions)
             let sessions = RedisSessionStore(client: client, ttlMilliseconds: config.sessions.ttl.milliseconds)
+            let presence = try PresenceDirectories.make(config: config, redis: (client, url), options: subscriberOptions)
             logger.log(
                 .info, "sessions in redis",
                 fields: [("redis", .string(redacted)), ("ttl_ms", .int(config.sessions.ttl.milliseconds))])
-            return RedisServices(client: client, sessions: sessions, bus: bus)
+            return RedisServices(client: client, sessions: sessions, bus: bus, presence: presence)
         } catch {
             throw .start(error)
         }

@@ -78,7 +78,7 @@ enum ServeCommand {
                 makeResponders: { link in
                     redis?.registerHealth(on: link)
                     return AuthWiring.responders(link: link, store: sessionStore, environment: environment)
-                        .merging(DashboardWiring.responders(link: link, sessions: sessionStore)) { first, _ in first }
+                        .merging(DashboardWiring.responders(link: link, sessions: sessionStore, redis: redis?.client)) { first, _ in first }
                         .merging(ProxyResponders.make(link: link, sessions: sessionStore, devMode: devMode).responders) {
                             first, _ in first
                         }

@@ -33,7 +33,32 @@ package enum DashboardDocument {
         pairs.append(("process", process(reading, config: config)))
         pairs.append(("cost_estimate", costJSON(cost, config: config)))
         pairs.append(("triggers", .array(triggers.map(\.json))))
+        pairs.append(("instances", instances(reading)))
         return .object(pairs)
+    }
+
+    /// How many instances the figures add up, where they come from, and one row per instance.
+    static func instances(_ reading: DashboardReading) -> JSONValue {
+        let rows: [JSONValue] = reading.instances.map { s in
+            let p99: JSONValue = s.overall.quantileNanos(0.99).map { .number(Double($0) / 1e6, decimals: 3) } ?? .null
+            return .object([
+                ("instance", .string(s.instance)),
+                ("age_seconds", .number(Double(max(0, reading.unixMilliseconds - s.atUnixMilliseconds)) / 1000, decimals: 1)),
+                ("uptime_seconds", .number(Double(s.uptimeNanos) / 1e9, decimals: 0)),
+                ("draining", .bool(s.draining)),
+                ("requests", .int(s.totalRequests)),
+                ("per_second", .number(s.requestsPerSecond, decimals: 2)),
+                ("server_errors", .int(s.serverErrors)),
+                ("p99_ms", p99),
+                ("websockets", .int(Int64(s.webSockets.active))),
+                ("connections", .int(Int64(s.activeConnections))),
+                ("cpu_cores_used", s.cpuCores.map { .number($0, decimals: 3) } ?? .null),
+                ("rss_bytes", s.residentBytes.map { .int($0) } ?? .null),
+            ])
+        }
+        return .object([
+            ("count", .int(Int64(reading.instanceCount))), ("source", .string(reading.instanceSource)), ("rows", .array(rows)),
+        ])
     }
 
     static func requests(_ reading: DashboardReading) -> JSONValue {

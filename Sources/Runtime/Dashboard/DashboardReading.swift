@@ -13,6 +13,12 @@ package struct DashboardReading: Sendable {
     package var unixMilliseconds: Int64
     /// The proxy's upstreams (backends), in config order; empty without proxy routes.
     package var upstreams: [ProxyUpstreamMetrics] = []
+    /// One row per live instance, by instance id (`DashboardMerge`); empty: this instance alone.
+    package var instances: [InstanceSnapshot] = []
+    /// Where the rows come from: `memory` (this instance only) or `redis` (every live instance).
+    package var instanceSource = "memory"
+    /// Instances the figures add up (at least 1).
+    package var instanceCount: Int { max(1, instances.count) }
 
     package init(
         metrics: MetricsSnapshot, webSockets: WebSocketGauge.Snapshot, rates: UsageSampler.Rates,
@@ -46,15 +52,16 @@ package struct DashboardReading: Sendable {
     /// cannot see users hidden behind one proxy connection: a trend, not a head count.
     package var concurrentUsers: Int { max(metrics.activeConnections, webSockets.active) }
 
-    /// CPU used as a percentage of `scaling.cpu` (100 = the configured vCPUs fully busy).
+    /// CPU used as a percentage of `scaling.cpu` (100 = the configured vCPUs fully busy); with
+    /// several instances, their mean.
     package func cpuPercentOfLimit(_ config: PilotoConfig) -> Double? {
         guard let cores = rates.cpuCores, config.scaling.cpu.millicores > 0 else { return nil }
-        return cores * 100_000 / Double(config.scaling.cpu.millicores)
+        return cores * 100_000 / Double(config.scaling.cpu.millicores) / Double(instanceCount)
     }
 
-    /// Resident memory as a percentage of `scaling.memory`.
+    /// Resident memory as a percentage of `scaling.memory` (several instances: their mean).
     package func memoryPercentOfLimit(_ config: PilotoConfig) -> Double? {
         guard let rss = residentBytes, config.scaling.memory.bytes > 0 else { return nil }
-        return Double(rss) * 100 / Double(config.scaling.memory.bytes)
+        return Double(rss) * 100 / Double(config.scaling.memory.bytes) / Double(instanceCount)
     }
 }

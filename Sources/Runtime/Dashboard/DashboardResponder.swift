@@ -22,33 +22,36 @@ package final class DashboardResponder: Responder {
 
     package let prefix: String
     private let config: PilotoConfig
-    private let metrics: MetricsRegistry
-    private let state: ServerState
+    private let source: DashboardSource
+    private let cluster: DashboardCluster?
     private let gate: AuthGate
-    private let sampler: UsageSampler
-    private let bootNanos: Int64
     private let page: [UInt8]
 
     /// - Parameters:
     ///   - prefix: the route's path (`/api/dashboard`).
     ///   - sessions: where the session cookie is looked up.
+    ///   - source: this instance's figures (one per server, shared by every dashboard route).
+    ///   - cluster: every live instance's figures through Redis; nil: this instance alone.
     package init(
-        prefix: String, config: PilotoConfig, metrics: MetricsRegistry, state: ServerState, sessions: any SessionStore
+        prefix: String, config: PilotoConfig, source: DashboardSource, sessions: any SessionStore,
+        cluster: DashboardCluster? = nil
     ) {
-        let now = SystemClock.nowNanoseconds()
         self.prefix = prefix
         self.config = config
-        self.metrics = metrics
-        self.state = state
+        self.source = source
+        self.cluster = cluster
         gate = AuthGate(store: sessions, cookieName: config.cookies.session.name)
-        bootNanos = now
-        sampler = UsageSampler(boot: UsageSample(atNanos: now, requests: 0, cpuNanos: ProcessUsage.cpuNanoseconds()))
         page = Array(DashboardPage.html(prefix: prefix).utf8)
     }
 
     /// Built from the server's shared parts (the `makeResponders` closure of `Server`).
-    package convenience init(link: ServerLink, prefix: String, sessions: any SessionStore) {
-        self.init(prefix: prefix, config: link.config, metrics: link.metrics, state: link.state, sessions: sessions)
+    package convenience init(
+        link: ServerLink, prefix: String, sessions: any SessionStore, source: DashboardSource? = nil,
+        cluster: DashboardCluster? = nil
+    ) {
+        self.init(
+            prefix: prefix, config: link.config, source: source ?? DashboardSource(link: link), sessions: sessions,
+            cluster: cluster)
     }
 
     package func respond(to request: HTTPRequest) -> RouteResponse {
@@ -63,7 +66,11 @@ package final class DashboardResponder: Responder {
         gate.lookup(request) { [self] found in
             switch found {
             case .session(let session) where session.expiresAt > Self.nowUnixMilliseconds():
-                promise.complete(.response(serve(target)))
+                if target == .metrics, let cluster {
+                    cluster.reading { [self] reading in promise.complete(.response(metricsResponse(reading))) }
+                } else {
+                    promise.complete(.response(serve(target)))
+                }
             case .session, .noSession:
                 promise.complete(.response(Self.unauthorized(target)))
             case .storeFailed(let error):
@@ -92,25 +99,16 @@ package final class DashboardResponder: Responder {
         case .page: return Self.body(page, type: "text/html; charset=utf-8", cache: "no-cache")
         case .script: return Self.body(DashboardAssets.script, type: "text/javascript; charset=utf-8", cache: "no-cache")
         case .style: return Self.body(DashboardAssets.style, type: "text/css; charset=utf-8", cache: "no-cache")
-        case .metrics:
-            return Self.body(Array(DashboardDocument.render(reading(), config: config).utf8),
-                             type: "application/json", cache: "no-store")
+        case .metrics: return metricsResponse(source.aloneReading())
         }
     }
 
-    /// Reads the live server: merged metrics, WebSockets, process usage, and a rate sample.
-    func reading() -> DashboardReading {
-        let snapshot = metrics.snapshot()
-        let now = SystemClock.nowNanoseconds()
-        let total = snapshot.routes.reduce(Int64(0)) { $0 + $1.requests }
-        let rates = sampler.record(UsageSample(atNanos: now, requests: total, cpuNanos: ProcessUsage.cpuNanoseconds()))
-        var reading = DashboardReading(
-            metrics: snapshot, webSockets: metrics.webSockets.snapshot(), rates: rates,
-            residentBytes: ProcessUsage.residentBytes(), uptimeNanos: now - bootNanos, draining: state.draining,
-            unixMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-        reading.upstreams = metrics.proxyUpstreams.withLock { $0 }
-        return reading
+    private func metricsResponse(_ reading: DashboardReading) -> HTTPResponse {
+        Self.body(Array(DashboardDocument.render(reading, config: config).utf8), type: "application/json", cache: "no-store")
     }
+
+    /// This instance's reading (tests).
+    func reading() -> DashboardReading { source.aloneReading() }
 
     private static func body(_ bytes: [UInt8], type: String, cache: String) -> HTTPResponse {
         var headers = HTTPHeaders()

@@ -14,6 +14,15 @@ package struct LatencyHistogram: Sendable, Equatable {
 
     package init() {}
 
+    /// A histogram from its bucket counts (another instance's, read back from Redis); nil when the
+    /// buckets do not match `boundsNanos` (an instance running another version).
+    package init?(counts: [Int64], sumNanos: Int64) {
+        guard counts.count == Self.boundsNanos.count + 1, counts.allSatisfy({ $0 >= 0 }) else { return nil }
+        self.counts = counts
+        count = counts.reduce(0, +)
+        self.sumNanos = sumNanos
+    }
+
     package mutating func record(nanos: Int64) {
         let value = max(nanos, 0)
         var index = 0
