@@ -46,6 +46,17 @@ def free_port() -> int:
 # The streaming upstream: POST /api/big/up counts the body; GET /api/big/down?n=N sends N bytes.
 
 
+async def drain_exactly(reader: asyncio.StreamReader, count: int) -> int | None:
+    """Reads and discards `count` bytes; None when the peer closed first."""
+    remaining = count
+    while remaining:
+        piece = await reader.read(min(remaining, CHUNK))
+        if not piece:
+            return None
+        remaining -= len(piece)
+    return count
+
+
 async def handle_stream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         while True:
@@ -59,26 +70,18 @@ async def handle_stream(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
                     headers[name.strip().lower()] = value.strip()
             received = 0
             if "content-length" in headers:
-                remaining = int(headers["content-length"])
-                while remaining:
-                    piece = await reader.read(min(remaining, CHUNK))
-                    if not piece:
-                        return
-                    received += len(piece)
-                    remaining -= len(piece)
+                if (got := await drain_exactly(reader, int(headers["content-length"]))) is None:
+                    return
+                received += got
             elif headers.get("transfer-encoding", "").lower() == "chunked":
                 while True:
                     size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
                     if size == 0:
                         await reader.readuntil(b"\r\n")
                         break
-                    remaining = size
-                    while remaining:
-                        piece = await reader.read(min(remaining, CHUNK))
-                        if not piece:
-                            return
-                        received += len(piece)
-                        remaining -= len(piece)
+                    if (got := await drain_exactly(reader, size)) is None:
+                        return
+                    received += got
                     await reader.readexactly(2)
             if method == "POST":
                 body = str(received).encode()

@@ -53,27 +53,14 @@ extension String {
     /// unspecialized and looks its metadata up on every call; `perf` on the proxy path showed that
     /// lookup at ~3 % of a proxied request (response header filtering calls this per header).
     package func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        // Native strings: compare the contiguous bytes (the element-wise loop costs several times more).
-        let fast = a.withContiguousStorageIfAvailable { x in
-            b.withContiguousStorageIfAvailable { y in asciiCaseInsensitiveBytesEqual(x, y) }
-        }
-        if let fast, let result = fast { return result }
-        return asciiCaseInsensitiveElementsEqual(a, b)
+        asciiCaseInsensitiveViewsEqual(utf8, other.utf8)
     }
 }
 
 extension StringProtocol {
     /// ASCII-only case-insensitive comparison for substrings and other string views.
     package func asciiCaseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        let fast = a.withContiguousStorageIfAvailable { x in
-            b.withContiguousStorageIfAvailable { y in asciiCaseInsensitiveBytesEqual(x, y) }
-        }
-        if let fast, let result = fast { return result }
-        return asciiCaseInsensitiveElementsEqual(a, b)
+        asciiCaseInsensitiveViewsEqual(utf8, other.utf8)
     }
 
     /// Drops optional whitespace (SP, HTAB) at both ends (RFC 9110 §5.6.3).
@@ -85,17 +72,23 @@ extension StringProtocol {
     }
 }
 
+/// Both overloads' body; private to this file, so each call site gets it specialized.
+private func asciiCaseInsensitiveViewsEqual<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+    guard a.count == b.count else { return false }
+    // Native strings: compare the contiguous bytes (the element-wise loop costs several times more).
+    let fast = a.withContiguousStorageIfAvailable { x in
+        b.withContiguousStorageIfAvailable { y in asciiCaseInsensitiveBytesEqual(x, y) }
+    }
+    if let fast, let result = fast { return result }
+    for (x, y) in zip(a, b) where x != y && asciiLower(x) != asciiLower(y) { return false }
+    return true
+}
+
 /// Equal-length byte buffers, equal when ASCII letters are folded to lower case.
 private func asciiCaseInsensitiveBytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     for i in 0..<a.count where a[i] != b[i] {
         if asciiLower(a[i]) != asciiLower(b[i]) { return false }
     }
-    return true
-}
-
-/// The same comparison for non-contiguous views (bridged or lazily built strings).
-private func asciiCaseInsensitiveElementsEqual<A: Sequence<UInt8>, B: Sequence<UInt8>>(_ a: A, _ b: B) -> Bool {
-    for (x, y) in zip(a, b) where x != y && asciiLower(x) != asciiLower(y) { return false }
     return true
 }
 
