@@ -91,7 +91,9 @@ package enum DashboardPage {
               <svg class="spark" id="chart-mem" viewBox="0 0 300 60" preserveAspectRatio="none"></svg></article>
             <article class="card"><h2>Instance</h2>
               <p class="big" id="uptime" data-metric="uptime_seconds">–</p>
-              <p class="sub">draining <span id="draining" data-metric="draining">–</span> ·
+              <p class="sub"><span id="instance-count" data-metric="instances.count">–</span> instance(s),
+              <span id="instance-source" data-metric="instances.source">–</span> ·
+              draining <span id="draining" data-metric="draining">–</span> ·
               region <span id="region" data-metric="region">–</span></p></article>
             <article class="card"><h2>US clients p99 (ms)</h2>
               <p class="big"><span id="us-felt-p99" data-metric="latency_us_ms.felt_p99">–</span> <small>felt p99, US</small></p>
@@ -113,6 +115,12 @@ package enum DashboardPage {
             <h2>By country <small class="muted">server time, client round trip (RTT) and their sum as felt, ms</small></h2>
             <table id="countries"><thead><tr><th>Country</th><th>Requests</th><th>server p50</th><th>p95</th><th>p99</th>
             <th>RTT p50</th><th>p95</th><th>p99</th><th>felt p50</th><th>p95</th><th>p99</th></tr></thead>
+            <tbody></tbody></table>
+          </section>
+          <section>
+            <h2>Instances <small class="muted">every live instance (one with sessions.store: memory); figures above are their sum</small></h2>
+            <table id="instances"><thead><tr><th>Instance</th><th>Requests</th><th>req/s</th><th>5xx</th><th>p99 (ms)</th>
+            <th>WebSockets</th><th>connections</th><th>CPU cores</th><th>RSS (MiB)</th><th>age (s)</th></tr></thead>
             <tbody></tbody></table>
           </section>
           <section>

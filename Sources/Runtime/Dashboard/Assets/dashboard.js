@@ -107,6 +107,14 @@
       li.textContent = item.label + ": $" + item.usd.toFixed(2);
       items.appendChild(li);
     });
+    rows("instances", (doc.instances && doc.instances.rows) || [], (tr, i) => {
+      tr.setAttribute("data-instance", i.instance);
+      cell(tr, i.instance + (i.draining ? " (draining)" : ""));
+      cell(tr, String(i.requests)).setAttribute("data-field", "requests");
+      cell(tr, String(i.per_second)); cell(tr, String(i.server_errors)); cell(tr, ms(i.p99_ms));
+      cell(tr, String(i.websockets)); cell(tr, String(i.connections)); cell(tr, ms(i.cpu_cores_used));
+      cell(tr, i.rss_bytes === null ? "–" : (i.rss_bytes / 1048576).toFixed(1)); cell(tr, String(i.age_seconds));
+    });
     rows("upstreams", doc.upstreams || [], (tr, u) => {
       tr.setAttribute("data-upstream", u.upstream);
       cell(tr, u.upstream);
