@@ -84,8 +84,7 @@ enum ServeCommand {
                         }
                         .merging(
                             realtimeResponders(
-                                link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
-                                bus: redis?.bus ?? LocalChannelBus())
+                                link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore())
                         ) { first, _ in first }
                 })
         } catch {
