@@ -84,7 +84,8 @@ enum ServeCommand {
                         }
                         .merging(
                             realtimeResponders(
-                                link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore())
+                                link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
+                                store: redis?.channels, presence: redis?.presence)
                         ) { first, _ in first }
                 })
         } catch {
