@@ -161,6 +161,27 @@ import Testing
         }
     }
 
+    @Test func resync_isAskedEvery15Seconds_andAfterTheSubscriberCameBack() async throws {
+        let server = try RedisServerProcess()  // CLIENT KILL must not touch other tests' connections
+        let c = try Cluster(server.url, instances: 1)
+        defer { c.close() }
+        #expect(await c.join(0, Cluster.handle(1), login: "ana"))
+        #expect(await c.subscribed())
+        let store = c.stores[0]
+        c.timers.advance(milliseconds: 14_999)
+        let quiet = store.resyncCount
+        c.timers.advance(milliseconds: 1)
+        #expect(store.resyncCount == quiet + 1)
+        c.timers.advance(milliseconds: 15_000)
+        #expect(store.resyncCount == quiet + 2)
+        _ = await c.clients[0].send(["CLIENT", "KILL", "TYPE", "pubsub"])
+        // Right after resubscribing, without the clock moving; then the follow-up 3 s later.
+        #expect(await eventually(seconds: 10) { store.resyncCount == quiet + 3 })
+        #expect(await c.subscribed())
+        c.timers.advance(milliseconds: 3_000)
+        #expect(store.resyncCount == quiet + 4)
+    }
+
     @Test func flushall_changesTheEpoch_announcedInBandAndOnReconnect() async throws {
         let server = try RedisServerProcess()  // FLUSHALL must not touch other tests' keys
         let c = try Cluster(server.url)
