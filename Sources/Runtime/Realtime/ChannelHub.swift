@@ -145,11 +145,15 @@ package final class ChannelHub: Sendable {
                 state.members.insert(handle, skip: 0)
                 return nil
             }
+            var pending: FillRequest?
             if state.members.handles.isEmpty {
                 state.adopt(epoch: read.epoch, top: read.top)
+            } else if state.epoch == nil {
+                // Members joined while the store was down: they continue from here.
+                state.reset(epoch: read.epoch, offset: read.top, reason: .unavailable, output: output)
             } else if state.epoch != read.epoch {
-                // The store moved on (another epoch): everyone here is told, then continues with it.
-                state.reset(epoch: read.epoch, offset: read.top, reason: state.epoch == nil ? .unavailable : .epochChanged, output: output)
+                // The store moved on (another epoch): everyone here is told, then gets what it holds.
+                pending = state.enter(epoch: read.epoch, top: read.top, channel: channel, held: [], output: output)
             }
             frames.append(Self.frame(RealtimeEnvelope.hello(
                 channel: channel, epoch: read.epoch, offset: read.top, outcome: read.outcome, members: members)))
@@ -172,7 +176,7 @@ package final class ChannelHub: Sendable {
             output.post(frames, to: handle)
             state.members.insert(handle, skip: skip)
             state.maxSkip = max(state.maxSkip, skip)
-            return nil
+            return pending
         }
         if let fill { start(fill) }
     }

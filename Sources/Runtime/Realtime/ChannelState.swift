@@ -112,12 +112,13 @@ struct ChannelState {
             return nil
         }
         guard let epoch, epoch == message.epoch else {
-            // A new epoch (Redis restarted or lost the channel), or the first one this instance sees.
-            reset(
-                epoch: message.epoch, offset: message.entry.offset - 1,
-                reason: self.epoch == nil ? .unavailable : .epochChanged, output: output)
-            deliverLive(message.entry, output: output)
-            return nil
+            guard self.epoch != nil else {
+                // The first epoch this instance sees (the store was down at the join): go on from here.
+                reset(epoch: message.epoch, offset: message.entry.offset - 1, reason: .unavailable, output: output)
+                deliverLive(message.entry, output: output)
+                return nil
+            }
+            return enter(epoch: message.epoch, top: message.entry.offset, channel: message.channel, held: [message], output: output)
         }
         switch OffsetDelivery.classify(epoch: message.epoch, offset: message.entry.offset, currentEpoch: epoch, last: last) {
         case .deliver:
@@ -128,6 +129,20 @@ struct ChannelState {
         case .gap:
             return startFill(channel: message.channel, held: [message])
         }
+    }
+
+    /// The stream moved to another epoch (Redis restarted, was restored from a snapshot, or lost
+    /// the channel): members are told `reset` to offset 0 of it, then get what it already holds
+    /// (offsets 1…`top`, from the store), so a message published right after Redis came back —
+    /// before this instance's pub/sub was back — still reaches everyone, in order.
+    mutating func enter(epoch: String, top: Int64, channel: String, held: [LiveMessage], output: Output) -> FillRequest? {
+        reset(epoch: epoch, offset: 0, reason: .epochChanged, output: output)
+        if top == 1, held.count == 1, held[0].entry.offset == 1 {
+            deliverLive(held[0].entry, output: output)
+            return nil
+        }
+        guard top > 0 else { return nil }
+        return startFill(channel: channel, held: held)
     }
 
     /// Starts a fill from `last` (a gap, or the periodic position check); nil when one is running
@@ -158,7 +173,8 @@ struct ChannelState {
             fetched = entries
             reason = .expired
         case .epochChanged(let newEpoch, let top):
-            reset(epoch: newEpoch, offset: top, reason: .epochChanged, output: output)
+            return enter(
+                epoch: newEpoch, top: top, channel: fill.channel, held: held.filter { $0.epoch == newEpoch }, output: output)
         case .unavailable:
             break
         }
