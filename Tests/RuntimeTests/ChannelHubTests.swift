@@ -221,6 +221,53 @@ final class ScriptedStore: ChannelStore {
         #expect(deliveries.offsets(to: a) == [1, 7, 8, 9, 1, 2])
     }
 
+    /// Redis restored from an older snapshot: the first live message of the new epoch is offset 2
+    /// (offset 1 was published before this instance's pub/sub came back). Members are reset to
+    /// offset 0 of the new epoch and get 1 from the store, then 2: nothing is skipped silently.
+    @Test func newEpochMidStream_isResetToZero_andFilledFromOne() {
+        let (hub, deliveries, store) = scriptedHub()
+        let a = handle(1)
+        hub.join("c", handle: a, login: "a")
+        store.answerRead(ChannelRead(epoch: "E", top: 10, outcome: .fresh, entries: []))
+        store.live(11)
+        store.live(2, epoch: "F")
+        #expect(deliveries.texts(to: a).contains(#"{"type":"reset","epoch":"F","offset":0,"reason":"epoch_changed"}"#))
+        store.live(3, epoch: "F")  // held while the fill runs
+        #expect(store.answerFetch(.entries([ScriptedStore.entry(1), ScriptedStore.entry(2)], top: 2)) == 0)
+        #expect(deliveries.offsets(to: a) == [11, 1, 2, 3])
+    }
+
+    /// The periodic fill learns of the new epoch (no live message at all): same reset to 0 and fill.
+    @Test func fillThatFindsANewEpoch_refillsFromOne() {
+        let (hub, deliveries, store) = scriptedHub()
+        let a = handle(1)
+        hub.join("c", handle: a, login: "a")
+        store.answerRead(ChannelRead(epoch: "E", top: 0, outcome: .fresh, entries: []))
+        store.live(1)
+        store.live(3)  // a gap: the fill finds the stream moved to F with 2 messages
+        _ = store.answerFetch(.epochChanged(epoch: "F", top: 2))
+        #expect(deliveries.texts(to: a).contains(#"{"type":"reset","epoch":"F","offset":0,"reason":"epoch_changed"}"#))
+        #expect(store.answerFetch(.entries([ScriptedStore.entry(1), ScriptedStore.entry(2)], top: 2)) == 0)
+        store.live(3, epoch: "F")
+        #expect(deliveries.offsets(to: a) == [1, 1, 2, 3])
+    }
+
+    /// A joiner's read shows a new epoch the existing members have not heard of yet: they are
+    /// reset and filled too, so both see offsets 1… of the new epoch once.
+    @Test func joinerSeesNewEpoch_existingMembersAreResetAndFilled() {
+        let (hub, deliveries, store) = scriptedHub()
+        let a = handle(1), b = handle(2)
+        hub.join("c", handle: a, login: "a")
+        store.answerRead(ChannelRead(epoch: "E", top: 5, outcome: .fresh, entries: []))
+        hub.join("c", handle: b, login: "b")
+        store.answerRead(ChannelRead(epoch: "F", top: 1, outcome: .fresh, entries: []))
+        #expect(deliveries.texts(to: a).contains(#"{"type":"reset","epoch":"F","offset":0,"reason":"epoch_changed"}"#))
+        #expect(store.answerFetch(.entries([ScriptedStore.entry(1)], top: 1)) == 0)
+        store.live(2, epoch: "F")
+        #expect(deliveries.offsets(to: a) == [1, 2])
+        #expect(deliveries.offsets(to: b) == [2])
+    }
+
     @Test func join_mergesBufferedLiveWithHistory_withoutDuplicatesOrHoles() {
         let (hub, deliveries, store) = scriptedHub()
         let a = handle(1), b = handle(2)
