@@ -2,13 +2,15 @@ import PilotoConfig
 import PilotoRuntime
 import Synchronization
 
-/// What `sessions.store: redis` runs on: one command connection (sessions, PUBLISH, presence and
-/// dashboard scripts) and two subscriber connections (inside the bus and the presence directory),
+/// What `sessions.store: redis` runs on: one command connection (sessions, channel history,
+/// presence and dashboard scripts) and two subscriber connections (inside the channel store and
+/// the presence directory),
 /// each on its own thread, never on a server loop.
 struct RedisServices: Sendable {
     let client: RedisClient
     let sessions: RedisSessionStore
-    let bus: RedisChannelBus
+    /// Channel history and live delivery, for the channel hub (`WebSocketResponders.make(store:)`).
+    let channels: RedisChannelStore
     /// Cluster-wide presence, for the channel hub (`WebSocketResponders.make(presence:)`).
     let presence: any PresenceDirectory
 
@@ -19,10 +21,10 @@ struct RedisServices: Sendable {
         link.state.addDegradedSource { sessions.degradedReason }
     }
 
-    /// Stops both connections (after the server has drained).
+    /// Stops every connection (after the server has drained).
     func close() {
         (presence as? RedisPresenceDirectory)?.close()
-        bus.close()
+        channels.close()
         client.close()
     }
 }
@@ -75,13 +77,15 @@ extension RedisServices {
             let client = try RedisClient(url: url, options: options)
             var subscriberOptions = RedisClientOptions()
             subscriberOptions.onStateChange = nil
-            let bus = try RedisChannelBus(client: client, url: url, options: subscriberOptions)
+            let channels = try RedisChannelStore(
+                client: client, url: url, options: subscriberOptions,
+                settings: RedisChannelStore.Settings(limits: WebSocketResponders.historyLimits(config.realtime.history)))
             let sessions = RedisSessionStore(client: client, ttlMilliseconds: config.sessions.ttl.milliseconds)
             let presence = try PresenceDirectories.make(config: config, redis: (client, url), options: subscriberOptions)
             logger.log(
                 .info, "sessions in redis",
                 fields: [("redis", .string(redacted)), ("ttl_ms", .int(config.sessions.ttl.milliseconds))])
-            return RedisServices(client: client, sessions: sessions, bus: bus, presence: presence)
+            return RedisServices(client: client, sessions: sessions, channels: channels, presence: presence)
         } catch {
             throw .start(error)
         }

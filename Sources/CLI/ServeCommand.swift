@@ -85,7 +85,7 @@ enum ServeCommand {
                         .merging(
                             realtimeResponders(
                                 link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
-                                bus: redis?.bus ?? LocalChannelBus())
+                                store: redis?.channels, presence: redis?.presence)
                         ) { first, _ in first }
                 })
         } catch {

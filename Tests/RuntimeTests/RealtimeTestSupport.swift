@@ -50,7 +50,8 @@ final class RealtimeServer {
 
     init(
         sessions: any SessionStore = TestSessionStore([TestSessionStore.liveID: "vendedor"]), devMode: Bool = false,
-        requestTimeout: TimeSpan? = nil, workers: Int = 2, tune: @escaping (inout WebSocketConfiguration) -> Void = { _ in }
+        requestTimeout: TimeSpan? = nil, realtime: RealtimeConfig? = nil, workers: Int = 2,
+        tune: @escaping (inout WebSocketConfiguration) -> Void = { _ in }
     ) throws {
         site = try SiteFixture()
         func ws(_ path: String, _ mode: WebSocketRoute.Mode, _ max: ByteSize, origins: [String] = [], auth: Bool = false) -> Route {
@@ -64,6 +65,10 @@ final class RealtimeServer {
         ] + site.routes()
         var config = PilotoConfig.fixture(routes: routes, workers: workers)
         if let requestTimeout { config.scaling.requestTimeout = requestTimeout }
+        // Leaves at once unless a test asks otherwise: tests read them without waiting 10 s.
+        config.realtime = realtime ?? RealtimeConfig(
+            history: RealtimeConfig.defaults.history, presenceDebounce: .seconds(0),
+            rotateBeforeTimeout: RealtimeConfig.defaults.rotateBeforeTimeout)
         let logger = Logger(sink: logs, project: nil)
         server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger) { link in
             WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode, tune: tune)

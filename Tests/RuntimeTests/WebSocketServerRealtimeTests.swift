@@ -93,9 +93,9 @@ import Testing
     @Test func authRequired_liveSession_upgradesAsItsLogin() throws {
         let s = try RealtimeServer()
         let client = try s.connect("/private/room", cookie: TestSessionStore.liveID)
-        let join = envelope(client.nextText())
-        #expect(join["type"] as? String == "join")
-        #expect(join["from"] as? String == "vendedor")
+        let hello = envelope(client.nextText())
+        #expect(hello["type"] as? String == "hello")
+        #expect((hello["members"] as? [[String: Any]])?.map { $0["user"] as? String } == ["vendedor"])
         client.sendText("olá")
         let message = envelope(client.nextText())
         #expect(message["from"] as? String == "vendedor")
@@ -114,45 +114,59 @@ import Testing
 
     // MARK: Channels
 
-    @Test func channel_broadcastsToEveryMember_senderIncluded_withJoinAndLeave() throws {
+    @Test func channel_helloFirst_thenBroadcastToEveryMember_senderIncluded() throws {
         let s = try RealtimeServer()
         let a = try s.connect("/ws/room")
         var e = envelope(a.nextText())
-        #expect(e["type"] as? String == "join")
+        #expect(e["type"] as? String == "hello")
         #expect(e["channel"] as? String == "room")
-        #expect(e["from"] as? String == "anonymous")
-        #expect(e["members"] as? Int == 1)
+        #expect(e["offset"] as? Int == 0)
+        #expect(e["recovered"] as? Bool == false && e["missed"] as? Int == 0 && e["reason"] == nil)
+        let epoch = try #require(e["epoch"] as? String)
+        #expect(epoch.count == 16)
+        let members = try #require(e["members"] as? [[String: Any]])
+        #expect(members.map { $0["user"] as? String } == ["anonymous"])
+        #expect((members.first?["since"] as? String)?.hasSuffix("Z") == true)
         let b = try s.connect("/ws/room")
-        for client in [a, b] {
-            e = envelope(client.nextText())
-            #expect(e["type"] as? String == "join")
-            #expect(e["members"] as? Int == 2)
-        }
         let c = try s.connect("/ws/room")
-        for client in [a, b, c] { #expect(envelope(client.nextText())["members"] as? Int == 3) }
+        for client in [b, c] { #expect(envelope(client.nextText())["type"] as? String == "hello") }
         let other = try s.connect("/ws/elsewhere")
-        #expect(envelope(other.nextText())["members"] as? Int == 1)
+        let otherHello = envelope(other.nextText())
+        #expect(otherHello["epoch"] as? String != epoch)  // one random epoch per channel
 
         a.sendText("{\"quoted\": \"json\"}\n")
         for client in [a, b, c] {
+            // Connections of the same user (anonymous) are one member: no join between them.
             e = envelope(client.nextText())
             #expect(e["type"] as? String == "message")
             #expect(e["channel"] as? String == "room")
             #expect(e["from"] as? String == "anonymous")
+            #expect(e["offset"] as? Int == 1)
+            #expect(e["epoch"] as? String == epoch)
             #expect(e["data"] as? String == "{\"quoted\": \"json\"}\n")
             let at = try #require(e["at"] as? String)
             #expect(at.count == 24 && at.hasSuffix("Z"))  // 2026-11-29T09:30:00.123Z
         }
-        c.send(WSClient.close(1000))
-        #expect(c.nextClose().code == 1000)
-        for client in [a, b] {
-            e = envelope(client.nextText())
-            #expect(e["type"] as? String == "leave")
-            #expect(e["members"] as? Int == 2)
-        }
         // The other channel heard none of it: its next frame is its own message.
         other.sendText("solo")
-        #expect(envelope(other.nextText())["data"] as? String == "solo")
+        e = envelope(other.nextText())
+        #expect(e["data"] as? String == "solo" && e["offset"] as? Int == 1)
+    }
+
+    @Test func presence_joinAndLeave_perUser() throws {
+        let cliente = String(repeating: "c1", count: 32)
+        let s = try RealtimeServer(sessions: TestSessionStore([TestSessionStore.liveID: "vendedor", cliente: "cliente"]))
+        let seller = try s.connect("/private/desk", cookie: TestSessionStore.liveID)
+        _ = seller.nextText()
+        let customer = try s.connect("/private/desk", cookie: cliente)
+        let hello = envelope(customer.nextText())
+        #expect((hello["members"] as? [[String: Any]])?.map { $0["user"] as? String } == ["vendedor", "cliente"])
+        var e = envelope(seller.nextText())
+        #expect(e["type"] as? String == "join" && e["user"] as? String == "cliente" && e["members"] as? Int == 2)
+        customer.send(WSClient.close(1000))
+        #expect(customer.nextClose().code == 1000)
+        e = envelope(seller.nextText())
+        #expect(e["type"] as? String == "leave" && e["user"] as? String == "cliente" && e["members"] as? Int == 1)
     }
 
     @Test func channel_binaryMessage_isClosed1003() throws {

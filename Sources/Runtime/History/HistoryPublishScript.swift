@@ -9,7 +9,8 @@
 /// `s` top offset, `r` Redis run_id), 2 stream `…:log`, 3 dedupe key `…:mid:ID`.
 /// ARGV: 1 payload (the stored message, without offset/epoch), 2 history size (MAXLEN ~),
 /// 3 history ttl in ms, 4 meta ttl in s, 5 a fresh epoch (used only when one is needed),
-/// 6 the run_id read from `INFO server` on connect, 7 the pub/sub channel, 8 `1` to trust
+/// 6 the Redis run_id (empty: the script reads it from `INFO server` itself, which is race-free
+/// across a restart: a value learned on connect may already be stale when the call runs), 7 the pub/sub channel, 8 `1` to trust
 /// persistence across a run_id change, 9 `1` when KEYS[3] names a client publish id.
 /// Returns `{offset, epoch, duplicate}` (duplicate 1: the id was seen; nothing was stored).
 /// The live message is `OFFSET:EPOCH:PAYLOAD`; the stream entry id is `OFFSET-0`, field `d`.
@@ -24,14 +25,16 @@ package enum HistoryPublishScript {
             return {tonumber(string.sub(prev, 1, sep - 1)), string.sub(prev, sep + 1), 1}
           end
         end
+        local run = ARGV[6]
+        if run == '' then run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') or '' end
         local m = redis.call('HMGET', meta, 'e', 's', 'r')
         local epoch = m[1]
-        if (not epoch) or (m[3] ~= ARGV[6] and ARGV[8] ~= '1') then
+        if (not epoch) or (m[3] ~= run and ARGV[8] ~= '1') then
           epoch = ARGV[5]
           redis.call('DEL', log)
-          redis.call('HSET', meta, 'e', epoch, 's', 0, 'r', ARGV[6])
-        elseif m[3] ~= ARGV[6] then
-          redis.call('HSET', meta, 'r', ARGV[6])
+          redis.call('HSET', meta, 'e', epoch, 's', 0, 'r', run)
+        elseif m[3] ~= run then
+          redis.call('HSET', meta, 'r', run)
         end
         local top = redis.call('HINCRBY', meta, 's', 1)
         if top == 1 then redis.call('DEL', log) end

@@ -1,9 +1,9 @@
-/// One channel of the memory store: history, publish-id dedupe and the join reply, composed from
-/// the pure pieces so `ChannelHub` only has to hold one of these per channel (under its lock) and
-/// deliver what it returns.
+/// One channel of the memory store: history, publish-id dedupe and the join read, composed from
+/// the pure pieces so `MemoryChannelStore` only has to hold one of these per channel (under its
+/// lock) and hand out what it returns.
 ///
-/// Every frame handed out is final bytes: `hello` text, and stored messages with their offset and
-/// epoch spliced in once (`RealtimeEnvelope.withPosition`), shared by every member.
+/// Stored messages are kept and returned *without* offset and epoch: the hub splices them in once
+/// per message (`RealtimeEnvelope.withPosition`), shared by every member.
 package struct MemoryChannelLog: Sendable {
     package private(set) var history: ChannelHistory
     private var dedupe: PublishDedupe
@@ -17,36 +17,32 @@ package struct MemoryChannelLog: Sendable {
         self.maxReplay = maxReplay
     }
 
-    package struct JoinReply: Sendable, Equatable {
-        package var outcome: RecoveryOutcome
-        package var hello: String
-        /// The missed messages (or the `last=k` backfill), in offset order, after `hello`.
-        package var replay: [[UInt8]]
-        /// The newcomer's position after the replay (the top offset).
-        package var position: Int64
-    }
-
-    /// `hello` + replay for a newcomer. `now`: monotonic ms (history TTL).
-    package mutating func join(_ request: RecoveryRequest, members: [PresenceMember], now: Int64) -> JoinReply {
+    /// What a newcomer is owed: the decision and the entries (missed, or the `last=k` backfill).
+    package mutating func read(_ request: RecoveryRequest, now: Int64) -> ChannelRead {
         history.expire(now: now)
         let outcome = RecoveryDecision.decide(
             epoch: request.epoch, offset: request.offset, stream: history.position, maxReplay: maxReplay)
-        var entries: [HistoryEntry]
+        let entries: [HistoryEntry]
         switch outcome {
         case .recovered(let from, _): entries = history.entries(after: from - 1)
         case .fresh, .failed:
             let k = Int64(min(request.last, Int(clamping: maxReplay)))
             entries = k > 0 ? history.entries(after: max(0, history.top - k)) : []
         }
-        let hello = RealtimeEnvelope.hello(
-            channel: channel, epoch: history.epoch, offset: history.top, outcome: outcome, members: members)
-        let replay = entries.map { RealtimeEnvelope.withPosition($0.payload, offset: $0.offset, epoch: history.epoch) }
-        return JoinReply(outcome: outcome, hello: hello, replay: replay, position: history.top)
+        return ChannelRead(epoch: history.epoch, top: history.top, outcome: outcome, entries: entries)
+    }
+
+    /// Offsets after `after`, oldest first (the gap fill; nil when `after + 1` is no longer stored).
+    package mutating func entries(after: Int64, now: Int64) -> [HistoryEntry]? {
+        history.expire(now: now)
+        guard after < history.top else { return [] }
+        guard let first = history.firstOffset, first <= after + 1 else { return nil }
+        return history.entries(after: after)
     }
 
     package enum PublishResult: Sendable, Equatable {
-        /// Stored under `offset`: deliver `frame` to every member; `ack` (if the client gave an id) to the sender.
-        case stored(offset: Int64, frame: [UInt8], ack: String?)
+        /// Stored as `entry` (deliver it to every member); `ack` (if the client gave an id) to the sender.
+        case stored(HistoryEntry, ack: String?)
         /// The id was seen within 5 minutes: only the same `ack` again, nothing delivered.
         case duplicate(ack: String)
     }
@@ -66,6 +62,6 @@ package struct MemoryChannelLog: Sendable {
             dedupe.record(id, offset: offset, now: now)
             ack = RealtimeEnvelope.ack(id: id, offset: offset)
         }
-        return .stored(offset: offset, frame: RealtimeEnvelope.withPosition(stored, offset: offset, epoch: history.epoch), ack: ack)
+        return .stored(HistoryEntry(offset: offset, atMilliseconds: atMilliseconds, payload: stored), ack: ack)
     }
 }

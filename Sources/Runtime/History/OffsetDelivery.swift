@@ -45,4 +45,26 @@ package enum JoinMerge {
         }
         return .contiguous(out, last: last)
     }
+
+    /// The contiguous run after `after` (as `merge`), and what lies beyond its first hole, sorted and
+    /// de-duplicated: the gap fill delivers the run, announces the hole (`reset`), then continues.
+    package static func split(history: [HistoryEntry], buffered: [HistoryEntry], after: Int64)
+        -> (run: [HistoryEntry], last: Int64, beyond: [HistoryEntry])
+    {
+        let all = (history + buffered).filter { $0.offset > after }.sorted { $0.offset < $1.offset }
+        var run: [HistoryEntry] = []
+        var beyond: [HistoryEntry] = []
+        var last = after
+        for entry in all {
+            if let tail = beyond.last {
+                if entry.offset > tail.offset { beyond.append(entry) }
+            } else if entry.offset == last + 1 {
+                run.append(entry)
+                last = entry.offset
+            } else if entry.offset > last + 1 {
+                beyond.append(entry)
+            }
+        }
+        return (run, last, beyond)
+    }
 }

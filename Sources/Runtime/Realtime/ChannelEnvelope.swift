@@ -1,17 +1,9 @@
 import Glibc
 import PilotoConfig
 
-/// The JSON text every channel member receives (the protocol the frontend speaks):
-///
-/// ```
-/// {"type":"message","channel":"vendas","from":"vendedor","at":"2026-11-29T09:30:00.123Z","data":"oi"}
-/// {"type":"join","channel":"vendas","from":"vendedor","at":"…","members":3}
-/// {"type":"leave","channel":"vendas","from":"anonymous","at":"…","members":2}
-/// ```
-///
-/// `from` is the session's login, or `anonymous` on a route without `auth: required`; it comes from
-/// the server, never from the client, so it cannot be forged. `data` is the client's text as sent
-/// (any text: the client may put its own JSON inside). Keys are written in a fixed order.
+/// What every channel frame shares: `from` (the session's login, or `anonymous` on a route without
+/// `auth: required`; it comes from the server, never from the client, so it cannot be forged) and
+/// `at` (RFC 3339 UTC with milliseconds). The frames themselves are `RealtimeEnvelope`'s.
 package enum ChannelEnvelope {
     package enum Kind: String, Sendable {
         case message, join, leave
@@ -19,31 +11,6 @@ package enum ChannelEnvelope {
 
     /// The login shown for connections without a session.
     package static let anonymous = "anonymous"
-
-    /// A `message` envelope.
-    package static func message(channel: String, from: String, atMilliseconds: Int64, data: String) -> String {
-        var out = head(.message, channel: channel, from: from, atMilliseconds: atMilliseconds)
-        out += ",\"data\":"
-        JSONString.append(data, to: &out)
-        out += "}"
-        return out
-    }
-
-    /// A `join` or `leave` envelope with the member count after the change.
-    package static func presence(
-        _ kind: Kind, channel: String, from: String, atMilliseconds: Int64, members: Int
-    ) -> String {
-        head(kind, channel: channel, from: from, atMilliseconds: atMilliseconds) + ",\"members\":\(members)}"
-    }
-
-    private static func head(_ kind: Kind, channel: String, from: String, atMilliseconds: Int64) -> String {
-        var out = "{\"type\":\"\(kind.rawValue)\",\"channel\":"
-        JSONString.append(channel, to: &out)
-        out += ",\"from\":"
-        JSONString.append(from, to: &out)
-        out += ",\"at\":\"" + rfc3339(milliseconds: atMilliseconds) + "\""
-        return out
-    }
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-29T09:30:00.123Z` (what `Date.toISOString()` gives).
     package static func rfc3339(milliseconds: Int64) -> String {

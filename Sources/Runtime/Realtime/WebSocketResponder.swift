@@ -22,6 +22,7 @@ package final class WebSocketResponder: Responder {
     private let gate: AuthGate
     private let hub: ChannelHub
     private let gauge: WebSocketGauge
+    private let rotation: SocketRotation
 
     /// - Parameters:
     ///   - route: a route whose handler is `.websocket`; `options` are its settings.
@@ -42,6 +43,7 @@ package final class WebSocketResponder: Responder {
         gate = AuthGate(store: sessions, cookieName: config.cookies.session.name)
         self.hub = hub
         self.gauge = gauge
+        rotation = SocketRotation(config: config)
     }
 
     package func respond(to request: HTTPRequest) -> RouteResponse {
@@ -67,19 +69,22 @@ package final class WebSocketResponder: Responder {
             return .response(response)
         }
         guard route.authRequired else {
-            return upgrade(accepted, login: ChannelEnvelope.anonymous, channel: channel)
+            return upgrade(accepted, login: ChannelEnvelope.anonymous, channel: channel, query: request.query)
         }
         let promise = ResponsePromise()
         gate.check(request) { [self, channel] outcome in
             switch outcome {
-            case .session(let session): promise.complete(upgrade(accepted, login: session.login, channel: channel))
+            case .session(let session):
+                promise.complete(upgrade(accepted, login: session.login, channel: channel, query: request.query))
             case .denied(let response): promise.complete(response)
             }
         }
         return .deferred(promise)
     }
 
-    private func upgrade(_ accepted: WebSocketHandshake.Accepted, login: String, channel: String?) -> RouteResponse {
+    private func upgrade(
+        _ accepted: WebSocketHandshake.Accepted, login: String, channel: String?, query: String?
+    ) -> RouteResponse {
         // RFC 6455 §4.2.2 step 5: no Sec-WebSocket-Protocol, no Sec-WebSocket-Extensions.
         var headers = HTTPHeaders()
         headers.add("Upgrade", "websocket")
@@ -87,9 +92,16 @@ package final class WebSocketResponder: Responder {
         headers.add("Sec-WebSocket-Accept", accepted.acceptValue)
         let role: WebSocketSession.Role =
             channel.map { .member(hub, channel: $0, login: login) } ?? .echo
+        var configuration = self.configuration
+        if let lifetime = configuration.maxLifetime {
+            // The rotation point, unless the configured lifetime (tests tune it) is shorter.
+            configuration.maxLifetime = min(lifetime, .milliseconds(rotation.nextDelayMilliseconds()))
+        }
         return .upgrade(
             HTTPResponse(status: .switchingProtocols, headers: headers),
-            WebSocketUpgrader(configuration: configuration, role: role, gauge: gauge))
+            WebSocketUpgrader(
+                configuration: configuration, role: role, gauge: gauge,
+                recovery: RecoveryRequest.parse(query: query.map { Substring($0) })))
     }
 
     private func refuse(_ status: HTTPStatus, _ message: String? = nil) -> RouteResponse {
@@ -115,14 +127,18 @@ struct WebSocketUpgrader: ConnectionUpgrader {
     let configuration: WebSocketConfiguration
     let role: WebSocketSession.Role
     let gauge: WebSocketGauge
+    /// `?epoch=&offset=&last=` of the upgrade request.
+    let recovery: RecoveryRequest
 
     func makeConnection(for request: HTTPRequest, handle: ConnectionHandle) -> any UpgradedConnection {
         let session = WebSocketSession(
             configuration: configuration, role: role, handle: handle, gauge: gauge,
             now: SystemClock().nowMilliseconds())
-        // Joined after the session exists: the join envelope reaches the newcomer through its mailbox,
-        // behind the 101 already queued.
-        if case .member(let hub, let channel, let login) = role { hub.join(channel, handle: handle, login: login) }
+        // Joined after the session exists: `hello` reaches the newcomer through its mailbox, behind
+        // the 101 already queued, and before any other frame of the channel.
+        if case .member(let hub, let channel, let login) = role {
+            hub.join(channel, handle: handle, login: login, request: recovery)
+        }
         return session
     }
 }

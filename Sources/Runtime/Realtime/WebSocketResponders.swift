@@ -6,17 +6,23 @@ import PilotoConfig
 package enum WebSocketResponders {
     /// - Parameters:
     ///   - sessions: where `auth: required` routes look up the session cookie.
-    ///   - bus: carries channel messages to other instances (`LocalChannelBus` for one instance).
+    ///   - store: where channel messages are stored (`RedisChannelStore` with `sessions.store:
+    ///     redis`); nil: a `MemoryChannelStore` sized by `realtime.history`.
+    ///   - presence: who is in each channel; nil: a `MemoryPresenceDirectory` with
+    ///     `realtime.presence_debounce`.
     ///   - devMode: `piloto serve --dev` (loopback origins allowed).
     ///   - tune: adjusts every route's `WebSocketConfiguration` (tests shorten timers).
     /// - Returns: responders keyed by route path, for `Server(makeResponders:)`.
     package static func make(
-        link: ServerLink, sessions: any SessionStore, bus: any ChannelBus = LocalChannelBus(), devMode: Bool,
-        tune: (inout WebSocketConfiguration) -> Void = { _ in }
+        link: ServerLink, sessions: any SessionStore, store: (any ChannelStore)? = nil,
+        presence: (any PresenceDirectory)? = nil, devMode: Bool, tune: (inout WebSocketConfiguration) -> Void = { _ in }
     ) -> [String: any Responder] {
+        let realtime = link.config.realtime
+        let store = store ?? MemoryChannelStore(limits: historyLimits(realtime.history))
+        let presence = presence ?? MemoryPresenceDirectory(debounceMilliseconds: realtime.presenceDebounce.milliseconds)
         // The hub keeps the link alive (nothing else does once the server is built); the link holds
         // the server weakly, so there is no cycle.
-        let hub = ChannelHub(bus: bus) { frame, handles in link.deliver(frame, toEach: handles) }
+        let hub = ChannelHub(store: store, presence: presence) { frame, handles in link.deliver(frame, toEach: handles) }
         var responders: [String: any Responder] = [:]
         for route in link.config.routes {
             guard case .websocket(let options) = route.handler else { continue }
@@ -25,5 +31,11 @@ package enum WebSocketResponders {
                 gauge: link.metrics.webSockets, devMode: devMode, tune: tune)
         }
         return responders
+    }
+
+    /// `realtime.history` as the ring's bounds.
+    package static func historyLimits(_ history: HistoryConfig) -> ChannelHistory.Limits {
+        ChannelHistory.Limits(
+            size: history.size, maxBytes: Int(clamping: history.maxBytes.bytes), ttlMilliseconds: history.ttl.milliseconds)
     }
 }

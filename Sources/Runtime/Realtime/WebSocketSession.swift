@@ -145,8 +145,9 @@ final class WebSocketSession: UpgradedConnection {
         case (.echo, .binary(let bytes)):
             return connection.send(binary: bytes, now: instant)
         case (.member(let hub, let channel, let login), .text(let text)):
-            // Comes back to this member too, through its loop's mailbox, like to everyone else.
-            hub.publish(channel, from: login, data: text)
+            // Comes back to this member too, through its loop's mailbox, like to everyone else
+            // (with its offset); an envelope's ack follows on the same path.
+            hub.publish(channel, handle: handle, from: login, text: text)
             return []
         case (.member, .binary):
             // RFC 6455 §7.4.1: 1003, a data type this endpoint cannot accept (channels carry text).
