@@ -22,6 +22,10 @@ libcrypt). Then, in two isolated browser contexts (two salespeople, two cookie j
      the history could not be recovered (`epoch_changed`), ana's outbox is resent with its ids
      and acked, and bruno's screen shows every message exactly once, in order, with the notice
      between the old epoch's messages and the new,
+  5b. rotation: a second instance with `request_timeout: 4s`, `rotate_before_timeout: 1s` closes
+     every socket with 1001 about every 3 s while ana sends one message a second; each first
+     retry after a 1001 is the fast one (≤ 300 ms), no "history lost" notice, and bruno sees the
+     eight messages once each, in order,
   6. the dashboard link opens the metrics page for a logged-in user and shows 1+ WebSocket,
   7. logout ends the session (the header says not logged in),
   8. no uncaught exception and no CSP violation.
@@ -35,6 +39,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -46,12 +51,12 @@ from websockets.sync.client import connect  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 
 
-def write_config(directory: Path, passwords: dict) -> Path:
+def write_config(directory: Path, passwords: dict, name: str = "piloto.yaml", extra: str = "") -> Path:
     users = "".join(f"{login}:{yescrypt(password)}\n" for login, password in passwords.items())
     (directory / "users.txt").write_text(users)
     dist = REPO / "frontend" / "dist"
-    config = directory / "piloto.yaml"
-    config.write_text(f"""service:
+    config = directory / name
+    config.write_text(f"""{extra}service:
   name: attendance-check
   domain: app.example.com
   image: southamerica-east1-docker.pkg.dev/demo/piloto/app:check
@@ -131,6 +136,13 @@ def send(page: Page, text: str) -> None:
         f.elements.message.value = %s; f.requestSubmit(); })()""" % json.dumps(text))
 
 
+ROTATING = """scaling:
+  request_timeout: 4s
+realtime:
+  rotate_before_timeout: 1s
+"""
+
+
 def shown(page: Page) -> list[str]:
     """The attendance list in order: messages as "from: text", notices as "[type reason]"."""
     return page.js("""[...document.querySelectorAll('.messages li')].flatMap(li => {
@@ -203,6 +215,7 @@ def main() -> int:
     started: list[subprocess.Popen] = []
     piloto = Piloto(args.piloto, config, port, site / "piloto.log")
     failures: list[str] = []
+    problems: list[str] = []
 
     def check(name, fn):
         try:
@@ -285,6 +298,41 @@ def main() -> int:
         check("piloto SIGKILLed and restarted: epoch_changed notice, outbox resent, each message once in order",
               restart)
 
+        def rotation():
+            # A second instance whose sockets live ~3 s (request_timeout 4s − rotate_before 1s, ± 10 %):
+            # every socket is closed with 1001 and comes back at once with its position.
+            short = Piloto(args.piloto, write_config(site, passwords, "rotating.yaml", ROTATING), free_port(),
+                           site / "rotating.log")
+            try:
+                short.start()
+                ana2, bruno2 = browser.new_page(), browser.new_page()
+                log_in(ana2, short.base, "ana", passwords["ana"])
+                log_in(bruno2, short.base, "bruno", passwords["bruno"])
+                texts = [f"rodada {n}" for n in range(1, 9)]
+                for text in texts:
+                    send(ana2, text)
+                    time.sleep(1)
+                ana2.wait_for(no_pending(ana2) + " && " + has_line(texts[-1]), timeout=30)
+                bruno2.wait_for(has_line(texts[-1]), timeout=30)
+                for page, who in [(ana2, "ana"), (bruno2, "bruno")]:
+                    closes = page.js("[...document.querySelectorAll('li[data-type=closed]')].map(li => li.dataset.code)")
+                    assert len(closes) >= 2 and set(closes) == {"1001"}, f"{who}'s closes: {closes}"
+                    # The retry right after each 1001 is the fast one (≤ 300 ms), never the back-off.
+                    delays = page.js("""[...document.querySelectorAll('li[data-type=closed]')].map(li => {
+                        let next = li.nextElementSibling;
+                        while (next && next.dataset.type !== 'reconnecting') next = next.nextElementSibling;
+                        return next ? Number(next.dataset.delay) : -1; })""")
+                    assert all(0 <= d <= 300 for d in delays), f"{who}'s first retries after 1001 (ms): {delays}"
+                    lost = page.js("document.querySelectorAll('li[data-type=history-lost]').length")
+                    assert lost == 0, f"{who} was told history was lost across a rotation"
+                got = shown(bruno2)
+                want = [f"ana: {text}" for text in texts]
+                assert [line for line in got if not line.startswith("[recovered")] == want, f"bruno's screen: {got}"
+                problems.extend(ana2.problems + bruno2.problems)
+            finally:
+                short.stop()
+        check("1001 rotation: fast first retry, recovery, no loss and no duplicate", rotation)
+
         def dashboard():
             ana.call("Page.navigate", url=base + "/api/dashboard")
             ana.wait_for("document.body && document.body.getAttribute('data-state') === 'ready'")
@@ -299,7 +347,7 @@ def main() -> int:
             bruno.wait_for("document.getElementById('login-link') !== null && document.title === 'Login required'")
         check("logout ends the session (dashboard asks to log in)", logout)
 
-        problems = ana.problems + bruno.problems
+        problems.extend(ana.problems + bruno.problems)
         if problems:
             failures.append("problems")
             print("FAIL  no exceptions or CSP violations:\n  " + "\n  ".join(problems))

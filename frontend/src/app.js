@@ -748,7 +748,9 @@
                     event.code === 1008 ? 'conexão lenta demais' :
                     event.code === 1006 ? 'conexão perdida' : 'código ' + event.code;
                 if (opened) {
-                    addLine('Desconectado (' + reason + ').', 'system');
+                    var closed = addLine('Desconectado (' + reason + ').', 'system');
+                    closed.setAttribute('data-type', 'closed');
+                    closed.setAttribute('data-code', String(event.code));
                     scheduleReconnect(event.code);
                     return;
                 }
@@ -776,7 +778,9 @@
             }
             var delay = reconnectDelay(state.reconnects, code);
             state.reconnects += 1;
-            addLine('Reconectando em ' + (delay / 1000).toFixed(1).replace('.', ',') + ' s…', 'system');
+            var line = addLine('Reconectando em ' + (delay / 1000).toFixed(1).replace('.', ',') + ' s…', 'system');
+            line.setAttribute('data-type', 'reconnecting');
+            line.setAttribute('data-delay', String(delay));
             state.reconnectTimer = setTimeout(connect, delay);
         }
 
