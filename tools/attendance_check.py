@@ -21,7 +21,8 @@ libcrypt). Then, in two isolated browser contexts (two salespeople, two cookie j
      server and asks for a login, both log in again in the same tabs, both see the notice that
      the history could not be recovered (`epoch_changed`), ana's outbox is resent with its ids
      and acked, and bruno's screen shows every message exactly once, in order, with the notice
-     between the old epoch's messages and the new,
+     between the old epoch's messages and the new; after a reload bruno's screen (restored from
+     sessionStorage, then recovered) still has each message once, his own marked as his,
   5b. rotation: a second instance with `request_timeout: 4s`, `rotate_before_timeout: 1s` closes
      every socket with 1001 about every 3 s while ana sends one message a second; each first
      retry after a 1001 is the fast one (≤ 300 ms), no "history lost" notice, and bruno sees the
@@ -295,6 +296,12 @@ def main() -> int:
             assert got == want, f"bruno's screen after the restart: {got}"
             mine = [line for line in shown(ana) if line.startswith("ana: ")]
             assert mine == [line for line in want if line.startswith("ana: ")], f"ana's screen: {shown(ana)}"
+            # A reload shows what the tab kept (sessionStorage) and recovers nothing new: no duplicate.
+            bruno.call("Page.reload")
+            bruno.wait_for("document.querySelector('.status') && document.querySelector('.status').classList.contains('open')")
+            bruno.wait_for("document.querySelector('li.mine[data-from=bruno]') !== null")
+            got = shown(bruno)
+            assert got == [line for line in want if not line.startswith("[")], f"bruno's screen after a reload: {got}"
         check("piloto SIGKILLed and restarted: epoch_changed notice, outbox resent, each message once in order",
               restart)
 

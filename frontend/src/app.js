@@ -24,8 +24,10 @@
     var view = document.getElementById('view');
     var banner = document.getElementById('banner');
     /// viewSeq counts renders by the router, so an API answer that arrives after the user moved on is
-    /// dropped instead of drawing over the new page.
-    var state = { user: null, socket: null, socketClosedByUs: false, reconnectTimer: 0, resendTimer: 0, reconnects: 0, viewSeq: 0 };
+    /// dropped instead of drawing over the new page. onUser: the current view's hook for when the
+    /// login becomes known (the attendance screen marks restored messages as ours).
+    var state = { user: null, socket: null, socketClosedByUs: false, reconnectTimer: 0, resendTimer: 0, reconnects: 0, viewSeq: 0,
+        onUser: null };
 
     // ---------------------------------------------------------------- small DOM helpers
 
@@ -128,6 +130,7 @@
             if (result.ok && typeof login === 'string') {
                 state.user = login;
                 hideBanner();
+                if (state.onUser) state.onUser();
             } else {
                 state.user = null;
                 if (result.status === 0) showBanner('Servidor indisponível: ' + result.error + '.');
@@ -784,6 +787,20 @@
             state.reconnectTimer = setTimeout(connect, delay);
         }
 
+        /// Messages restored before /api/auth/me answered (a reload) did not know which were ours.
+        state.onUser = function () {
+            var items = list.querySelectorAll('li[data-type=message].other');
+            for (var i = 0; i < items.length; i++) {
+                var from = items[i].getAttribute('data-from');
+                if (from !== state.user) continue;
+                items[i].className = 'mine';
+                var text = items[i].lastChild;
+                if (text && text.nodeType === 3 && text.textContent.indexOf(from + ': ') === 0) {
+                    text.textContent = 'Você: ' + text.textContent.slice(from.length + 2);
+                }
+            }
+        };
+
         /// Shows what this tab kept of `name` and connects to it.
         function open(name) {
             channel = name;
@@ -869,6 +886,7 @@
     function route() {
         var path = location.pathname;
         state.viewSeq += 1;
+        state.onUser = null;
         if (path !== '/atendimento' && path !== '/atendimento/') closeSocket();
         markCurrentLink(path);
         for (var i = 0; i < routes.length; i++) {
