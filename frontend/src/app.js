@@ -10,15 +10,24 @@
     var REQUEST_TIMEOUT_MS = 8000;
     /// Cloud Run closes every WebSocket at the request timeout (and on redeploys), so the client
     /// reconnects by itself, backing off up to this delay, and gives up after MAX_RECONNECTS.
+    var RECONNECT_BASE_MS = 500;
     var RECONNECT_MAX_DELAY_MS = 15000;
     var MAX_RECONNECTS = 20;
+    /// After a 1001 (the server rotating or draining the socket) the first retry comes within this.
+    var RECONNECT_FAST_MS = 250;
+    /// An unacked publish is sent again (same id) after this long on an open socket.
+    var RESEND_AFTER_MS = 5000;
+    /// A fresh join (or a failed recovery) asks the server for this many of the latest messages.
+    var BACKFILL_MESSAGES = 50;
     var MAX_MESSAGES_SHOWN = 300;
 
     var view = document.getElementById('view');
     var banner = document.getElementById('banner');
     /// viewSeq counts renders by the router, so an API answer that arrives after the user moved on is
-    /// dropped instead of drawing over the new page.
-    var state = { user: null, socket: null, socketClosedByUs: false, reconnectTimer: 0, reconnects: 0, viewSeq: 0 };
+    /// dropped instead of drawing over the new page. onUser: the current view's hook for when the
+    /// login becomes known (the attendance screen marks restored messages as ours).
+    var state = { user: null, socket: null, socketClosedByUs: false, reconnectTimer: 0, resendTimer: 0, reconnects: 0, viewSeq: 0,
+        onUser: null };
 
     // ---------------------------------------------------------------- small DOM helpers
 
@@ -121,6 +130,7 @@
             if (result.ok && typeof login === 'string') {
                 state.user = login;
                 hideBanner();
+                if (state.onUser) state.onUser();
             } else {
                 state.user = null;
                 if (result.status === 0) showBanner('Servidor indisponível: ' + result.error + '.');
@@ -146,6 +156,7 @@
             }
             state.user = null;
             closeSocket();
+            forgetChannels();
             renderWho();
             navigate('/login');
         });
@@ -416,6 +427,14 @@
     }
 
     // ---------------------------------------------------------------- attendance (WebSocket)
+    //
+    // The channel protocol (docs/websockets.md): the first frame is `hello` (epoch, top offset,
+    // whether the position we asked for was recovered, members); stored messages carry `offset`
+    // and `epoch`; a publish envelope {type:"publish", id, data} is answered with `ack`; `reset`
+    // announces a jump. The page keeps its position per channel in sessionStorage, so a cut, a
+    // reload or a new login in this tab resumes where it was, and a message typed while the
+    // server is away waits in an outbox and is resent with the same id until it is acked (the
+    // server stores a repeated id once).
 
     /// Channel names become a path segment of /ws/<channel>: keep them to a safe alphabet.
     function cleanChannel(name) {
@@ -423,19 +442,94 @@
         return cleaned || 'vendas';
     }
 
-    function socketURL(channel) {
+    var CHANNEL_KEY_PREFIX = 'piloto.canal.';
+
+    /// What this tab remembers of a channel: the position it has (epoch, offset), the messages
+    /// shown (so a reload shows them again; recovery then brings only what is new) and the outbox.
+    function loadChannel(channel) {
+        var saved = null;
+        try { saved = JSON.parse(sessionStorage.getItem(CHANNEL_KEY_PREFIX + channel) || 'null'); } catch (e) { /* none */ }
+        if (!saved || typeof saved !== 'object') saved = {};
+        return {
+            epoch: typeof saved.epoch === 'string' ? saved.epoch : null,
+            offset: typeof saved.offset === 'number' && saved.offset >= 0 ? saved.offset : 0,
+            messages: Array.isArray(saved.messages) ? saved.messages : [],
+            outbox: Array.isArray(saved.outbox) ? saved.outbox : [],
+        };
+    }
+
+    function saveChannel(channel, saved) {
+        try { sessionStorage.setItem(CHANNEL_KEY_PREFIX + channel, JSON.stringify(saved)); } catch (e) { /* full or disabled */ }
+    }
+
+    /// Logging out forgets every channel: the next user of this tab must not send the outbox.
+    function forgetChannels() {
+        try {
+            for (var i = sessionStorage.length - 1; i >= 0; i--) {
+                var key = sessionStorage.key(i);
+                if (key && key.indexOf(CHANNEL_KEY_PREFIX) === 0) sessionStorage.removeItem(key);
+            }
+        } catch (e) { /* disabled */ }
+    }
+
+    /// `?epoch=&offset=` when the tab has a position (the server replays what it missed or says
+    /// why it cannot), and always `last=`: the server uses it only on a fresh join or a failed
+    /// recovery, to backfill the latest messages.
+    function socketURL(channel, saved) {
         var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-        return scheme + '//' + location.host + '/ws/' + encodeURIComponent(channel);
+        var query = '?last=' + BACKFILL_MESSAGES;
+        if (saved.epoch) query = '?epoch=' + encodeURIComponent(saved.epoch) + '&offset=' + saved.offset + '&last=' + BACKFILL_MESSAGES;
+        return scheme + '//' + location.host + '/ws/' + encodeURIComponent(channel) + query;
+    }
+
+    /// A publish id: 128 random bits (getRandomValues works on plain http too, randomUUID does not).
+    function randomID() {
+        var bytes = new Uint8Array(16);
+        crypto.getRandomValues(bytes);
+        return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    }
+
+    /// Back-off before reconnect attempt `attempt` (0-based): exponential from
+    /// RECONNECT_BASE_MS up to RECONNECT_MAX_DELAY_MS with jitter (half to all of it), so a
+    /// restart does not bring every client back in the same millisecond. A 1001 is the server
+    /// rotating the socket before Cloud Run's timeout (or draining for a deploy): the first
+    /// retry is then almost immediate, spread over RECONNECT_FAST_MS.
+    function reconnectDelay(attempt, code) {
+        if (code === 1001 && attempt === 0) return Math.round(50 + Math.random() * RECONNECT_FAST_MS);
+        var delay = Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_BASE_MS * Math.pow(2, attempt));
+        return Math.round(delay * (0.5 + Math.random() / 2));
     }
 
     function closeSocket() {
         clearTimeout(state.reconnectTimer);
         state.reconnectTimer = 0;
+        clearTimeout(state.resendTimer);
+        state.resendTimer = 0;
         if (state.socket) {
             state.socketClosedByUs = true;
             try { state.socket.close(1000, 'bye'); } catch (e) { /* already closed */ }
             state.socket = null;
         }
+    }
+
+    var LOST_REASONS = {
+        epoch_changed: 'o servidor reiniciou e o histórico anterior se perdeu',
+        expired: 'as mensagens perdidas já expiraram',
+        too_many: 'foram perdidas mensagens demais',
+        ahead: 'o servidor voltou a um estado anterior',
+        unavailable: 'o histórico está indisponível no momento',
+    };
+
+    /// The text inside a message's `data`: what this page sends is {text} (a JSON value in a
+    /// publish envelope, or a JSON string from older pages); other clients may send plain text.
+    function messageText(data) {
+        if (data && typeof data === 'object' && typeof data.text === 'string') return data.text;
+        if (typeof data !== 'string') return data === undefined ? '' : JSON.stringify(data);
+        try {
+            var inner = JSON.parse(data);
+            if (inner && typeof inner.text === 'string') return inner.text;
+        } catch (e) { /* plain text */ }
+        return data;
     }
 
     function attendanceView() {
@@ -448,6 +542,16 @@
         var send = h('button', { type: 'submit', disabled: true }, 'Enviar');
         var channelInput = h('input', { name: 'channel', value: channel, size: 18 });
 
+        /// Per channel: `saved` is what sessionStorage keeps; `seen` is the highest offset shown
+        /// in `saved.epoch` (a message at or below it is a duplicate and dropped); `ready` is true
+        /// once this socket's hello arrived; `recovering` counts the replay still to come.
+        var saved, seen, ready = false, recovering = 0, recoveredTotal = 0, memberList = [], pendingItems = {};
+
+        function persist() {
+            saved.messages = saved.messages.slice(-MAX_MESSAGES_SHOWN);
+            saveChannel(channel, saved);
+        }
+
         function addLine(text, kind, when) {
             var item = h('li', { class: kind || '' }, h('time', null, timeLabel(when || new Date())), text);
             list.appendChild(item);
@@ -456,77 +560,168 @@
             return item;
         }
 
+        function notice(text, type, attrs) {
+            var item = addLine(text, 'system notice');
+            item.setAttribute('data-type', type);
+            Object.keys(attrs || {}).forEach(function (key) { item.setAttribute(key, String(attrs[key])); });
+            return item;
+        }
+
         function setStatus(text, cls) {
             status.textContent = text;
             status.className = 'status' + (cls ? ' ' + cls : '');
-            send.disabled = cls !== 'open';
+            // Once the channel spoke the protocol, typing works offline too: the outbox keeps it.
+            send.disabled = cls !== 'open' && !saved.epoch;
         }
 
-        /// What the server sends on a channel (the WebSocket helper's envelope):
-        ///   {"type":"message","channel","from","at","data"}   data = the sender's text as sent
-        ///   {"type":"join"|"leave","channel","from","at","members"}
-        /// `from` comes from the server's session, so it is the one shown. Anything else (the echo
-        /// route, an older server, a binary frame) is shown as it is, never dropped silently.
-        function parseIncoming(raw) {
-            if (typeof raw !== 'string') return { kind: 'other', text: '[mensagem binária]' };
-            var parsed = null;
-            try { parsed = JSON.parse(raw); } catch (e) { /* plain text */ }
-            if (parsed && typeof parsed === 'object' && typeof parsed.type === 'string') {
-                var when = typeof parsed.at === 'string' ? new Date(parsed.at) : new Date();
-                if (isNaN(when.getTime())) when = new Date();
-                var from = typeof parsed.from === 'string' ? parsed.from : '?';
-                if (parsed.type === 'message') {
-                    return { kind: 'message', from: from, text: messageText(parsed.data), at: when };
-                }
-                if (parsed.type === 'join' || parsed.type === 'leave') {
-                    return { kind: parsed.type, from: from, at: when,
-                        members: typeof parsed.members === 'number' ? parsed.members : null };
-                }
+        function renderMembers(count) {
+            var n = typeof count === 'number' ? count : memberList.length;
+            members.textContent = n + (n === 1 ? ' pessoa' : ' pessoas') + ' no canal' +
+                (memberList.length ? ': ' + memberList.map(function (m) { return m.user; }).join(', ') : '');
+            members.setAttribute('data-members', String(n));
+        }
+
+        function showMessage(m) {
+            var when = typeof m.at === 'string' ? new Date(m.at) : new Date();
+            if (isNaN(when.getTime())) when = new Date();
+            var from = typeof m.from === 'string' ? m.from : '?';
+            var mine = Boolean(state.user) && from === state.user;
+            var item = addLine((mine ? 'Você' : from) + ': ' + messageText(m.data), mine ? 'mine' : 'other', when);
+            item.setAttribute('data-type', 'message');
+            item.setAttribute('data-from', from);
+            if (typeof m.offset === 'number') item.setAttribute('data-offset', String(m.offset));
+            if (typeof m.epoch === 'string') item.setAttribute('data-epoch', m.epoch);
+        }
+
+        function showPending(entry) {
+            var item = addLine(['Você: ' + messageText(entry.data), h('span', { class: 'sending' }, ' enviando…')], 'mine pending');
+            item.setAttribute('data-type', 'pending');
+            item.setAttribute('data-id', entry.id);
+            pendingItems[entry.id] = item;
+        }
+
+        /// The server has our message `id` (its ack, or the message itself in live traffic or a
+        /// replay): it leaves the outbox; the pending line goes once the message itself is shown.
+        function settle(id, shown) {
+            var before = saved.outbox.length;
+            saved.outbox = saved.outbox.filter(function (entry) { return entry.id !== id; });
+            var item = pendingItems[id];
+            if (item && shown) {
+                item.remove();
+                delete pendingItems[id];
+            } else if (item) {
+                item.setAttribute('data-type', 'acked');
+                item.lastChild.textContent = ' enviado';
             }
-            if (parsed && typeof parsed === 'object' && typeof parsed.text === 'string') {
-                return { kind: 'other', text: (parsed.from ? parsed.from + ': ' : '') + parsed.text };
-            }
-            return { kind: 'other', text: raw };
+            if (saved.outbox.length !== before) persist();
         }
 
-        /// The text inside a message's `data`: what this page sends is JSON {text}, other clients
-        /// may send plain text or JSON of their own.
-        function messageText(data) {
-            if (typeof data !== 'string') return data === undefined ? '' : JSON.stringify(data);
-            try {
-                var inner = JSON.parse(data);
-                if (inner && typeof inner.text === 'string') return inner.text;
-            } catch (e) { /* plain text */ }
-            return data;
+        function sendEnvelope(entry) {
+            if (!ready || !state.socket || state.socket.readyState !== WebSocket.OPEN) return;
+            state.socket.send(JSON.stringify({ type: 'publish', id: entry.id, data: entry.data }));
         }
 
-        function showIncoming(raw) {
-            var m = parseIncoming(raw);
-            if (m.kind === 'message') {
-                var mine = Boolean(state.user) && m.from === state.user;
-                var item = addLine((mine ? 'Você' : m.from) + ': ' + m.text, mine ? 'mine' : 'other', m.at);
-                item.setAttribute('data-type', 'message');
-                item.setAttribute('data-from', m.from);
-            } else if (m.kind === 'join' || m.kind === 'leave') {
-                var verb = m.kind === 'join' ? ' entrou no canal' : ' saiu do canal';
-                var line = addLine(m.from + verb + '.', 'system', m.at);
-                line.setAttribute('data-type', m.kind);
-                line.setAttribute('data-from', m.from);
-                if (m.members !== null) {
-                    members.textContent = m.members + (m.members === 1 ? ' pessoa' : ' pessoas') + ' no canal';
-                    members.setAttribute('data-members', String(m.members));
-                }
+        /// Resends the outbox (same ids) after every hello, and while the socket stays open and
+        /// something is still unacked (a store that could not save it sends no ack).
+        function flushOutbox() {
+            clearTimeout(state.resendTimer);
+            state.resendTimer = 0;
+            if (!ready || !saved.outbox.length) return;
+            saved.outbox.forEach(sendEnvelope);
+            state.resendTimer = setTimeout(flushOutbox, RESEND_AFTER_MS);
+        }
+
+        function onHello(m) {
+            ready = true;
+            state.reconnects = 0;
+            memberList = Array.isArray(m.members) ? m.members.filter(function (x) { return x && typeof x.user === 'string'; }) : [];
+            renderMembers();
+            var asked = saved.epoch !== null;
+            if (m.recovered === true) {
+                seen = saved.offset;
+                recovering = typeof m.missed === 'number' ? m.missed : 0;
+                recoveredTotal = recovering;
             } else {
-                addLine(m.text, 'other');
+                // Same epoch (expired, too many): keep dropping what we have. Another epoch, or a
+                // store that went back (`ahead`): its offsets are new messages.
+                if (saved.epoch !== m.epoch || m.reason === 'ahead') seen = 0;
+                saved.offset = typeof m.offset === 'number' ? m.offset : 0;
+                recovering = 0;
+                if (typeof m.reason === 'string' && (asked || m.reason === 'unavailable')) {
+                    notice('Não foi possível recuperar o histórico (' + (LOST_REASONS[m.reason] || m.reason) +
+                        '): mensagens enviadas enquanto você estava desconectado podem não aparecer.',
+                        'history-lost', { 'data-reason': m.reason });
+                }
             }
+            saved.epoch = typeof m.epoch === 'string' ? m.epoch : null;
+            persist();
+            setStatus('conectado a /ws/' + channel, 'open');
+            flushOutbox();
+        }
+
+        function onMessage(m, fromStorage) {
+            if (typeof m.offset === 'number' && typeof m.epoch === 'string' && !fromStorage) {
+                if (m.epoch === saved.epoch && m.offset <= seen) return;  // already shown
+                if (m.epoch !== saved.epoch) { saved.epoch = m.epoch; saved.offset = 0; }
+                seen = m.offset;
+                saved.offset = Math.max(saved.offset, m.offset);
+                saved.messages.push(m);
+            }
+            if (typeof m.id === 'string') settle(m.id, true);
+            showMessage(m);
+            if (!fromStorage) persist();
+            if (recovering > 0 && !fromStorage) {
+                recovering -= 1;
+                if (recovering === 0) {
+                    notice(recoveredTotal + (recoveredTotal === 1 ? ' mensagem recuperada' : ' mensagens recuperadas'),
+                        'recovered', { 'data-missed': recoveredTotal });
+                }
+            }
+        }
+
+        function onReset(m) {
+            saved.epoch = typeof m.epoch === 'string' ? m.epoch : saved.epoch;
+            saved.offset = typeof m.offset === 'number' ? m.offset : 0;
+            seen = saved.offset;
+            recovering = 0;
+            persist();
+            notice('Não foi possível recuperar o histórico (' + (LOST_REASONS[m.reason] || m.reason || '?') +
+                '): algumas mensagens podem não aparecer.', 'history-lost', { 'data-reason': String(m.reason) });
+        }
+
+        function onPresence(m) {
+            var user = typeof m.user === 'string' ? m.user : (typeof m.from === 'string' ? m.from : '?');
+            memberList = memberList.filter(function (x) { return x.user !== user; });
+            if (m.type === 'join') memberList.push({ user: user, since: m.since });
+            renderMembers(typeof m.members === 'number' ? m.members : undefined);
+            var line = addLine(user + (m.type === 'join' ? ' entrou no canal.' : ' saiu do canal.'), 'system');
+            line.setAttribute('data-type', m.type);
+            line.setAttribute('data-from', user);
+        }
+
+        /// One text frame from the server. Anything that is not the protocol (the echo route, a
+        /// binary frame) is shown as it is, never dropped silently.
+        function onFrame(raw) {
+            if (typeof raw !== 'string') { addLine('[mensagem binária]', 'other'); return; }
+            var m = null;
+            try { m = JSON.parse(raw); } catch (e) { /* plain text */ }
+            var type = m && typeof m === 'object' ? m.type : null;
+            if (type === 'hello') onHello(m);
+            else if (type === 'message') onMessage(m, false);
+            else if (type === 'ack' && typeof m.id === 'string') settle(m.id, false);
+            else if (type === 'reset') onReset(m);
+            else if (type === 'join' || type === 'leave') onPresence(m);
+            else if (m && typeof m === 'object' && typeof m.text === 'string') addLine((m.from ? m.from + ': ' : '') + m.text, 'other');
+            else addLine(raw, 'other');
         }
 
         function connect() {
             closeSocket();
             state.socketClosedByUs = false;
+            ready = false;
             var socket;
             try {
-                socket = new WebSocket(socketURL(channel));
+                socket = new WebSocket(socketURL(channel, saved));
             } catch (e) {
                 setStatus('erro', 'closed');
                 addLine('Não foi possível abrir o WebSocket: ' + e.message, 'system');
@@ -538,61 +733,111 @@
             socket.addEventListener('open', function () {
                 if (state.socket !== socket) return;
                 opened = true;
-                state.reconnects = 0;
                 setStatus('conectado a /ws/' + channel, 'open');
                 addLine('Conectado ao canal "' + channel + '".', 'system');
             });
             socket.addEventListener('message', function (event) {
                 if (state.socket !== socket) return;
-                showIncoming(event.data);
+                onFrame(event.data);
             });
             socket.addEventListener('close', function (event) {
                 if (state.socket !== socket && state.socket !== null) return;
                 state.socket = null;
+                ready = false;
+                clearTimeout(state.resendTimer);
                 setStatus('desconectado', 'closed');
                 if (state.socketClosedByUs) return;
                 var reason = event.code === 1001 ? 'servidor reiniciando' :
                     event.code === 1008 ? 'conexão lenta demais' :
                     event.code === 1006 ? 'conexão perdida' : 'código ' + event.code;
                 if (opened) {
-                    addLine('Desconectado (' + reason + ').', 'system');
-                    scheduleReconnect();
+                    var closed = addLine('Desconectado (' + reason + ').', 'system');
+                    closed.setAttribute('data-type', 'closed');
+                    closed.setAttribute('data-code', String(event.code));
+                    scheduleReconnect(event.code);
                     return;
                 }
                 // The handshake itself failed: the browser hides the HTTP status (1006), so ask the
-                // API whether the reason is a missing session before retrying in a loop.
+                // API whether the reason is a missing session before retrying in a loop. The
+                // outbox stays in this tab: after a new login it is sent.
                 api('GET', '/api/auth/me').then(function (result) {
                     if (result.status === 401 || result.status === 403) {
-                        addLine('Este canal exige login. Entre e volte ao atendimento.', 'system');
+                        var line = addLine(['Este canal exige login. ',
+                            h('a', { href: '/login?next=' + encodeURIComponent('/atendimento?canal=' + channel), 'data-link': true }, 'Entre'),
+                            ' e volte ao atendimento' + (saved.outbox.length ? ': as mensagens pendentes serão enviadas.' : '.')], 'system');
+                        line.setAttribute('data-type', 'login-required');
                         return;
                     }
                     addLine('Não foi possível conectar (' + reason + ').', 'system');
-                    scheduleReconnect();
+                    scheduleReconnect(event.code);
                 });
             });
         }
 
-        function scheduleReconnect() {
+        function scheduleReconnect(code) {
             if (state.reconnects >= MAX_RECONNECTS) {
                 addLine('Desisti de reconectar. Use o botão "Conectar".', 'system');
                 return;
             }
-            var delay = Math.min(RECONNECT_MAX_DELAY_MS, 500 * Math.pow(2, state.reconnects));
-            // Jitter, so a redeploy does not bring every client back in the same millisecond.
-            delay = Math.round(delay * (0.5 + Math.random() / 2));
+            var delay = reconnectDelay(state.reconnects, code);
             state.reconnects += 1;
-            addLine('Reconectando em ' + (delay / 1000).toFixed(1).replace('.', ',') + ' s…', 'system');
+            var line = addLine('Reconectando em ' + (delay / 1000).toFixed(1).replace('.', ',') + ' s…', 'system');
+            line.setAttribute('data-type', 'reconnecting');
+            line.setAttribute('data-delay', String(delay));
             state.reconnectTimer = setTimeout(connect, delay);
+        }
+
+        /// Messages restored before /api/auth/me answered (a reload) did not know which were ours.
+        state.onUser = function () {
+            var items = list.querySelectorAll('li[data-type=message].other');
+            for (var i = 0; i < items.length; i++) {
+                var from = items[i].getAttribute('data-from');
+                if (from !== state.user) continue;
+                items[i].className = 'mine';
+                var text = items[i].lastChild;
+                if (text && text.nodeType === 3 && text.textContent.indexOf(from + ': ') === 0) {
+                    text.textContent = 'Você: ' + text.textContent.slice(from.length + 2);
+                }
+            }
+        };
+
+        /// Shows what this tab kept of `name` and connects to it.
+        function open(name) {
+            channel = name;
+            saved = loadChannel(channel);
+            seen = saved.offset;
+            recovering = 0;
+            pendingItems = {};
+            memberList = [];
+            members.textContent = '';
+            list.textContent = '';
+            saved.messages.forEach(function (m) { onMessage(m, true); });
+            saved.outbox.forEach(showPending);
+            state.reconnects = 0;
+            connect();
         }
 
         var sendForm = h('form', { class: 'sendbox' }, input, send);
         sendForm.addEventListener('submit', function (event) {
             event.preventDefault();
             var text = input.value.trim();
-            if (!text || !state.socket || state.socket.readyState !== WebSocket.OPEN) return;
-            // Plain text: the server adds who sent it (`from`, from the session) and when (`at`), and
-            // sends it back to the sender too: that copy is the one shown, once, when it was accepted.
-            state.socket.send(text);
+            if (!text) return;
+            if (saved.epoch) {
+                // A protocol channel: an envelope with a fresh id, kept until acked. The server adds
+                // who sent it (`from`) and when (`at`), and sends it back to us too.
+                var entry = { id: randomID(), data: { text: text } };
+                saved.outbox.push(entry);
+                persist();
+                showPending(entry);
+                if (ready) {
+                    sendEnvelope(entry);
+                    if (!state.resendTimer) state.resendTimer = setTimeout(flushOutbox, RESEND_AFTER_MS);
+                }
+            } else if (state.socket && state.socket.readyState === WebSocket.OPEN) {
+                state.socket.send(text);  // not a channel (the echo route): plain text
+            } else {
+                return;
+            }
             input.value = '';
             input.focus();
         });
@@ -602,11 +847,10 @@
             h('button', { type: 'submit', class: 'secondary' }, 'Conectar'));
         channelForm.addEventListener('submit', function (event) {
             event.preventDefault();
-            channel = cleanChannel(channelInput.value);
-            channelInput.value = channel;
-            history.replaceState(null, '', '/atendimento?canal=' + encodeURIComponent(channel));
-            state.reconnects = 0;
-            connect();
+            var name = cleanChannel(channelInput.value);
+            channelInput.value = name;
+            history.replaceState(null, '', '/atendimento?canal=' + encodeURIComponent(name));
+            open(name);
         });
 
         render('Atendimento',
@@ -618,7 +862,7 @@
                 channelForm, h('p', { class: 'presence' }, status, ' ', members), list, sendForm,
                 h('p', { class: 'muted' }, 'Operação: ', h('a', { href: '/api/dashboard' }, 'painel de métricas'),
                     ' (latência por país, WebSockets ativos, gatilhos de reavaliação).')));
-        connect();
+        open(channel);
     }
 
     function notFoundView() {
@@ -642,6 +886,7 @@
     function route() {
         var path = location.pathname;
         state.viewSeq += 1;
+        state.onUser = null;
         if (path !== '/atendimento' && path !== '/atendimento/') closeSocket();
         markCurrentLink(path);
         for (var i = 0; i < routes.length; i++) {
