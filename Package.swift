@@ -56,6 +56,10 @@ let package = Package(
             // (scripts/embed-dashboard-assets).
             exclude: ["Core", "Dashboard/Assets"], swiftSettings: strictSettings,
             linkerSettings: staticCLibrary("libcrypt.a")),
+        // Test doubles (manual clock, capturing log sink): only test targets depend on this, so no
+        // double ships in the binary.
+        .target(
+            name: "PilotoTestKit", dependencies: ["PilotoRuntime"], path: "Sources/TestKit", swiftSettings: strictSettings),
         // The CLI wires the three together; `run(arguments:stdout:stderr:)` is what tests call in-process.
         .target(
             name: "PilotoCLI", dependencies: ["PilotoConfig", "PilotoGenerators", "PilotoRuntime"], path: "Sources/CLI",
@@ -78,10 +82,10 @@ let package = Package(
             name: "GeneratorsTests", dependencies: ["PilotoConfig", "PilotoGenerators"], path: "Tests/GeneratorsTests",
             exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
-            name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoHTTPCore", "PilotoRuntime"], path: "Tests/RuntimeTests",
+            name: "RuntimeTests", dependencies: ["PilotoConfig", "PilotoHTTPCore", "PilotoRuntime", "PilotoTestKit"], path: "Tests/RuntimeTests",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig"], path: "Tests/CLITests", exclude: ["Golden", "Fixtures"],
+            name: "CLITests", dependencies: ["PilotoCLI", "PilotoConfig", "PilotoRuntime", "PilotoTestKit"], path: "Tests/CLITests", exclude: ["Golden", "Fixtures"],
             swiftSettings: strictSettings),
     ]
 )

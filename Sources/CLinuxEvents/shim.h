@@ -1,8 +1,7 @@
-// epoll, eventfd, timerfd and getrandom are not exported by Swift's Glibc module; this header-only
+// epoll, eventfd and getrandom are not exported by Swift's Glibc module; this header-only
 // module exposes them from the system C library (no third-party code).
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/timerfd.h>
 #include <sys/random.h>
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>

@@ -3,6 +3,7 @@ import PilotoConfig
 import PilotoRuntime
 import Testing
 @testable import PilotoCLI
+import PilotoTestKit
 
 /// `DashboardWiring`: what `piloto serve` installs for `handler: dashboard` routes.
 struct DashboardWiringTests {

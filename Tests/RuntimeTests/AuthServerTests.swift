@@ -4,6 +4,7 @@ import Synchronization
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// `/api/auth` over real sockets, with real yescrypt hashes in a real users file.
 struct AuthServerTests {

@@ -1,6 +1,7 @@
 import Foundation
 import PilotoConfig
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// A temporary users file with real yescrypt hashes.
 final class UsersFileFixture {

@@ -3,6 +3,7 @@ import Glibc
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// piloto as PID 1 (the container's entrypoint) must reap orphans re-parented to it, not only its
 /// own children. The outer test runs this test binary again as PID 1 of a fresh user + PID

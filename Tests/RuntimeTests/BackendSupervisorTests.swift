@@ -4,6 +4,7 @@ import Glibc
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// Supervision with real child processes (python3 scripts): restart after a crash, wrapped logs,
 /// an argv[0] that does not exist, readiness with a real HTTP child, SIGTERM after the drain,

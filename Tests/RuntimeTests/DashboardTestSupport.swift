@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import PilotoConfig
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// A session store for the dashboard tests: fixed sessions, or always unavailable. It answers on
 /// another thread, as a Redis store would, so the responder's deferred path is the one exercised.

@@ -159,14 +159,18 @@ struct HTTPRequestParserTests {
         #expect(throws: HTTPParseError.whitespaceBeforeColon) { try parser.next() }
     }
 
-    @Test func finish_midRequest_isUnexpectedEnd() throws {
+    /// A peer that closes now cut a request short: the connection sees the parser is not idle.
+    @Test func partialHead_isNotIdle_untilTheRequestEnds() throws {
         var parser = HTTPRequestParser()
+        #expect(parser.isIdle)
         parser.append(Array("GET / HT".utf8))
-        _ = try parser.next()
-        #expect(throws: HTTPParseError.unexpectedEnd) { try parser.finish() }
-        var idle = HTTPRequestParser()
-        #expect(idle.isIdle)
-        try idle.finish()
+        #expect(try parser.next() == nil)
+        #expect(!parser.isIdle)
+        #expect(parser.isReadingHead)
+        parser.append(Array("TP/1.1\r\nHost: a\r\n\r\n".utf8))
+        guard case .head? = try parser.next() else { Issue.record("no head"); return }
+        #expect(try parser.next() == .end)
+        #expect(parser.isIdle)
     }
 
     @Test func takeRemainingBytes_handsOverPipelinedBytes() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 struct LoginRateLimiterTests {
     @Test func blocksAtLimit_untilWindowEnds() {

@@ -2,6 +2,7 @@ import Dispatch
 import Synchronization
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// The in-memory store: ids, fixed TTL, the max_sessions bound, thread safety.
 struct MemorySessionStoreTests {

@@ -2,6 +2,7 @@ import Foundation
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 struct MetricsTests {
     @Test func histogram_quantilesFromBuckets() {

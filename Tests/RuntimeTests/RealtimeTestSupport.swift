@@ -3,6 +3,7 @@ import Glibc
 import PilotoConfig
 import Synchronization
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// A session store the test fills by hand, or one that is "down".
 final class TestSessionStore: SessionStore {

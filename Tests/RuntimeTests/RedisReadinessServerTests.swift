@@ -2,6 +2,7 @@ import Foundation
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// A whole server whose session store is Redis, with Redis killed and restarted underneath it.
 @Suite struct RedisReadinessServerTests {

@@ -1,5 +1,6 @@
 import PilotoConfig
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// Start and stop of the servers the tests run: one place, so every test server drains the same way.
 extension Server {

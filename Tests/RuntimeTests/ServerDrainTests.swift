@@ -2,6 +2,7 @@ import Foundation
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// SIGTERM behaviour in-process (`beginShutdown`); the child-process variant is in CLITests.
 struct ServerDrainTests {

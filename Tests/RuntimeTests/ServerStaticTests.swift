@@ -2,6 +2,7 @@ import Foundation
 import PilotoConfig
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// Whole-server tests on 127.0.0.1:0 with raw sockets and curl.
 struct ServerStaticTests {

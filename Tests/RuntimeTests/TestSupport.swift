@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PilotoConfig
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// A temporary directory with a built-SPA-like tree, and a secret file planted beside the root.
 final class SiteFixture {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// `sessions.users_file` parsing and reload.
 struct UsersFileTests {

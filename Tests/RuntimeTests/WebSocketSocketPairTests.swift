@@ -93,7 +93,10 @@ import Testing
                 ("Origin", "https://app.example.com"),
             ],
             origins: policy)
-        try pair.write(pair.server, accepted.responseHead)
+        // The 101 as WebSocketResponder builds it (RFC 6455 §4.2.2 step 5).
+        let response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: \(accepted.acceptValue)\r\n\r\n"
+        try pair.write(pair.server, Array(response.utf8))
         let head = String(decoding: pair.readAvailable(pair.client), as: UTF8.self)
         #expect(head.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
         #expect(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"))

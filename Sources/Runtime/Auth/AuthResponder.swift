@@ -46,21 +46,21 @@ package final class AuthResponder: Responder {
         decoySetting = PasswordHasher.newSetting() ?? "$y$j9T$decoydecoydecoydecoy0"
     }
 
-    package func respond(to request: HTTPRequest) -> RouteResponse {
-        guard request.path.hasPrefix(prefix) else { return .response(HTTPError(.notFound).response) }
+    package func respond(to request: HTTPRequest) throws(HTTPError) -> RouteResponse {
+        guard request.path.hasPrefix(prefix) else { throw HTTPError(.notFound) }
         let method = request.method
         switch request.path.dropFirst(prefix.count) {
         case "/login":
-            guard method == "POST" else { return Self.methodNotAllowed("POST") }
+            guard method == "POST" else { throw .methodNotAllowed(allow: "POST") }
             return login(request)
         case "/logout":
-            guard method == "POST" else { return Self.methodNotAllowed("POST") }
+            guard method == "POST" else { throw .methodNotAllowed(allow: "POST") }
             return logout(request)
         case "/me":
-            guard method == "GET" || method == "HEAD" else { return Self.methodNotAllowed("GET, HEAD") }
+            guard method == "GET" || method == "HEAD" else { throw .methodNotAllowed(allow: "GET, HEAD") }
             return me(request)
         default:
-            return .response(HTTPError(.notFound).response)
+            throw HTTPError(.notFound)
         }
     }
 
@@ -103,12 +103,6 @@ package final class AuthResponder: Responder {
         if let cookie { headers.add("Set-Cookie", cookie) }
         headers.add("Cache-Control", "no-store")
         return .response(.json(.ok, JSONValue.object([("login", .string(login))]).compact, headers: headers))
-    }
-
-    static func methodNotAllowed(_ allow: String) -> RouteResponse {
-        var response = HTTPError(.methodNotAllowed).response
-        response.headers.add("Allow", allow)  // RFC 9110 §15.5.6
-        return .response(response)
     }
 
     static func tooManyRequests(retryAfterSeconds: Int) -> RouteResponse {

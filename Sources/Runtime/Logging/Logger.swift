@@ -27,14 +27,6 @@ package struct StandardOutputSink: LogSink {
     }
 }
 
-/// Captures lines in memory (tests).
-package final class CapturingSink: LogSink {
-    private let storage = Mutex<[String]>([])
-    package init() {}
-    package func write(_ line: String) { storage.withLock { $0.append(line) } }
-    package var lines: [String] { storage.withLock { $0 } }
-}
-
 /// A JSON-lines logger that never blocks the event loop: lines go to a bounded queue that a
 /// writer thread drains; when the queue is full the line is dropped and counted.
 package final class Logger: Sendable {

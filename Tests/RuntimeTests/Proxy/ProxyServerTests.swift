@@ -4,6 +4,7 @@ import PilotoConfig
 import Synchronization
 import Testing
 @testable import PilotoRuntime
+import PilotoTestKit
 
 /// A server whose `/api/clientes` route proxies to `upstream`, plus the usual site routes.
 final class ProxyFixture {

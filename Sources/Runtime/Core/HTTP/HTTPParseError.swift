@@ -51,8 +51,6 @@ package enum HTTPParseError: Error, Equatable, Sendable {
     case invalidChunkFraming
     /// An `Expect` value other than `100-continue` (RFC 9110 §10.1.1: 417).
     case unsupportedExpectation
-    /// The connection closed in the middle of a request.
-    case unexpectedEnd
 
     /// The status sent for this error.
     package var status: HTTPStatus {

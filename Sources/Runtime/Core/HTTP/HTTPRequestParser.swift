@@ -87,12 +87,6 @@ package struct HTTPRequestParser: Sendable {
         }
     }
 
-    /// Called when the peer closed its side: an error if a request was cut short.
-    package func finish() throws(HTTPParseError) {
-        if case .failed(let error) = state { throw error }
-        if !isIdle { throw .unexpectedEnd }
-    }
-
     private mutating func step() throws(HTTPParseError) -> HTTPParserEvent? {
         switch state {
         case .head:

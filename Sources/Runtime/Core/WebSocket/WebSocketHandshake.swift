@@ -1,5 +1,5 @@
 /// The server side of the opening handshake (RFC 6455 §4.2.1 and §4.2.2), as a pure function:
-/// request line and headers in, a 101 response head or a typed refusal out. It does not know about
+/// request line and headers in, the accept value or a typed refusal out. It does not know about
 /// the HTTP layer's types; the HTTP layer passes its header list as `(name, value)` pairs, in order.
 ///
 /// Neither subprotocols nor extensions are negotiated: the 101 carries no `Sec-WebSocket-Protocol`
@@ -10,10 +10,8 @@ package enum WebSocketHandshake {
 
     /// An accepted upgrade.
     package struct Accepted: Sendable, Equatable {
-        /// The `Sec-WebSocket-Accept` value.
+        /// The `Sec-WebSocket-Accept` value; the responder puts it in the 101 with `Upgrade` and `Connection`.
         package var acceptValue: String
-        /// `HTTP/1.1 101 Switching Protocols` with `Upgrade`, `Connection` and `Sec-WebSocket-Accept`.
-        package var responseHead: [UInt8]
     }
 
     /// `base64(SHA-1(key + GUID))` (RFC 6455 §4.2.2 step 5.4). The key is used as sent (trimmed).
@@ -21,7 +19,7 @@ package enum WebSocketHandshake {
         Base64.encode(SHA1.hash(Array((key + magicGUID).utf8)))
     }
 
-    /// Checks an upgrade request rule by rule and builds the 101 response.
+    /// Checks an upgrade request rule by rule and computes the accept value for the 101.
     /// - Parameters:
     ///   - method: the request method as sent (`GET`).
     ///   - version: the HTTP version as sent (`HTTP/1.1`).
@@ -68,10 +66,7 @@ package enum WebSocketHandshake {
 
         // §4.2.1 items 8-9 (subprotocols, extensions) are optional: none are negotiated.
         // §4.2.2 step 5: the 101 response.
-        let accept = acceptValue(forKey: keys[0])
-        let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Accept: \(accept)\r\n\r\n"
-        return Accepted(acceptValue: accept, responseHead: Array(head.utf8))
+        return Accepted(acceptValue: acceptValue(forKey: keys[0]))
     }
 
     /// `HTTP/1.1`, or a later `HTTP/1.x`; HTTP/2 and HTTP/3 upgrades use other mechanisms (RFC 8441).

@@ -1,7 +1,5 @@
-/// Why an upgrade request was refused, with the HTTP response it becomes.
-///
-/// The HTTP layer writes `responseHead` (and closes the connection: a failed upgrade is rare and a
-/// client that got it wrong once will not fix it on the same connection).
+/// Why an upgrade request was refused, with the status and headers of the response it becomes
+/// (the responder builds that response).
 package enum HandshakeError: Error, Sendable, Equatable {
     /// RFC 6455 §4.2.1 item 1: the method must be GET.
     case methodNotAllowed(String)
@@ -37,23 +35,6 @@ package enum HandshakeError: Error, Sendable, Equatable {
         case .methodNotAllowed: [("Allow", "GET")]
         case .unsupportedVersion: [("Sec-WebSocket-Version", "13")]  // RFC 6455 §4.4
         default: []
-        }
-    }
-
-    /// The complete refusal: status line, the extra headers, an empty body, `Connection: close`.
-    package var responseHead: [UInt8] {
-        var text = "HTTP/1.1 \(status) \(reason)\r\n"
-        for header in headers { text += "\(header.name): \(header.value)\r\n" }
-        text += "Content-Length: 0\r\nConnection: close\r\n\r\n"
-        return Array(text.utf8)
-    }
-
-    private var reason: String {
-        switch status {
-        case 405: "Method Not Allowed"
-        case 426: "Upgrade Required"
-        case 403: "Forbidden"
-        default: "Bad Request"
         }
     }
 }
