@@ -16,7 +16,7 @@ silent continuation and fails the run. On top of that, per scenario:
                gets all 60 in order, without reconnecting (the gap is filled from the stream).
   presence     members on three instances: `hello.members` is the same on every instance; a
                reconnect on another instance inside presence_debounce sends no leave/join.
-  sigkill      SIGKILL of the instance holding two members while another publishes: they come
+  sigkill      (last) SIGKILL of the instance holding two members while another publishes: they come
                back on the other instances and recover every message; a member that only lived
                there is announced as `leave` on the others within ~70 s (Redis presence TTL).
   redis-restart  redis-server restarted without persistence: members get `reset`
@@ -417,6 +417,8 @@ async def scenario_redis_restart(a, b, cookies, redis: Redis):
               f"{watcher.name}: reset {[r.get('reason') for r in watcher.resets]} before the first message "
               f"of the new epoch; the broadcast after the restart arrived")
         watcher.assert_invariant("redis-restart")
+    # The sessions went with Redis' data: log in again (a member's open socket is not affected).
+    cookies["dora"] = login(b, "dora")
     late = Member("late@B", "dora", cookies["dora"], channel)
     late.epoch, late.last = old_epoch, old_offset
     hello = await late.open(b)
@@ -462,14 +464,18 @@ async def run_all(binary: str, folder: Path, redis: Redis, instances: list) -> N
     await scenario_duplicate(a, b, cookies)
     await scenario_pubsub_kill(a, b, c, cookies, redis.port)
     await scenario_presence(a, b, c, cookies)
+    await scenario_redis_restart(a, b, cookies, redis)
+    for user in USERS:  # the restart without persistence took the sessions too
+        cookies[user] = login(a, user)
+    await scenario_rdb_restore(a, b, cookies, redis)
+    # Last, because it waits for the dead instance's presence to expire (60 s TTL) and a Redis
+    # restart would take that presence with it.
+    for user in USERS:
+        cookies[user] = login(a, user)
     killed_at, observer, keep = await scenario_sigkill(instances, cookies)
-    # While the dead instance's presence expires (60 s TTL), the Redis scenarios run on A and B.
-    leave_task = asyncio.create_task(wait_leave(observer, "dora", killed_at, 90))
     for member in keep:
         await member.close()
-    await scenario_redis_restart(a, b, cookies, redis)
-    await scenario_rdb_restore(a, b, cookies, redis)
-    waited = await leave_task
+    waited = await wait_leave(observer, "dora", killed_at, 90)
     RESULTS["dead_instance_leave_seconds"] = waited
     check("sigkill", waited is not None and waited <= 80,
           f"dora (only on the killed instance) announced as leave on B after "
@@ -496,7 +502,7 @@ def main(argv=None) -> int:
         redis.start()
         config = write_config(folder, redis.url)
         instances = [Instance(args.piloto, config, name, folder) for name in ("A", "B", "C")]
-        asyncio.run(asyncio.wait_for(run_all(args.piloto, folder, redis, instances), timeout=240))
+        asyncio.run(asyncio.wait_for(run_all(args.piloto, folder, redis, instances), timeout=300))
     except Exception as error:  # noqa: BLE001 - report and fail
         check("setup", False, f"{type(error).__name__}: {error}")
     finally:
