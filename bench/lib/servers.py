@@ -253,7 +253,34 @@ def built_piloto_spec(binary: Path, config: Path, build: bool) -> "Spec | None":
     if not binary.is_file():
         log(f"piloto: failed to start ({binary} does not exist)")
         return None
-    return piloto_spec(binary.resolve(), config.resolve())
+    return piloto_spec(binary.resolve(), server_only_config(config.resolve()))
+
+
+def server_only_config(config: Path) -> Path:
+    """The config piloto is measured on: the same file minus the `run:` lines of `backends:`.
+
+    Why: a `run:` backend is the team's own process (the demo's uvicorn), not the server's; nginx
+    does not start it either. Left in, it would be counted in piloto's peak RSS (the harness sums
+    descendants, for nginx's workers) and its Python start-up would share CPU 0 with piloto's first
+    request during the cold start. Written beside the original (relative roots keep resolving) as a
+    dotfile, removed when the harness exits; the file itself is unchanged when it has no `run:`.
+    """
+    lines = config.read_text().splitlines(keepends=True)
+    kept, in_backends = [], False
+    for line in lines:
+        stripped = line.strip()
+        if line and not line[0].isspace() and stripped and not stripped.startswith("#"):
+            in_backends = stripped.startswith("backends:")
+        if in_backends and stripped.startswith("run:"):
+            continue
+        kept.append(line)
+    if len(kept) == len(lines):
+        return config
+    derived = config.parent / f".piloto-bench-{os.getpid()}.yaml"
+    derived.write_text("".join(kept))
+    atexit.register(lambda: derived.unlink(missing_ok=True))
+    log(f"piloto: measured without its run: backends ({derived.name}; the backend is the app's, not the server's)")
+    return derived
 
 
 def config_headers(config: Path | None) -> list[tuple[str, str]]:
