@@ -41,16 +41,24 @@ async def main(port, origin):
         await asyncio.wait_for(pong, 5)
     assert ws.close_code == 1000, f"close code {ws.close_code}"
 
+    # The channel protocol (docs/websockets.md): `hello` first, then messages with offset + epoch.
+    # Both connections are the same user ("anonymous", no auth), so presence sends no join/leave.
     async with connect(base + "/ws/interop", origin=origin) as a:
-        await expect_envelope(a, "join", channel="interop", members=1, **{"from": "anonymous"})
+        hello = await expect_envelope(a, "hello", channel="interop", offset=0, recovered=False, missed=0)
+        assert [m["user"] for m in hello["members"]] == ["anonymous"], hello
         async with connect(base + "/ws/interop", origin=origin) as b:
-            await expect_envelope(a, "join", members=2)
-            await expect_envelope(b, "join", members=2)
+            await expect_envelope(b, "hello", channel="interop", epoch=hello["epoch"], offset=0)
             await b.send("bom dia")
             for ws in (a, b):
-                message = await expect_envelope(ws, "message", channel="interop", data="bom dia")
+                message = await expect_envelope(
+                    ws, "message", channel="interop", data="bom dia", offset=1, epoch=hello["epoch"],
+                    **{"from": "anonymous"})
                 assert message["at"].endswith("Z"), message
-        await expect_envelope(a, "leave", members=1)
+        try:
+            extra = await asyncio.wait_for(a.recv(), 0.5)
+            raise AssertionError(f"nothing expected after the second connection of the same user left, got {extra}")
+        except asyncio.TimeoutError:
+            pass
     print("ok")
 
 

@@ -53,6 +53,13 @@ import Testing
             return await eventually(seconds: 10) { deliveries[index].texts(to: handle).first?.hasPrefix(#"{"type":"hello""#) == true }
         }
 
+        /// The usual start: "ana" on instance 0 and "bia" on instance 1 joined, both subscribed.
+        func anaAndBiaJoined() async -> (ConnectionHandle, ConnectionHandle)? {
+            let a = Cluster.handle(1), b = Cluster.handle(2)
+            guard await join(0, a, login: "ana"), await join(1, b, login: "bia"), await subscribed() else { return nil }
+            return (a, b)
+        }
+
         /// Every store's live subscription on the channel is active (counted by Redis).
         func subscribed() async -> Bool {
             await eventually(seconds: 10) {
@@ -87,10 +94,7 @@ import Testing
         let redis = try TestRedis()
         let c = try Cluster(redis.url)
         defer { c.close() }
-        let a = Cluster.handle(1), b = Cluster.handle(2)
-        #expect(await c.join(0, a, login: "ana"))
-        #expect(await c.join(1, b, login: "bia"))
-        #expect(await c.subscribed())
+        let (a, b) = try #require(await c.anaAndBiaJoined())
         for n in 0..<20 {
             if n % 2 == 0 {
                 c.hubs[0].publish(c.channel, handle: a, from: "ana", text: "a\(n)")
@@ -117,10 +121,7 @@ import Testing
         let redis = try TestRedis()
         let c = try Cluster(redis.url)
         defer { c.close() }
-        let a = Cluster.handle(1), b = Cluster.handle(2)
-        #expect(await c.join(0, a, login: "ana"))
-        #expect(await c.join(1, b, login: "bia"))
-        #expect(await c.subscribed())
+        let (a, b) = try #require(await c.anaAndBiaJoined())
         let envelope = #"{"type":"publish","id":"m1","data":{"t":1}}"#
         c.hubs[0].publish(c.channel, handle: a, from: "ana", text: envelope)
         #expect(await eventually(seconds: 10) { c.texts(0, a, type: "ack").count == 1 })
@@ -139,10 +140,7 @@ import Testing
         let server = try RedisServerProcess()  // CLIENT KILL must not touch other tests' connections
         let c = try Cluster(server.url)
         defer { c.close() }
-        let a = Cluster.handle(1), b = Cluster.handle(2)
-        #expect(await c.join(0, a, login: "ana"))
-        #expect(await c.join(1, b, login: "bia"))
-        #expect(await c.subscribed())
+        let (a, b) = try #require(await c.anaAndBiaJoined())
         c.hubs[0].publish(c.channel, handle: a, from: "ana", text: "before")
         #expect(await eventually(seconds: 10) { c.offsets(1, b) == [1] && c.offsets(0, a) == [1] })
         _ = await c.clients[0].send(["CLIENT", "KILL", "TYPE", "pubsub"])
@@ -186,10 +184,7 @@ import Testing
         let server = try RedisServerProcess()  // FLUSHALL must not touch other tests' keys
         let c = try Cluster(server.url)
         defer { c.close() }
-        let a = Cluster.handle(1), b = Cluster.handle(2)
-        #expect(await c.join(0, a, login: "ana"))
-        #expect(await c.join(1, b, login: "bia"))
-        #expect(await c.subscribed())
+        let (a, b) = try #require(await c.anaAndBiaJoined())
         c.hubs[0].publish(c.channel, handle: a, from: "ana", text: "one")
         c.hubs[0].publish(c.channel, handle: a, from: "ana", text: "two")
         #expect(await eventually(seconds: 10) { c.offsets(1, b) == [1, 2] })
