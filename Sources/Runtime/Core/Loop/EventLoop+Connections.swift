@@ -38,8 +38,8 @@ extension EventLoop {
             slot.readPaused = false
             process(slot, now: now)
         }
-        while !slot.readPaused && slot.pending == nil && (slot.exchange == nil || slot.http.streamingBody)
-            && !slot.bodyPaused && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
+        while !slot.readPaused && slot.phase.admitsReading(streamingBody: slot.http.streamingBody)
+            && !slot.peerClosed && !slot.closeWhenFlushed && isCurrent(slot) {
             let n: Int
             do {
                 n = try Socket.read(slot.fd, into: readBuffer)
@@ -79,8 +79,8 @@ extension EventLoop {
 
     /// Pulls actions from the state machine and answers them, in order.
     func process(_ slot: ConnectionSlot, now: Int64) {
-        while slot.upgraded == nil, slot.pending == nil, slot.exchange == nil || slot.http.streamingBody, !slot.readPaused,
-            !slot.bodyPaused, let action = slot.http.nextAction(now: now)
+        while slot.phase.admitsHTTPActions(streamingBody: slot.http.streamingBody), !slot.readPaused,
+            let action = slot.http.nextAction(now: now)
         {
             switch action {
             case .sendContinue:
@@ -132,7 +132,7 @@ extension EventLoop {
             answer = .response(error.response)
         }
         if case .deferred(let promise) = answer {
-            slot.pending = PendingResponse(request: request, context: requestContext, startedAt: now)
+            slot.phase = .awaitingPromise(PendingResponse(request: request, context: requestContext, startedAt: now))
             promise.attach(to: handle, handle: slot.handle)
             return
         }
@@ -194,7 +194,7 @@ extension EventLoop {
     /// Hands the connection to the upgraded protocol, with the bytes read past the request.
     func upgrade(_ slot: ConnectionSlot, with upgrader: any ConnectionUpgrader, request: HTTPRequest, now: Int64) {
         let upgraded = upgrader.makeConnection(for: request, handle: slot.handle)
-        slot.upgraded = upgraded
+        slot.phase = .upgraded(upgraded)
         slot.http.stopAfterCurrent()
         let leftover = slot.http.takeRemainingBytes()
         guard !leftover.isEmpty else { return }
@@ -228,8 +228,7 @@ extension EventLoop {
                 slot.http.stopAfterCurrent()
                 slot.closeWhenFlushed = true
             case .complete(_, let answer):
-                guard let pending = slot.pending else { continue }
-                slot.pending = nil
+                guard let pending = slot.phase.takePending() else { continue }
                 finish(slot, answer: answer, request: pending.request, context: pending.context, now: now)
                 // Take the requests that waited behind this one, then read what the socket holds.
                 process(slot, now: now)
@@ -332,11 +331,12 @@ extension EventLoop {
         guard index < connections.count, connections[index] === slot else { return }
         connections[index] = nil
         close(slot.fd)  // also removes it from the epoll set
-        slot.upgraded?.closed()
-        slot.upgraded = nil
-        if let active = slot.exchange {
-            slot.exchange = nil
-            active.exchange.clientClosed()
+        let phase = slot.phase
+        slot.phase = .http
+        switch phase {
+        case .upgraded(let upgraded): upgraded.closed()
+        case .exchange(let active, _): active.exchange.clientClosed()
+        case .http, .awaitingPromise: break
         }
         openCount -= 1
         context.counters.active.subtract(1, ordering: .relaxed)
