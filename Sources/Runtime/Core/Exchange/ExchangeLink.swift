@@ -89,13 +89,12 @@ package final class ExchangeLink {
     /// Stops reading the client's streamed request body (the upstream is not taking it fast enough).
     package func pauseRequestBody() {
         guard isOpen else { return }
-        slot.bodyPaused = true
+        _ = slot.phase.setBodyPaused(true)
     }
 
     /// Reads the streamed request body again; pieces may arrive before this returns.
     package func resumeRequestBody() {
-        guard isOpen, slot.bodyPaused else { return }
-        slot.bodyPaused = false
+        guard isOpen, slot.phase.setBodyPaused(false) else { return }
         loop.resumeStreamingBody(slot)
     }
 

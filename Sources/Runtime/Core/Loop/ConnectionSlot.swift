@@ -1,15 +1,24 @@
 /// Everything one open connection owns on its event loop. Reached through the loop's table indexed
 /// by file descriptor; touched only by that loop's thread.
+///
+/// What the connection is doing is one value, `phase`. The other fields are I/O facts that hold
+/// in any phase, which is why they stay separate flags rather than enum cases.
 final class ConnectionSlot {
     let fd: Int32
     let remote: SocketAddress
     let handle: ConnectionHandle
     var http: HTTPConnection
     var output: OutputQueue
+    /// HTTP, awaiting a promise, running an exchange, or upgraded.
+    var phase: ConnectionPhase = .http
     /// Close as soon as `output` is empty (error, `Connection: close`, 1.0, drain, peer gone).
+    /// Orthogonal to `phase`: an upgraded protocol, an aborted streamed body and a plain HTTP
+    /// answer can all end the connection after their last bytes.
     var closeWhenFlushed = false
     /// Requests are not pulled while output is backed up; reading resumes once it drains.
+    /// Orthogonal to `phase`: back-pressure applies to HTTP and upgraded connections alike.
     var readPaused = false
+    /// The peer's 0-byte read was seen. Orthogonal: it can happen during any phase.
     var peerClosed = false
     /// epoll reported the peer's FIN (EPOLLRDHUP/EPOLLHUP): read on to the 0-byte read even after a
     /// short read, because edge-triggered epoll will not report it again.
@@ -19,15 +28,13 @@ final class ConnectionSlot {
     var watchingWrites = false
     /// Last time the kernel took bytes from `output` (slow-reader timeout).
     var lastWriteProgress: Int64
-    /// Set after a `101`: bytes go to the upgraded protocol instead of the HTTP state machine.
-    var upgraded: (any UpgradedConnection)?
-    /// A request answered through a `ResponsePromise` that has not completed yet; nothing else is
-    /// read or answered meanwhile.
-    var pending: PendingResponse?
-    /// A response the application streams itself (`ClientExchange`); nothing else is read meanwhile.
-    var exchange: ActiveExchange?
-    /// The exchange asked to stop receiving its streamed request body for now (back-pressure).
-    var bodyPaused = false
+
+    /// The upgraded protocol, when `phase` is `.upgraded`.
+    var upgraded: (any UpgradedConnection)? { phase.upgraded }
+    /// The promise wait, when `phase` is `.awaitingPromise`.
+    var pending: PendingResponse? { phase.pending }
+    /// The running exchange, when `phase` is `.exchange`.
+    var exchange: ActiveExchange? { phase.exchange }
 
     init(fd: Int32, remote: SocketAddress, http: HTTPConnection, now: Int64, handle: ConnectionHandle) {
         self.fd = fd

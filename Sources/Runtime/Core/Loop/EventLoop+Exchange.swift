@@ -5,18 +5,18 @@ extension EventLoop {
         let link = ExchangeLink(loop: self, slot: slot)
         // The slot must know its exchange before `start` runs: the exchange may send at once.
         let placeholder = PlaceholderExchange()
-        slot.exchange = ActiveExchange(exchange: placeholder, link: link, request: request, context: requestContext)
+        slot.phase = .exchange(
+            ActiveExchange(exchange: placeholder, link: link, request: request, context: requestContext), bodyPaused: false)
         let exchange = starter.start(request, link: link)
         if placeholder.clientGone { return exchange.clientClosed() }
         // Ended during `start` (answered, completed or aborted at once): nothing more to track.
         guard isCurrent(slot), let active = slot.exchange, active.link === link else { return }
-        slot.exchange = ActiveExchange(exchange: exchange, link: link, request: request, context: requestContext)
+        slot.phase.replaceExchange(with: ActiveExchange(exchange: exchange, link: link, request: request, context: requestContext))
         if placeholder.wasWritable { link.notifyWhenWritable() }
     }
 
     func completeExchange(_ slot: ConnectionSlot, status: HTTPStatus, keepAlive: Bool, bytes: Int) {
-        guard let active = slot.exchange else { return }
-        slot.exchange = nil
+        guard let active = slot.phase.takeExchange() else { return }
         let now = context.clock.nowMilliseconds()
         if slot.http.streamingBody { slot.http.abandonStreamingBody() }  // answered before the body ended
         if !keepAlive || context.state.draining || slot.http.closing {
@@ -31,16 +31,14 @@ extension EventLoop {
     }
 
     func answerExchange(_ slot: ConnectionSlot, with response: RouteResponse) {
-        guard let active = slot.exchange else { return }
-        slot.exchange = nil
+        guard let active = slot.phase.takeExchange() else { return }
         let now = context.clock.nowMilliseconds()
         finish(slot, answer: response, request: active.request, context: active.context, now: now)
         resume(slot, now: now)
     }
 
     func abortExchange(_ slot: ConnectionSlot, status: HTTPStatus, bytes: Int) {
-        guard let active = slot.exchange else { return }
-        slot.exchange = nil
+        guard let active = slot.phase.takeExchange() else { return }
         context.observer.completed(
             active.request, context: active.context, status: status, bytes: bytes,
             nanos: SystemClock.nowNanoseconds() - active.request.startNanos)
@@ -48,13 +46,12 @@ extension EventLoop {
     }
 
     func upgradeExchange(_ slot: ConnectionSlot, to connection: any UpgradedConnection, status: HTTPStatus, bytes: Int) {
-        guard let active = slot.exchange else { return }
-        slot.exchange = nil
+        guard let active = slot.phase.takeExchange() else { return }
         let now = context.clock.nowMilliseconds()
         context.observer.completed(
             active.request, context: active.context, status: status, bytes: bytes,
             nanos: SystemClock.nowNanoseconds() - active.request.startNanos)
-        slot.upgraded = connection
+        slot.phase = .upgraded(connection)
         slot.http.stopAfterCurrent()
         let leftover = slot.http.takeRemainingBytes()
         if !leftover.isEmpty {

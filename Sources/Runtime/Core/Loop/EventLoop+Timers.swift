@@ -71,7 +71,7 @@ extension EventLoop {
             }
             if let upgraded = slot.upgraded {
                 if apply(upgraded.drain(now: now, output: &slot.output), to: slot) { flush(slot, now: now) }
-            } else if slot.http.isIdle && slot.output.isEmpty && slot.pending == nil {
+            } else if slot.http.isIdle && slot.output.isEmpty {
                 closeConnection(slot)
             }
         }
@@ -81,7 +81,7 @@ extension EventLoop {
     /// sweep and the drain so a hung handler is cut off the same way whichever sees it first.
     private func expireIfOverdue(_ pending: PendingResponse, on slot: ConnectionSlot, now: Int64) {
         guard now - pending.startedAt >= context.timeouts.idle else { return }
-        slot.pending = nil
+        _ = slot.phase.takePending()
         slot.http.stopAfterCurrent()
         slot.closeWhenFlushed = true
         finish(slot, answer: .response(HTTPError(.serviceUnavailable, "handler timed out").response),
