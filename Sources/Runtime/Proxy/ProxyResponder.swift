@@ -50,9 +50,9 @@ package struct ProxyResponder: Responder {
         case .session(let session):
             return start(request, session: session, websocketKey: websocketKey)
         case .noSession:
-            return authRequired ? AuthGate.unauthorized() : start(request, session: nil, websocketKey: websocketKey)
+            return authRequired ? AuthGateError.notLoggedIn("not logged in").response : start(request, session: nil, websocketKey: websocketKey)
         case .storeFailed(let error):
-            return AuthGate.storeFailure(error, retryAfterSeconds: gate?.retryAfterSeconds ?? 5)
+            return AuthGateError.storeFailed(error, retryAfterSeconds: gate?.retryAfterSeconds ?? 5).response
         }
     }
 
