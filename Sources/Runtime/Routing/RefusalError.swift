@@ -6,14 +6,18 @@
 package protocol RefusalError: Error, Sendable {
     var status: HTTPStatus { get }
     var message: String { get }
+    /// Fields before `Content-Type`, in wire order (the proxy's `Retry-After`).
+    var leadingFields: [HTTPError.HeaderField] { get }
     /// Fields after `Content-Type`, in wire order.
     var fields: [HTTPError.HeaderField] { get }
 }
 
 extension RefusalError {
+    package var leadingFields: [HTTPError.HeaderField] { [] }
+
     /// The one mapping from a refusal to the wire: the core's JSON error body, then `fields`.
     package var response: RouteResponse {
-        var response = HTTPError(status, message).response
+        var response = HTTPError(status, message, headers: leadingFields).response
         for field in fields { response.headers.add(field.name, field.value) }
         return .response(response)
     }
