@@ -4,14 +4,14 @@ import PilotoConfig
 extension AuthResponder {
     func login(_ request: HTTPRequest) -> RouteResponse {
         guard LoginRequest.isJSON(contentType: request.headers["Content-Type"]) else {
-            return .response(HTTPError(.unsupportedMediaType, "expected Content-Type: application/json").response)
+            return LoginError.notJSONContentType.response
         }
         let credentials: LoginRequest
         switch LoginRequest.parse(request.body) {
         case .success(let parsed): credentials = parsed
-        case .failure(.tooLarge): return .response(HTTPError(.contentTooLarge, "login body too large").response)
-        case .failure(.notJSON): return .response(HTTPError(.badRequest, "body is not valid JSON").response)
-        case .failure(.wrongShape(let why)): return .response(HTTPError(.badRequest, why).response)
+        case .failure(.tooLarge): return LoginError.bodyTooLarge.response
+        case .failure(.notJSON): return LoginError.bodyNotJSON.response
+        case .failure(.wrongShape(let why)): return LoginError.wrongShape(why).response
         }
         let address = addresses.address(of: request)
         let login = credentials.login
@@ -19,7 +19,7 @@ extension AuthResponder {
         let waits = [byAddress.retryAfterSeconds(address), byLogin.retryAfterSeconds(login)].compactMap { $0 }
         if let wait = waits.max() {
             logger?.log(.warning, "login rate limited", fields: [("address", .string(address)), ("login", .string(login))])
-            return Self.tooManyRequests(retryAfterSeconds: wait)
+            return LoginError.rateLimited(retryAfterSeconds: wait).response
         }
         // Never reuse the session the request came with (session fixation, OWASP): it is destroyed
         // and a new id issued.
@@ -32,7 +32,7 @@ extension AuthResponder {
         let accepted = pool.submit { [self] in
             guard checkPassword(credentials) else {
                 logger?.log(.notice, "login failed", fields: [("address", .string(address)), ("login", .string(login))])
-                promise.complete(AuthGate.unauthorized("wrong login or password"))
+                promise.complete(AuthGateError.notLoggedIn("wrong login or password").response)
                 return
             }
             byAddress.forgive(address)
@@ -42,9 +42,7 @@ extension AuthResponder {
         guard accepted else {
             byAddress.forgive(address)
             byLogin.forgive(login)
-            var response = HTTPError(.serviceUnavailable, "too many logins in progress").response
-            response.headers.add("Retry-After", "1")
-            return .response(response)
+            return LoginError.poolBusy.response
         }
         return .deferred(promise)
     }
@@ -69,7 +67,7 @@ extension AuthResponder {
                     promise.complete(Self.loginBody(login, cookie: cookies.set(id: session.id)))
                 case .failure(let error):
                     logger?.log(.error, "session store: \(error)")
-                    promise.complete(AuthGate.storeFailure(error, retryAfterSeconds: retry))
+                    promise.complete(AuthGateError.storeFailed(error, retryAfterSeconds: retry).response)
                 }
             }
         }

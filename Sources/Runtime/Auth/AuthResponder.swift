@@ -90,7 +90,7 @@ package final class AuthResponder: Responder {
         store.destroy(id: id) { result in
             switch result {
             case .success: promise.complete(.response(HTTPResponse(status: .noContent, headers: expired)))
-            case .failure(let error): promise.complete(AuthGate.storeFailure(error, retryAfterSeconds: retry))
+            case .failure(let error): promise.complete(AuthGateError.storeFailed(error, retryAfterSeconds: retry).response)
             }
         }
         return .deferred(promise)
@@ -103,12 +103,5 @@ package final class AuthResponder: Responder {
         if let cookie { headers.add("Set-Cookie", cookie) }
         headers.add("Cache-Control", "no-store")
         return .response(.json(.ok, JSONValue.object([("login", .string(login))]).compact, headers: headers))
-    }
-
-    static func tooManyRequests(retryAfterSeconds: Int) -> RouteResponse {
-        var response = HTTPError(.tooManyRequests, "too many failed logins; try again later").response
-        response.headers.add("Retry-After", String(retryAfterSeconds))  // RFC 6585 §4
-        response.headers.add("Cache-Control", "no-store")
-        return .response(response)
     }
 }

@@ -55,11 +55,9 @@ package final class DashboardResponder: Responder {
     }
 
     package func respond(to request: HTTPRequest) -> RouteResponse {
-        guard let target = target(for: request.path) else { return .response(HTTPError(.notFound).response) }
+        guard let target = target(for: request.path) else { return DashboardError.notFound.response }
         guard request.method == "GET" || request.method == "HEAD" else {
-            var response = HTTPError(.methodNotAllowed).response
-            response.headers.add("Allow", "GET, HEAD")  // RFC 9110 §15.5.6: 405 lists the allowed methods
-            return .response(response)
+            return DashboardError.readOnly.response
         }
         let promise = ResponsePromise()
         let retry = gate.retryAfterSeconds
@@ -72,9 +70,9 @@ package final class DashboardResponder: Responder {
                     promise.complete(.response(serve(target)))
                 }
             case .session, .noSession:
-                promise.complete(.response(Self.unauthorized(target)))
+                promise.complete(Self.unauthorized(target))
             case .storeFailed(let error):
-                promise.complete(AuthGate.storeFailure(error, retryAfterSeconds: retry))
+                promise.complete(AuthGateError.storeFailed(error, retryAfterSeconds: retry).response)
             }
         }
         return .deferred(promise)
@@ -123,16 +121,12 @@ package final class DashboardResponder: Responder {
 
     /// 401: for the page, a small HTML page pointing to the app's login at `/` (a person is
     /// reading it); for the JSON and assets, the API's usual JSON error (a script is).
-    static func unauthorized(_ target: Target) -> HTTPResponse {
-        guard target == .page else {
-            var response = HTTPError(.unauthorized, "login required").response
-            response.headers.add("Cache-Control", "no-store")
-            return response
-        }
+    static func unauthorized(_ target: Target) -> RouteResponse {
+        guard target == .page else { return DashboardError.loginRequired.response }
         var headers = HTTPHeaders()
         headers.add("Content-Type", "text/html; charset=utf-8")
         headers.add("Cache-Control", "no-store")
         let body = Array(DashboardPage.loginRequired.utf8)
-        return HTTPResponse(status: .unauthorized, headers: headers, body: .bytes(body))
+        return .response(HTTPResponse(status: .unauthorized, headers: headers, body: .bytes(body)))
     }
 }

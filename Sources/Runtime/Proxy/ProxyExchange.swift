@@ -95,7 +95,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
 
     private func connectFresh(now: Int64) {
         attempts += 1
-        guard let address = plan.address else { return fail(.badGateway, "the upstream's address did not resolve") }
+        guard let address = plan.address else { return fail(.unavailable("the upstream's address did not resolve")) }
         let start: ConnectStart
         do {
             start = try Socket.connect(to: address)
@@ -108,14 +108,14 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
             let upstream = UpstreamConnection(fd: fd, sockets: link.sockets, watchingWrites: false)
             guard link.sockets.register(fd, upstream, writes: false) else {
                 Glibc.close(fd)
-                return fail(.badGateway, "cannot watch the upstream connection")
+                return fail(.unavailable("cannot watch the upstream connection"))
             }
             use(upstream, reused: false, now: now)
         case .pending(let fd):
             let upstream = UpstreamConnection(fd: fd, sockets: link.sockets, watchingWrites: true)
             guard link.sockets.register(fd, upstream, writes: true) else {
                 Glibc.close(fd)
-                return fail(.badGateway, "cannot watch the upstream connection")
+                return fail(.unavailable("cannot watch the upstream connection"))
             }
             upstream.owner = self
             connection = upstream
@@ -140,9 +140,9 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
             return
         }
         if lastConnectTimedOut {
-            return fail(.gatewayTimeout, "the upstream did not accept the connection in time")
+            return fail(.timedOut("the upstream did not accept the connection in time"))
         }
-        fail(.badGateway, "the upstream is unavailable")
+        fail(.unavailable("the upstream is unavailable"))
     }
 
     private func use(_ upstream: UpstreamConnection, reused: Bool, now: Int64) {
@@ -209,7 +209,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         guard !isFinished, !bytes.isEmpty else { return }
         streamedBytes += bytes.count
         guard streamedBytes <= plan.maxBody else {
-            return refuseBody(HTTPError(.contentTooLarge, "request body larger than \(plan.maxBody) bytes"))
+            return refuseBody(.bodyTooLarge(maxBody: plan.maxBody))
         }
         lastActivity = now
         if case .chunked = request.streamedBody {
@@ -243,12 +243,12 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
 
     /// The body broke a limit before the upstream answered: piloto answers, the upstream request
     /// is dropped unfinished (so the backend never sees a complete request).
-    private func refuseBody(_ error: HTTPError) {
+    private func refuseBody(_ error: ProxyError) {
         connection?.close()
         connection = nil
         phase = .finished
         if headRelayed { return link.abort(status: HTTPStatus(status)) }
-        link.respond(.response(error.response))
+        link.respond(error.response)
     }
 
     private var isFinished: Bool {
@@ -410,21 +410,22 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
             parser.expectResponse(toHead: request.isHead)
             return connectFresh(now: now)
         }
-        fail(.badGateway, "the upstream closed the connection before answering")
+        fail(.unavailable("the upstream closed the connection before answering"))
     }
 
     /// A broken response: before the head, 502; after it, the client connection is aborted.
     private func broken(_ reason: String) {
         connection?.close()
         connection = nil
-        guard headRelayed else { return fail(.badGateway, reason) }
+        guard headRelayed else { return fail(.unavailable(reason)) }
         phase = .finished
         metrics.aborted.add(1, ordering: .relaxed)
         link.abort(status: HTTPStatus(status))
     }
 
     /// piloto's own answer (nothing was relayed yet): JSON like the rest of `/api`.
-    private func fail(_ status: HTTPStatus, _ message: String) {
+    private func fail(_ error: ProxyError) {
+        let status = error.status
         connection?.close()
         connection = nil
         phase = .finished
@@ -434,11 +435,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         } else {
             metrics.badGateway.add(1, ordering: .relaxed)
         }
-        var error = HTTPError(status, message)
-        if status == .badGateway { error.headers.append(HTTPError.HeaderField("Retry-After", "1")) }
-        var response = error.response
-        response.headers.add("Cache-Control", "no-store")
-        link.respond(.response(response))
+        link.respond(error.response)
     }
 
     private func becomeTunnel(_ head: HTTPResponseHead, leftover: UnsafeRawBufferPointer, now: Int64) {
@@ -487,10 +484,10 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
             if now >= deadline { connectFailed(ETIMEDOUT, now: now) }
         case .exchanging:
             if now >= responseDeadline {
-                fail(.gatewayTimeout, "the upstream did not answer in time")
+                fail(.timedOut("the upstream did not answer in time"))
             } else if !requestComplete && now - lastActivity >= plan.idleTimeout {
                 // An upload that stopped moving (client or upstream) for idle_timeout.
-                fail(.gatewayTimeout, "the upload stalled")
+                fail(.timedOut("the upload stalled"))
             }
         case .streaming:
             if !paused && now - lastActivity >= plan.idleTimeout { broken("the upstream went silent") }

@@ -12,27 +12,25 @@ package struct ProxyResponder: Responder {
     let authRequired: Bool
     let origins: WebSocketOriginPolicy
 
-    package func respond(to request: HTTPRequest) throws(HTTPError) -> RouteResponse {
+    package func respond(to request: HTTPRequest) -> RouteResponse {
         var websocketKey: String?
         if request.headers.values("Upgrade").first != nil {
             guard plan.websocket, request.headers.containsToken("Upgrade", "websocket") else {
-                throw HTTPError(.badRequest, "this route does not forward protocol upgrades")
+                return ProxyError.upgradeNotForwarded.response
             }
             do {
                 _ = try WebSocketHandshake.accept(
                     method: request.method, version: request.head.version.text, headers: request.headers.fields,
                     origins: origins)
             } catch {
-                var refusal = HTTPError(HTTPStatus(error.status), "WebSocket handshake refused")
-                refusal.headers += error.headers.map { HTTPError.HeaderField($0.name, $0.value) }
-                throw refusal
+                return ProxyError.handshakeRefused(error).response
             }
             websocketKey = request.headers.values("Sec-WebSocket-Key").first
         }
         var declared = request.body.count
         if case .length(let length) = request.head.framing { declared = max(declared, length) }
         guard declared <= plan.maxBody else {
-            throw HTTPError(.contentTooLarge, "request body larger than \(plan.maxBody) bytes")
+            return ProxyError.bodyTooLarge(maxBody: plan.maxBody).response
         }
         guard let gate, authRequired || builder.identity != .off, gate.sessionID(in: request) != nil || authRequired else {
             return start(request, session: nil, websocketKey: websocketKey)
@@ -50,9 +48,9 @@ package struct ProxyResponder: Responder {
         case .session(let session):
             return start(request, session: session, websocketKey: websocketKey)
         case .noSession:
-            return authRequired ? AuthGate.unauthorized() : start(request, session: nil, websocketKey: websocketKey)
+            return authRequired ? AuthGateError.notLoggedIn("not logged in").response : start(request, session: nil, websocketKey: websocketKey)
         case .storeFailed(let error):
-            return AuthGate.storeFailure(error, retryAfterSeconds: gate?.retryAfterSeconds ?? 5)
+            return AuthGateError.storeFailed(error, retryAfterSeconds: gate?.retryAfterSeconds ?? 5).response
         }
     }
 

@@ -50,12 +50,12 @@ package final class WebSocketResponder: Responder {
         var channel: String?
         switch mode {
         case .echo:
-            guard request.path == route.path else { return refuse(.notFound) }
+            guard request.path == route.path else { return UpgradeRefusal.notFound.response }
         case .channels:
             switch ChannelName.parse(path: request.path, routePath: route.path) {
             case .channel(let name): channel = name
-            case .notAChannel: return refuse(.notFound, "connect to \(route.path)/<channel>")
-            case .invalidName: return refuse(.badRequest, "channel names are 1-64 characters of A-Z a-z 0-9 _ - .")
+            case .notAChannel: return UpgradeRefusal.notAChannel(routePath: route.path).response
+            case .invalidName: return UpgradeRefusal.invalidChannelName.response
             }
         }
         let accepted: WebSocketHandshake.Accepted
@@ -64,9 +64,7 @@ package final class WebSocketResponder: Responder {
                 method: request.method, version: request.head.version.text, headers: request.headers.fields,
                 origins: origins)
         } catch {
-            var response = HTTPError(HTTPStatus(error.status), Self.message(error)).response
-            for header in error.headers { response.headers.add(header.name, header.value) }
-            return .response(response)
+            return UpgradeRefusal.handshake(error).response
         }
         guard route.authRequired else {
             return upgrade(accepted, login: ChannelEnvelope.anonymous, channel: channel, query: request.query)
@@ -102,23 +100,6 @@ package final class WebSocketResponder: Responder {
             WebSocketUpgrader(
                 configuration: configuration, role: role, gauge: gauge,
                 recovery: RecoveryRequest.parse(query: query.map { Substring($0) })))
-    }
-
-    private func refuse(_ status: HTTPStatus, _ message: String? = nil) -> RouteResponse {
-        .response(HTTPError(status, message).response)
-    }
-
-    private static func message(_ error: HandshakeError) -> String {
-        switch error {
-        case .methodNotAllowed: "a WebSocket handshake is a GET request"
-        case .unsupportedHTTPVersion: "a WebSocket handshake needs HTTP/1.1"
-        case .missingHost: "missing Host"
-        case .missingUpgradeToken: "missing Upgrade: websocket"
-        case .missingConnectionUpgrade: "missing Connection: Upgrade"
-        case .invalidKey: "Sec-WebSocket-Key must be base64 of 16 bytes"
-        case .unsupportedVersion: "only WebSocket version 13 is supported"
-        case .forbiddenOrigin: "origin not allowed"
-        }
     }
 }
 

@@ -37,8 +37,8 @@ package struct AuthGate: Sendable {
         lookup(request) { found in
             switch found {
             case .session(let session): completion(.session(session))
-            case .noSession: completion(.denied(Self.unauthorized()))
-            case .storeFailed(let error): completion(.denied(Self.storeFailure(error, retryAfterSeconds: retry)))
+            case .noSession: completion(.denied(AuthGateError.notLoggedIn("not logged in").response))
+            case .storeFailed(let error): completion(.denied(AuthGateError.storeFailed(error, retryAfterSeconds: retry).response))
             }
         }
     }
@@ -63,26 +63,5 @@ package struct AuthGate: Sendable {
             case .failure(let error): completion(.storeFailed(error))
             }
         }
-    }
-
-    /// 401 with `WWW-Authenticate`-free JSON: the scheme is a cookie, not HTTP authentication, so
-    /// there is no challenge to send (RFC 9110 §15.5.2 asks for one; browsers ignore unknown ones).
-    package static func unauthorized(_ message: String = "not logged in") -> RouteResponse {
-        var response = HTTPError(.unauthorized, message).response
-        response.headers.add("Cache-Control", "no-store")
-        return .response(response)
-    }
-
-    /// 503 + `Retry-After` for a store that is down or full.
-    package static func storeFailure(_ error: SessionStoreError, retryAfterSeconds: Int) -> RouteResponse {
-        let message: String
-        switch error {
-        case .unavailable: message = "sessions are temporarily unavailable"
-        case .full: message = "too many active sessions"
-        }
-        var response = HTTPError(.serviceUnavailable, message).response
-        response.headers.add("Retry-After", String(retryAfterSeconds))
-        response.headers.add("Cache-Control", "no-store")
-        return .response(response)
     }
 }
