@@ -134,15 +134,17 @@ struct ChannelState {
     /// The stream moved to another epoch (Redis restarted, was restored from a snapshot, or lost
     /// the channel): members are told `reset` to offset 0 of it, then get what it already holds
     /// (offsets 1…`top`, from the store), so a message published right after Redis came back —
-    /// before this instance's pub/sub was back — still reaches everyone, in order.
+    /// before this instance's pub/sub was back — still reaches everyone, in order. The held
+    /// messages of the new epoch go through `accept` like any live message (offset 1 is delivered,
+    /// a later one starts the fill); offsets up to `top` none of them brought come from the store.
     mutating func enter(epoch: String, top: Int64, channel: String, held: [LiveMessage], output: Output) -> FillRequest? {
         reset(epoch: epoch, offset: 0, reason: .epochChanged, output: output)
-        if top == 1, held.count == 1, held[0].entry.offset == 1 {
-            deliverLive(held[0].entry, output: output)
-            return nil
+        var fill: FillRequest?
+        for message in held {
+            if let started = accept(message, output: output) { fill = started }
         }
-        guard top > 0 else { return nil }
-        return startFill(channel: channel, held: held)
+        if fill == nil, !filling, last < top { fill = startFill(channel: channel, held: []) }
+        return fill
     }
 
     /// Starts a fill from `last` (a gap, or the periodic position check); nil when one is running
