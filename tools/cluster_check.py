@@ -26,7 +26,6 @@ Exit status 0 when every check passed, 1 when one failed, 2 for setup problems.
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import signal
 import socket
@@ -448,22 +447,37 @@ def check_silent_redis(binary, folder: Path):
         silent.sock.close()
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def cluster_parser(doc: str) -> argparse.ArgumentParser:
+    """The command line every cluster check shares (`--piloto`, `--redis-server`); each adds its own."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--piloto", default=str(default_piloto()))
     parser.add_argument("--redis-server", default=shutil.which("redis-server") or "redis-server")
+    return parser
+
+
+def cluster_setup(args, prefix: str) -> "tuple[Path, Redis] | None":
+    """Resolves `args.piloto`, makes the folder for logs and configs and the (not yet started)
+    redis-server; None, reported, when the binary or redis-server is missing (exit 2)."""
+    args.piloto = str(Path(args.piloto).resolve())
+    if not Path(args.piloto).exists() or not shutil.which(args.redis_server):
+        print(f"setup: need {args.piloto} and redis-server", file=sys.stderr)
+        return None
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    print(f"logs and configs: {folder}", flush=True)
+    return folder, Redis(args.redis_server, folder)
+
+
+def main(argv=None) -> int:
+    parser = cluster_parser(__doc__)
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--targets", action="store_true", help="fail when a timing target is missed")
     args = parser.parse_args(argv)
     global TARGETS
     TARGETS = args.targets
-    args.piloto = str(Path(args.piloto).resolve())
-    if not Path(args.piloto).exists() or not shutil.which(args.redis_server):
-        print(f"setup: need {args.piloto} and redis-server", file=sys.stderr)
+    setup = cluster_setup(args, "piloto-cluster-")
+    if setup is None:
         return 2
-    folder = Path(tempfile.mkdtemp(prefix="piloto-cluster-"))
-    print(f"logs and configs: {folder}", flush=True)
-    redis = Redis(args.redis_server, folder)
+    folder, redis = setup
     instances = []
     try:
         redis.start()

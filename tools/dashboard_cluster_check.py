@@ -13,17 +13,14 @@ Bounded: each wait polls for at most 30 s (instances publish every 5 s).
 Exit status 0 when every check passed, 1 when one failed, 2 for setup problems.
 """
 
-import argparse
 import json
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cluster_check import DOMAIN, ORIGIN, Instance, Redis, check, http, login, write_site, FAILURES  # noqa: E402
-from dashboard_check import default_piloto  # noqa: E402
+from cluster_check import (  # noqa: E402
+    DOMAIN, FAILURES, ORIGIN, Instance, check, cluster_parser, cluster_setup, http, login, write_site)
 
 N_A, N_B = 37, 23
 
@@ -57,17 +54,11 @@ def wait_for(instance: Instance, cookie: str, ok, seconds: float = 30):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--piloto", default=str(default_piloto()))
-    parser.add_argument("--redis-server", default=shutil.which("redis-server") or "redis-server")
-    args = parser.parse_args(argv)
-    args.piloto = str(Path(args.piloto).resolve())
-    if not Path(args.piloto).exists() or not shutil.which(args.redis_server):
-        print(f"setup: need {args.piloto} and redis-server", file=sys.stderr)
+    args = cluster_parser(__doc__).parse_args(argv)
+    setup = cluster_setup(args, "piloto-dashboard-cluster-")
+    if setup is None:
         return 2
-    folder = Path(tempfile.mkdtemp(prefix="piloto-dashboard-cluster-"))
-    print(f"logs and configs: {folder}", flush=True)
-    redis = Redis(args.redis_server, folder)
+    folder, redis = setup
     instances = []
     try:
         redis.start()

@@ -27,23 +27,18 @@ silent continuation and fails the run. On top of that, per scenario:
 Exit status 0 when every check passed, 1 when one failed, 2 for setup problems.
 """
 
-import argparse
 import asyncio
 import json
-import os
 import secrets
-import shutil
 import signal
 import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cluster_check import ORIGIN, Instance, Redis, login  # noqa: E402
-from dashboard_check import default_piloto, yescrypt  # noqa: E402
+from cluster_check import ORIGIN, Instance, Redis, cluster_parser, cluster_setup, login  # noqa: E402
+from dashboard_check import yescrypt  # noqa: E402
 
 from websockets.asyncio.client import connect  # noqa: E402
 
@@ -484,18 +479,13 @@ async def run_all(binary: str, folder: Path, redis: Redis, instances: list) -> N
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--piloto", default=str(default_piloto()))
-    parser.add_argument("--redis-server", default=shutil.which("redis-server") or "redis-server")
+    parser = cluster_parser(__doc__)
     parser.add_argument("--json", help="write the figures here")
     args = parser.parse_args(argv)
-    args.piloto = str(Path(args.piloto).resolve())
-    if not Path(args.piloto).exists() or not shutil.which(args.redis_server):
-        print(f"setup: need {args.piloto} and redis-server", file=sys.stderr)
+    setup = cluster_setup(args, "piloto-realtime-")
+    if setup is None:
         return 2
-    folder = Path(tempfile.mkdtemp(prefix="piloto-realtime-"))
-    print(f"logs and configs: {folder}", flush=True)
-    redis = Redis(args.redis_server, folder)
+    folder, redis = setup
     instances = []
     started = time.monotonic()
     try:
