@@ -52,9 +52,11 @@ let package = Package(
         .target(
             name: "PilotoRuntime", dependencies: ["PilotoConfig", "PilotoHTTPCore", "CLinuxEvents", "CCrypt", "CProcessSpawn"],
             path: "Sources/Runtime",
-            // Core is its own target; the dashboard's .js/.css sources are embedded by DashboardAssets.swift
-            // (scripts/embed-dashboard-assets).
-            exclude: ["Core", "Dashboard/Assets"], swiftSettings: strictSettings,
+            // Core is its own target. The dashboard's .js/.css are real files that SwiftPM embeds as byte
+            // arrays (`PackageResources`): no `Bundle`, no resource folder to copy into the image.
+            exclude: ["Core"],
+            resources: [.embedInCode("Dashboard/Assets/dashboard.js"), .embedInCode("Dashboard/Assets/dashboard.css")],
+            swiftSettings: strictSettings,
             linkerSettings: staticCLibrary("libcrypt.a")),
         // Test doubles (manual clock, capturing log sink): only test targets depend on this, so no
         // double ships in the binary.

@@ -2,8 +2,8 @@ import Foundation
 import PilotoRuntime
 import Testing
 
-/// `Assets/dashboard.{js,css}` are the source; `DashboardAssets.swift` (written by
-/// `scripts/embed-dashboard-assets`) must carry exactly their bytes, and the script must parse.
+/// `Assets/dashboard.{js,css}` are the source; the binary (SwiftPM's `.embedInCode`) must carry
+/// exactly their bytes, and the script must parse.
 @Suite struct DashboardAssetsTests {
     static let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/Runtime/Dashboard/Assets").path
@@ -16,8 +16,8 @@ import Testing
     @Test func embeddedBytesMatchTheAssetFiles() throws {
         let script = try #require(FileManager.default.contents(atPath: Self.assets + "/dashboard.js"))
         let style = try #require(FileManager.default.contents(atPath: Self.assets + "/dashboard.css"))
-        #expect(DashboardAssets.script == Array(script), "run scripts/embed-dashboard-assets")
-        #expect(DashboardAssets.style == Array(style), "run scripts/embed-dashboard-assets")
+        #expect(DashboardAssets.script == Array(script))
+        #expect(DashboardAssets.style == Array(style))
         #expect(DashboardAssets.script.count > 4000 && DashboardAssets.style.count > 1000)
     }
 
