@@ -153,7 +153,7 @@ struct SplitMix64: RandomNumberGenerator {
     /// and a recovery always covers exactly the stored offsets `offset+1 … top`.
     @Test func exhaustiveSmallSpace() {
         for top in Int64(0)...6 {
-            for first in [nil] + (1...7).map(Int64.init) as [Int64?] where first.map { $0 <= top + 1 } ?? true {
+            for first in [nil] + (1...7).map(Int64.init) as [Int64?] where first.map({ $0 <= top + 1 }) ?? true {
                 let stream = StreamPosition(epoch: "E", top: top, firstStored: first)
                 for offset in Int64(-1)...8 {
                     for limit in Int64(0)...3 {
