@@ -73,9 +73,30 @@ import Testing
 
     @Test func snapshotsSurviveTheirJSONRoundTrip() throws {
         let a = Self.snapshot("a", latencies: [1_000, 2_000_000, 7_000_000_000])
-        let decoded = try JSONDecoder().decode(InstanceSnapshot.self, from: JSONEncoder().encode(a))
+        let decoded = try #require(InstanceSnapshot(jsonBytes: a.jsonBytes))
         #expect(decoded == a)
         #expect(decoded.routes[0].latency.histogram == a.routes[0].latency.histogram)
+    }
+
+    @Test func snapshotDoublesAndAbsentOptionalsRoundTripExactly() throws {
+        var a = Self.snapshot("a", latencies: [1_000], cpu: nil)
+        a.requestsPerSecond = 0.1 + 0.2
+        a.webSockets.meanDurationMilliseconds = 1e-7
+        a.residentBytes = nil
+        let text = String(decoding: a.jsonBytes, as: UTF8.self)
+        #expect(!text.contains("cpuCores") && !text.contains("residentBytes"))
+        #expect(try #require(InstanceSnapshot(jsonBytes: a.jsonBytes)) == a)
+    }
+
+    /// Another build's shape or a truncated value is skipped by the merge, never half-read.
+    @Test func foreignOrTruncatedSnapshotsDoNotRead() throws {
+        let bytes = Self.snapshot("a", latencies: [1_000]).jsonBytes
+        #expect(InstanceSnapshot(jsonBytes: Array(bytes.dropLast())) == nil)
+        #expect(InstanceSnapshot(jsonBytes: Array(#"{"instance":"a"}"#.utf8)) == nil)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let wrongType = try #require(text.firstRange(of: #""draining":false"#))
+        let edited = text[..<wrongType.lowerBound] + #""draining":0"# + text[wrongType.upperBound...]
+        #expect(InstanceSnapshot(jsonBytes: Array(edited.utf8)) == nil)
     }
 
     @Test func histogramsWithForeignBucketsCountAsEmpty() {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import PilotoConfig
 
 /// What `piloto init` found in a repository: a Node frontend and/or a Python ASGI backend.
 ///
@@ -45,32 +46,24 @@ enum ProjectDetection {
 
     // MARK: Frontend
 
-    private struct PackageJSON: Decodable {
-        var scripts: [String: String]?
-        var dependencies: [String: String]?
-        var devDependencies: [String: String]?
-        var engines: [String: String]?
-    }
-
     static func frontend(root: String, folder: String) -> DetectedProject.Frontend? {
         let dir = join(root, folder)
-        guard let data = read(join(dir, "package.json")),
-            let manifest = try? JSONDecoder().decode(PackageJSON.self, from: data),
-            manifest.scripts?["build"] != nil
-        else { return nil }
-        let dependencies = (manifest.dependencies ?? [:]).merging(manifest.devDependencies ?? [:]) { a, _ in a }
+        guard let manifest = readJSON(join(dir, "package.json")), manifest["scripts"]?["build"] != nil else { return nil }
+        func depends(on package: String) -> Bool {
+            manifest["dependencies"]?[package] != nil || manifest["devDependencies"]?[package] != nil
+        }
         let (install, build) = packageManager(dir)
         var frontend = DetectedProject.Frontend(
-            path: folder, framework: "Node", output: "dist", node: nodeMajor(manifest.engines?["node"]),
+            path: folder, framework: "Node", output: "dist", node: nodeMajor(manifest["engines"]?["node"]?.stringValue),
             install: install, build: build, hashedAssets: nil)
         if let angular = angularOutput(dir) {
             frontend.framework = "Angular"
             frontend.output = angular
-        } else if dependencies["react-scripts"] != nil {
+        } else if depends(on: "react-scripts") {
             frontend.framework = "Create React App"
             frontend.output = "build"
             frontend.hashedAssets = "static"
-        } else if let vite = viteConfig(dir) ?? (dependencies["vite"] != nil ? "" : nil) {
+        } else if let vite = viteConfig(dir) ?? (depends(on: "vite") ? "" : nil) {
             frontend.framework = "Vite"
             frontend.output = literalOption("outDir", in: vite) ?? "dist"
             frontend.hashedAssets = literalOption("assetsDir", in: vite) ?? "assets"
@@ -113,53 +106,21 @@ enum ProjectDetection {
         return cleaned.isEmpty || cleaned.contains("..") || cleaned.hasPrefix("/") ? nil : cleaned
     }
 
-    private struct AngularJSON: Decodable {
-        struct Project: Decodable {
-            struct Architect: Decodable {
-                struct Build: Decodable {
-                    var builder: String?
-                    var options: Options?
-                }
-                var build: Build?
-            }
-            var architect: Architect?
-        }
-        struct Options: Decodable {
-            var outputPath: OutputPath?
-        }
-        /// A string, or (Angular 17+) `{base, browser}`.
-        enum OutputPath: Decodable {
-            case path(String)
-            case split(base: String, browser: String?)
-            init(from decoder: any Decoder) throws {
-                if let text = try? decoder.singleValueContainer().decode(String.self) {
-                    self = .path(text)
-                    return
-                }
-                struct Split: Decodable { var base: String; var browser: String? }
-                let split = try Split(from: decoder)
-                self = .split(base: split.base, browser: split.browser)
-            }
-        }
-        var defaultProject: String?
-        var projects: [String: Project]?
-    }
-
     /// The browser bundle folder of angular.json's default (else alphabetically first) project.
     static func angularOutput(_ dir: String) -> String? {
-        guard let data = read(join(dir, "angular.json")),
-            let angular = try? JSONDecoder().decode(AngularJSON.self, from: data),
-            let projects = angular.projects, !projects.isEmpty
+        guard let angular = readJSON(join(dir, "angular.json")), case .object(let projects)? = angular["projects"],
+            !projects.isEmpty
         else { return nil }
-        let name = angular.defaultProject.flatMap { projects[$0] != nil ? $0 : nil } ?? projects.keys.sorted()[0]
-        let build = projects[name]?.architect?.build
+        let names = projects.map(\.0)
+        let name = angular["defaultProject"]?.stringValue.flatMap { names.contains($0) ? $0 : nil } ?? names.sorted()[0]
+        let build = angular["projects"]?[name]?["architect"]?["build"]
         // The application builder (Angular 17+) writes the browser bundle to OUTPUT/browser.
-        let application = build?.builder?.hasSuffix(":application") ?? false
-        switch build?.options?.outputPath {
-        case .path(let path)?: return application ? path + "/browser" : path
-        case .split(let base, let browser)?: return base + "/" + (browser ?? "browser")
-        case nil: return "dist/\(name)" + (application ? "/browser" : "")
-        }
+        let application = build?["builder"]?.stringValue?.hasSuffix(":application") ?? false
+        // `outputPath` is a string, or (Angular 17+) `{base, browser}`.
+        let outputPath = build?["options"]?["outputPath"]
+        if let path = outputPath?.stringValue { return application ? path + "/browser" : path }
+        if let base = outputPath?["base"]?.stringValue { return base + "/" + (outputPath?["browser"]?.stringValue ?? "browser") }
+        return "dist/\(name)" + (application ? "/browser" : "")
     }
 
     // MARK: Backend
@@ -199,6 +160,11 @@ enum ProjectDetection {
     static func join(_ a: String, _ b: String) -> String {
         if b == "." { return a }
         return a.hasSuffix("/") ? a + b : a + "/" + b
+    }
+
+    /// The file at `path` parsed as JSON; nil when it is missing or not JSON.
+    static func readJSON(_ path: String) -> JSONValue? {
+        read(path).flatMap { try? JSONParser.parse(Array($0)) }
     }
 
     static func read(_ path: String) -> Data? {

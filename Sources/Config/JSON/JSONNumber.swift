@@ -31,6 +31,10 @@ package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         return Int64(text)
     }
 
+    /// The nearest `Double` (the text is valid JSON, which Swift's parser reads; an out-of-range
+    /// exponent gives infinity, so that is refused).
+    package var doubleValue: Double? { Double(text).flatMap { $0.isFinite ? $0 : nil } }
+
     /// `value` rounded half away from zero to `decimals` digits (at most 6), without locale or
     /// exponent (`1e-7` would be valid JSON but is unfriendly to people reading the document); nil
     /// when not finite or too large to print exactly this way. `-0.00` prints as `0.00`.

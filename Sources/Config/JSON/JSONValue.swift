@@ -22,6 +22,14 @@ package indirect enum JSONValue: Sendable, Equatable {
         JSONNumber.fixed(value, decimals: decimals).map(JSONValue.number) ?? .null
     }
 
+    /// `value` in the shortest text that reads back as the same `Double` (Swift's `description`,
+    /// e.g. `0.1`, `1e-07`), or `null` when it is not finite. For values piloto reads back itself;
+    /// figures meant for people use `number(_:decimals:)`.
+    package static func double(_ value: Double) -> JSONValue {
+        guard value.isFinite, let number = JSONNumber(value.description) else { return .null }
+        return .number(number)
+    }
+
     /// Structural equality; object members must match in order (as the written bytes would).
     package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {

@@ -73,9 +73,9 @@ package final class DashboardCluster: Sendable {
     }
 
     func publish(_ snapshot: InstanceSnapshot) {
-        guard let json = try? JSONEncoder().encode(snapshot) else { return }
+        let json = snapshot.jsonBytes
         let now = snapshot.atUnixMilliseconds
-        client.send([Array("SET".utf8), Array((Self.keyPrefix + instance).utf8), Array(json), Array("EX".utf8), Array(String(ttlSeconds).utf8)]) { _ in }
+        client.send([Array("SET".utf8), Array((Self.keyPrefix + instance).utf8), json, Array("EX".utf8), Array(String(ttlSeconds).utf8)]) { _ in }
         client.send(["ZADD", Self.indexKey, String(now), instance]) { _ in }
         client.send(["ZREMRANGEBYSCORE", Self.indexKey, "-inf", "(" + String(now - Int64(ttlSeconds) * 1000)]) { _ in }
     }
@@ -103,10 +103,9 @@ package final class DashboardCluster: Sendable {
                     completion(Self.alone(local, mine))
                     return
                 }
-                let decoder = JSONDecoder()
                 let others = values.compactMap { value -> InstanceSnapshot? in
                     guard case .bulkString(let bytes?) = value else { return nil }  // expired meanwhile
-                    return try? decoder.decode(InstanceSnapshot.self, from: Data(bytes))
+                    return InstanceSnapshot(jsonBytes: bytes)
                 }
                 completion(Self.merged(local, [mine] + others.filter { $0.instance != instance }))
             }

@@ -3,10 +3,10 @@
 /// Everything the dashboard JSON is made of that can be added up across instances: the raw
 /// histogram buckets (never quantiles: p99s cannot be averaged, buckets can be summed), the
 /// cumulative counters, the WebSocket gauge, the rates and process usage. Proxy upstream figures
-/// stay with the instance that answers (they describe its own pool). Encoded as JSON
-/// (`Codable`, FoundationEssentials), one key per instance.
-package struct InstanceSnapshot: Sendable, Equatable, Codable {
-    package struct Histogram: Sendable, Equatable, Codable {
+/// stay with the instance that answers (they describe its own pool). Encoded as the package's one
+/// `JSONValue` (`InstanceSnapshot+JSON.swift`), one key per instance.
+package struct InstanceSnapshot: Sendable, Equatable {
+    package struct Histogram: Sendable, Equatable {
         package var counts: [Int64]
         package var sumNanos: Int64
 
@@ -19,7 +19,7 @@ package struct InstanceSnapshot: Sendable, Equatable, Codable {
         var histogram: LatencyHistogram { LatencyHistogram(counts: counts, sumNanos: sumNanos) ?? LatencyHistogram() }
     }
 
-    package struct Route: Sendable, Equatable, Codable {
+    package struct Route: Sendable, Equatable {
         package var label: String
         package var requests: Int64
         package var serverErrors: Int64
@@ -27,12 +27,12 @@ package struct InstanceSnapshot: Sendable, Equatable, Codable {
         package var latency: Histogram
     }
 
-    package struct Labeled: Sendable, Equatable, Codable {
+    package struct Labeled: Sendable, Equatable {
         package var label: String
         package var latency: Histogram
     }
 
-    package struct WebSockets: Sendable, Equatable, Codable {
+    package struct WebSockets: Sendable, Equatable {
         package var active: Int
         package var finished: Int
         package var meanDurationMilliseconds: Double
