@@ -14,25 +14,26 @@ enum AuthWiring {
                 ttlMilliseconds: config.sessions.ttl.milliseconds, maxSessions: config.sessions.maxSessions)
         case .redis:
             guard let redis else {
-                logger.log(.error, "sessions.store: redis has no Redis services; auth routes answer 501")
+                logger.log(.error, "sessions.store: redis has no Redis services; routes that need sessions cannot be built")
                 return nil
             }
             return redis.sessions
         }
     }
 
-    /// One `AuthResponder` per auth route, sharing the store, the users file and the rate limits'
-    /// hashing pool. The users file is polled every 2 s and re-read on SIGHUP.
+    /// The builder of each auth route's `AuthResponder` (for `ApplicationResponders.auth`); the
+    /// routes share the store, the users file and the rate limits' hashing pool. The users file is
+    /// polled every 2 s and re-read on SIGHUP. Without a store it builds nothing (the boot stops
+    /// naming the route).
     ///
     /// Client addresses: on Cloud Run (`K_SERVICE` is set) the socket peer is Google's front end, so
     /// per-address login limits use the `X-Forwarded-For` element `server.trusted_hops` from the
     /// right (`ClientAddressPolicy`, `ClientIP.resolve`); elsewhere nobody in front is trusted.
     static func responders(
         link: ServerLink, store: (any SessionStore)?, environment: [String: String]
-    ) -> [String: any Responder] {
+    ) -> (Route) -> (any Responder)? {
         let config = link.config
-        let authRoutes = config.routes.filter { $0.handler == .auth }
-        guard let store, !authRoutes.isEmpty else { return [:] }
+        guard let store, config.routes.contains(where: { $0.handler == .auth }) else { return { _ in nil } }
         if config.sessions.usersFile == nil {
             link.logger.log(.warning, "sessions.users_file is not set: every login will fail")
         }
@@ -41,12 +42,10 @@ enum AuthWiring {
         users.reloadOnSIGHUP()
         let pool = HashingPool()
         let addresses = ClientAddressPolicy(trustedHops: environment["K_SERVICE"] != nil ? config.server.trustedHops : 0)
-        var responders: [String: any Responder] = [:]
-        for route in authRoutes {
-            responders[route.path] = AuthResponder(
+        return { route in
+            AuthResponder(
                 prefix: route.path, store: store, users: users, cookie: config.cookies.session, addresses: addresses,
                 pool: pool, logger: link.logger)
         }
-        return responders
     }
 }

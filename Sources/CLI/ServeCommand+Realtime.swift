@@ -1,7 +1,8 @@
+import PilotoConfig
 import PilotoRuntime
 
 extension ServeCommand {
-    /// Responders for every `handler: websocket` route (echo and channels).
+    /// The builder of every `handler: websocket` route's responder (echo and channels).
     ///
     /// - Parameters:
     ///   - sessions: where `auth: required` WebSocket routes look up the session cookie (the same
@@ -14,7 +15,7 @@ extension ServeCommand {
     static func realtimeResponders(
         link: ServerLink, devMode: Bool, sessions: any SessionStore = NoSessionStore(),
         store: (any ChannelStore)? = nil, presence: (any PresenceDirectory)? = nil
-    ) -> [String: any Responder] {
+    ) -> (Route, WebSocketRoute) -> any Responder {
         WebSocketResponders.make(link: link, sessions: sessions, store: store, presence: presence, devMode: devMode)
     }
 }

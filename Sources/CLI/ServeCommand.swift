@@ -45,7 +45,7 @@ enum ServeCommand {
         let missing = config.missingServeFiles()
         if !missing.isEmpty {
             for problem in missing { stderr.write("\(problem)\n") }
-            if let hint = Router.buildHint(config) { stderr.write("build the frontend first: \(hint)\n") }
+            if let hint = RouteAssembly.buildHint(config) { stderr.write("build the frontend first: \(hint)\n") }
             return ExitCode.usage
         }
         // --port wins over PORT, which wins over server.port.
@@ -77,16 +77,14 @@ enum ServeCommand {
                 config: config, port: port, logger: logger, devMode: devMode, backends: backends.directory,
                 makeResponders: { link in
                     redis?.registerHealth(on: link)
-                    return AuthWiring.responders(link: link, store: sessionStore, environment: environment)
-                        .merging(DashboardWiring.responders(link: link, sessions: sessionStore, redis: redis?.client)) { first, _ in first }
-                        .merging(ProxyResponders.make(link: link, sessions: sessionStore, devMode: devMode).responders) {
-                            first, _ in first
-                        }
-                        .merging(
-                            realtimeResponders(
-                                link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
-                                store: redis?.channels, presence: redis?.presence)
-                        ) { first, _ in first }
+                    let websocket = realtimeResponders(
+                        link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
+                        store: redis?.channels, presence: redis?.presence)
+                    return ApplicationResponders(
+                        auth: AuthWiring.responders(link: link, store: sessionStore, environment: environment),
+                        dashboard: DashboardWiring.responder(link: link, sessions: sessionStore, redis: redis?.client),
+                        websocket: { route, options in websocket(route, options) },
+                        proxy: ProxyResponders.make(link: link, sessions: sessionStore, devMode: devMode).responder)
                 })
         } catch {
             logger.log(.error, "boot failed: \(error.message)")

@@ -30,28 +30,18 @@ package final class Server: Sendable {
     /// deliveries through a freed link would be dropped silently. (The link points back weakly.)
     package let link: ServerLink
 
-    /// - Parameters:
-    ///   - port: the effective port (`PORT` and `--port` already applied); 0 picks a free one.
-    ///   - responders: handlers for websocket/auth/dashboard/proxy routes, keyed by route path.
-    ///   - clock: the loops' monotonic clock (deadlines, sweeps); tests pass a manual one.
-    package convenience init(
-        config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger,
-        responders: [String: any Responder] = [:], devMode: Bool = false, clock: any MonotonicClock = SystemClock()
-    ) throws(ServerError) {
-        try self.init(
-            config: config, host: host, port: port, logger: logger, devMode: devMode, clock: clock,
-            makeResponders: { _ in responders })
-    }
-
-    /// - Parameter makeResponders: builds the custom route handlers from the server's shared parts
-    ///   (state, metrics, logger, delivery to upgraded connections), keyed by route path.
+    /// - Parameter port: the effective port (`PORT` and `--port` already applied); 0 picks a free one.
+    /// - Parameter clock: the loops' monotonic clock (deadlines, sweeps); tests pass a manual one.
+    /// - Parameter makeResponders: builds the responders of the application's route kinds (auth,
+    ///   dashboard, websocket, proxy) from the server's shared parts (state, metrics, logger,
+    ///   delivery to upgraded connections); a route it leaves unwired stops the boot.
     /// - Parameter devMode: `serve --dev` (CSRF also accepts loopback `http` origins).
     /// - Parameter backends: the `run:` backends' status (`BackendSupervisor.directory`): readiness
     ///   is `starting` until each was healthy once, then `degraded` while one is down.
     package init(
         config: PilotoConfig, host: String = "0.0.0.0", port: Int, logger: Logger, devMode: Bool = false,
         clock: any MonotonicClock = SystemClock(), backends: BackendDirectory = .empty,
-        makeResponders: (ServerLink) -> [String: any Responder]
+        makeResponders: (ServerLink) -> ApplicationResponders = { _ in .none }
     ) throws(ServerError) {
         self.config = config
         self.logger = logger
@@ -64,8 +54,8 @@ package final class Server: Sendable {
             config: config, state: state, metrics: metrics, logger: logger, loopCount: workers, backends: backends)
         self.link = link
         do {
-            router = try Router(
-                config: config, state: state, metrics: metrics, logger: logger, responders: makeResponders(link),
+            router = try RouteAssembly.router(
+                config: config, state: state, metrics: metrics, logger: logger, application: makeResponders(link),
                 devMode: devMode, backends: backends)
         } catch {
             throw .router(error)

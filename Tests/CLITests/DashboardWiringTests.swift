@@ -38,24 +38,36 @@ struct DashboardWiringTests {
         return try ConfigLoader.load(yaml: yaml, sourceName: "piloto.yaml", baseDirectory: NSTemporaryDirectory()).config
     }
 
-    /// The responders `makeResponders` would get, built against a real (unstarted) server's link.
-    static func responders(_ config: PilotoConfig, sessions: (any SessionStore)?) throws -> [String: any Responder] {
-        var built: [String: any Responder] = [:]
-        _ = try Server(config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink())) { link in
-            built = DashboardWiring.responders(link: link, sessions: sessions)
-            return built
+    /// Boots an (unstarted) server wired like `serve` for dashboards; returns the dashboard route's
+    /// responder, or the boot error.
+    static func boot(_ config: PilotoConfig, sessions: (any SessionStore)?) -> Result<(any Responder)?, ServerError> {
+        var built: (any Responder)?
+        do {
+            _ = try Server(config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink())) { link in
+                let dashboard = DashboardWiring.responder(link: link, sessions: sessions)
+                return ApplicationResponders(dashboard: { route in
+                    built = dashboard(route)
+                    return built
+                })
+            }
+            return .success(built)
+        } catch {
+            return .failure(error)
         }
-        return built
     }
 
-    @Test func oneResponderPerDashboardRoute_atItsPath() throws {
-        let responders = try Self.responders(try Self.config(), sessions: EmptyStore())
-        #expect(responders.keys.sorted() == ["/ops/painel"])
-        let dashboard = try #require(responders["/ops/painel"] as? DashboardResponder)
+    @Test func theDashboardRouteGetsAResponderForItsPrefix() throws {
+        let responder = try Self.boot(try Self.config(), sessions: EmptyStore()).get()
+        let dashboard = try #require(responder as? DashboardResponder)
         #expect(dashboard.prefix == "/ops/painel")
     }
 
-    @Test func withoutASessionStore_nothingIsInstalled_soTheRouterFailsClosed() throws {
-        #expect(try Self.responders(try Self.config(), sessions: nil).isEmpty)
+    /// No session store: nothing may publish traffic figures, so the boot stops naming the route.
+    @Test func withoutASessionStore_theBootStops() throws {
+        guard case .failure(let error) = Self.boot(try Self.config(), sessions: nil) else {
+            Issue.record("a dashboard without sessions booted")
+            return
+        }
+        #expect(error == .router(.unwired(route: "/ops/painel", handler: "dashboard")))
     }
 }

@@ -61,7 +61,7 @@ final class AuthServer: @unchecked Sendable {
         self.responder = responder
         server = try Server(
             config: config, host: "127.0.0.1", port: 0, logger: logger, devMode: devMode,
-            makeResponders: { _ in ["/api/auth": responder] })
+            makeResponders: { _ in .only("/api/auth", responder) })
         try server.start()
         port = server.boundPort ?? 0
     }

@@ -226,7 +226,7 @@ struct BackendSupervisorTests {
         config.backends = [Backend(name: "api", port: port, run: ["python3", "http_backend.py"], health: "/healthz")]
         let logger = Logger(sink: logs)
         let backends = BackendSupervisor(config: config, configDirectory: folder.path, logger: logger, policy: Self.quick)
-        let server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger, backends: backends.directory, makeResponders: { _ in [:] })
+        let server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger, backends: backends.directory)
         backends.start()
         try server.start()
         let serverPort = try #require(server.boundPort)
@@ -293,7 +293,7 @@ struct BackendSupervisorTests {
         let logger = Logger(sink: logs)
         let backends = BackendSupervisor(config: config, configDirectory: folder.path, logger: logger, policy: Self.quick)
         let held = HeldResponder()
-        let server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger, backends: backends.directory, makeResponders: { _ in ["/slow": held] })
+        let server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger, backends: backends.directory, makeResponders: { _ in .only("/slow", held) })
         backends.start()
         try server.start()
         let port = try #require(server.boundPort)

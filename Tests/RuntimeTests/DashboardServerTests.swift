@@ -41,7 +41,7 @@ struct DashboardServerTests {
         #expect((requests["per_second"] as? Double ?? 0) > 0)
 
         let routes = try #require(doc["routes"] as? [[String: Any]])
-        #expect(routes.map { $0["route"] as? String } == ["/api/health", "/api/dashboard", "/metrics", "/api/auth", "/assets", "/", "unmatched"])
+        #expect(routes.map { $0["route"] as? String } == ["/api/health", "/api/dashboard", "/metrics", "/assets", "/", "unmatched"])
         let assets = try #require(routes.first { $0["route"] as? String == "/assets" })
         #expect(assets["requests"] as? Int == 5)
         let assetLatency = try #require(assets["latency_ms"] as? [String: Any])

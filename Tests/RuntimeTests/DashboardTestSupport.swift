@@ -56,7 +56,7 @@ final class DashboardServer {
         server = try Server(
             config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink()),
             makeResponders: { link in
-                [Self.prefix: DashboardResponder(link: link, prefix: Self.prefix, sessions: store)]
+                .only(Self.prefix, DashboardResponder(link: link, prefix: Self.prefix, sessions: store))
             })
         try server.start()
         port = server.boundPort ?? 0

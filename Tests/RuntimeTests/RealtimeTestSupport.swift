@@ -72,7 +72,8 @@ final class RealtimeServer {
             rotateBeforeTimeout: RealtimeConfig.defaults.rotateBeforeTimeout)
         let logger = Logger(sink: logs, project: nil)
         server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger) { link in
-            WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode, tune: tune)
+            let websocket = WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode, tune: tune)
+            return ApplicationResponders(websocket: { route, options in websocket(route, options) })
         }
         try server.start()
         port = server.boundPort ?? 0

@@ -16,7 +16,7 @@ import PilotoTestKit
         let config = PilotoConfig.fixture(routes: site.routes())
         let server = try Server(config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: logs, project: nil)) { link in
             link.state.addDegradedSource { store.degradedReason }
-            return [:]
+            return .none
         }
         try server.start()
         defer {

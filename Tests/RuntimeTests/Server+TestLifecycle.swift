@@ -2,6 +2,16 @@ import PilotoConfig
 @testable import PilotoRuntime
 import PilotoTestKit
 
+extension ApplicationResponders {
+    /// `responder` for the route at `path`, whatever its kind; no other route is wired.
+    static func only(_ path: String, _ responder: any Responder) -> ApplicationResponders {
+        ApplicationResponders(
+            auth: { $0.path == path ? responder : nil }, dashboard: { $0.path == path ? responder : nil },
+            websocket: { route, _ in route.path == path ? responder : nil },
+            proxy: { route, _ in route.path == path ? responder : nil })
+    }
+}
+
 /// Start and stop of the servers the tests run: one place, so every test server drains the same way.
 extension Server {
     /// A started server on 127.0.0.1:0 with `site`'s routes, `route` first and answered by `responder`.
@@ -13,7 +23,7 @@ extension Server {
         routes.insert(route, at: 0)
         let server = try Server(
             config: .fixture(routes: routes, limits: limits, workers: workers), host: "127.0.0.1", port: 0,
-            logger: Logger(sink: CapturingSink()), responders: [route.path: responder])
+            logger: Logger(sink: CapturingSink()), makeResponders: { _ in .only(route.path, responder) })
         try server.start()
         return (server, server.boundPort ?? 0)
     }

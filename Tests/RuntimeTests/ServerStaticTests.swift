@@ -212,7 +212,8 @@ struct ServerStaticTests {
     @Test func missingRoot_failsBeforeBinding_withBuildHint() throws {
         let site = try SiteFixture()
         var routes = site.routes()
-        routes[4] = Route(
+        let spa = try #require(routes.firstIndex { $0.path == "/" })
+        routes[spa] = Route(
             path: "/", handler: .spa(SPARoute(root: ConfigPath(asWritten: "frontend/dist", resolved: "/nonexistent/dist"), index: "index.html")),
             authRequired: false)
         do {
@@ -239,10 +240,19 @@ struct ServerStaticTests {
         #expect(!response.body.contains("<title>"))
     }
 
-    @Test func unimplementedHandler_is501_andMethodNotAllowed() throws {
+    /// A route kind nothing answers stops the boot naming the route, before any socket is bound;
+    /// it is never a 501 at request time.
+    @Test func unwiredRoute_stopsTheBoot() throws {
+        let site = try SiteFixture()
+        let config = PilotoConfig.fixture(routes: site.routes() + [Route(path: "/api/auth", handler: .auth, authRequired: false)])
+        #expect(throws: ServerError.router(.unwired(route: "/api/auth", handler: "auth"))) {
+            _ = try Server(config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink()))
+        }
+    }
+
+    @Test func readOnlyRoutes_answer405WithAllow() throws {
         let site = try SiteFixture()
         let server = try start(site)
-        #expect(try get(server, "/api/auth/me")?.status == 501)
         let post = try #require(try get(server, "/assets/site.css", method: "POST"))
         #expect(post.status == 405)
         #expect(post.headers["allow"] == "GET, HEAD")

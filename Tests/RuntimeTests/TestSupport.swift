@@ -33,7 +33,6 @@ final class SiteFixture {
         [
             Route(path: "/api/health", handler: .health, authRequired: false),
             Route(path: "/metrics", handler: .metrics(MetricsRoute(allowRemote: metricsRemote)), authRequired: false),
-            Route(path: "/api/auth", handler: .auth, authRequired: false),
             Route(
                 path: "/assets",
                 handler: .staticFiles(StaticRoute(root: ConfigPath(asWritten: "dist/assets", resolved: root + "/assets"), cache: .immutable)),

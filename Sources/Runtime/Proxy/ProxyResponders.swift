@@ -8,12 +8,14 @@ package enum ProxyResponders {
     /// - Parameters:
     ///   - sessions: where the session cookie is looked up (`auth: required`, identity); nil: no sessions.
     ///   - devMode: `serve --dev`: loopback origins for WebSockets, `X-Forwarded-Proto: http`.
-    /// - Returns: responders keyed by route path, and the upstreams (for metrics and readiness).
+    /// - Returns: the builder of a `handler: proxy` route's responder (for
+    ///   `ApplicationResponders.proxy`; nil for an upstream the config does not name), and the
+    ///   upstreams (for metrics and readiness).
     package static func make(
         link: ServerLink, sessions: (any SessionStore)?, devMode: Bool, clock: @escaping @Sendable () -> Int64 = {
             Int64(SystemClock.epochSeconds())
         }
-    ) -> (responders: [String: any Responder], upstreams: ProxyUpstreams) {
+    ) -> (responder: (Route, ProxyRoute) -> (any Responder)?, upstreams: ProxyUpstreams) {
         let config = link.config
         var labels: [String] = []
         var addresses: [UpstreamAddress] = []
@@ -28,11 +30,9 @@ package enum ProxyResponders {
         let upstreams = ProxyUpstreams(metrics: metrics, loopCount: link.loopCount, concurrency: config.scaling.concurrency)
         link.metrics.proxyUpstreams.withLock { $0 = metrics }
         let gate = sessions.map { AuthGate(store: $0, cookieName: config.cookies.session.name) }
-        var responders: [String: any Responder] = [:]
-        for route in config.routes {
-            guard case .proxy(let proxy) = route.handler, let address = config.upstreamAddress(for: proxy.upstream),
-                let index = addresses.firstIndex(of: address)
-            else { continue }
+        let responder = { (route: Route, proxy: ProxyRoute) -> (any Responder)? in
+            guard let address = config.upstreamAddress(for: proxy.upstream), let index = addresses.firstIndex(of: address)
+            else { return nil }
             let resolved: ConnectAddress?
             do {
                 resolved = try ConnectAddress.resolve(host: address.host, port: address.port)
@@ -54,10 +54,10 @@ package enum ProxyResponders {
                 identity: proxy.identity, identityKey: config.sessions.identityKey.map { Array($0.utf8) },
                 audience: config.service.name, trustedHops: config.server.trustedHops,
                 forwardedProto: devMode ? "http" : "https", clock: clock)
-            responders[route.path] = ProxyResponder(
+            return ProxyResponder(
                 plan: plan, builder: builder, gate: gate, authRequired: route.authRequired,
                 origins: WebSocketOriginPolicy(serviceOrigin: config.service.origin, devMode: devMode))
         }
-        return (responders, upstreams)
+        return (responder, upstreams)
     }
 }

@@ -12,25 +12,23 @@ package enum WebSocketResponders {
     ///     `realtime.presence_debounce`.
     ///   - devMode: `piloto serve --dev` (loopback origins allowed).
     ///   - tune: adjusts every route's `WebSocketConfiguration` (tests shorten timers).
-    /// - Returns: responders keyed by route path, for `Server(makeResponders:)`.
+    /// - Returns: the builder of a `handler: websocket` route's responder, for
+    ///   `ApplicationResponders.websocket`; every route it builds shares the hub.
     package static func make(
         link: ServerLink, sessions: any SessionStore, store: (any ChannelStore)? = nil,
-        presence: (any PresenceDirectory)? = nil, devMode: Bool, tune: (inout WebSocketConfiguration) -> Void = { _ in }
-    ) -> [String: any Responder] {
+        presence: (any PresenceDirectory)? = nil, devMode: Bool, tune: @escaping (inout WebSocketConfiguration) -> Void = { _ in }
+    ) -> (Route, WebSocketRoute) -> any Responder {
         let realtime = link.config.realtime
         let store = store ?? MemoryChannelStore(limits: historyLimits(realtime.history))
         let presence = presence ?? MemoryPresenceDirectory(debounceMilliseconds: realtime.presenceDebounce.milliseconds)
         // The hub keeps the link alive (nothing else does once the server is built); the link holds
         // the server weakly, so there is no cycle.
         let hub = ChannelHub(store: store, presence: presence) { frame, handles in link.deliver(frame, toEach: handles) }
-        var responders: [String: any Responder] = [:]
-        for route in link.config.routes {
-            guard case .websocket(let options) = route.handler else { continue }
-            responders[route.path] = WebSocketResponder(
+        return { route, options in
+            WebSocketResponder(
                 route: route, options: options, config: link.config, sessions: sessions, hub: hub,
                 gauge: link.metrics.webSockets, devMode: devMode, tune: tune)
         }
-        return responders
     }
 
     /// `realtime.history` as the ring's bounds.

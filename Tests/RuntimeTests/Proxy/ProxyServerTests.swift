@@ -28,7 +28,7 @@ final class ProxyFixture {
         config.sessions.identityKey = identityKey
         server = try Server(
             config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: logs),
-            makeResponders: { link in ProxyResponders.make(link: link, sessions: sessions, devMode: false).responders })
+            makeResponders: { link in ApplicationResponders(proxy: ProxyResponders.make(link: link, sessions: sessions, devMode: false).responder) })
         try server.start()
         port = server.boundPort ?? 0
     }
