@@ -4,8 +4,7 @@ import Synchronization
 
 /// What `sessions.store: redis` runs on: one command connection (sessions, channel history,
 /// presence and dashboard scripts) and two subscriber connections (inside the channel store and
-/// the presence directory),
-/// each on its own thread, never on a server loop.
+/// the presence directory), all three on one of the server's event loops (no Redis thread).
 struct RedisServices: Sendable {
     let client: RedisClient
     let sessions: RedisSessionStore
@@ -21,7 +20,8 @@ struct RedisServices: Sendable {
         link.state.addDegradedSource { sessions.degradedReason }
     }
 
-    /// Stops every connection (after the server has drained).
+    /// Stops every connection: after the server has drained (requests in flight needed Redis) and
+    /// before its loops end (the closing work runs on the loop; `Server.drainThenStop(closeClients:)`).
     func close() {
         (presence as? RedisPresenceDirectory)?.close()
         channels.close()
@@ -32,29 +32,32 @@ struct RedisServices: Sendable {
 /// Why the Redis services could not be built; `message` is one line for stderr and the boot log.
 enum RedisServicesError: Error {
     case url(RedisURLError)
-    case start(RedisError)
 
     var message: String {
         switch self {
         case .url(let error): "sessions.redis_url: \(error.message)"
-        case .start(let error): "redis: \(error.message)"
         }
     }
 }
 
 extension RedisServices {
-    /// Nil when `sessions.store` is `memory`. Never waits for Redis: the server boots and serves
-    /// static files while the client connects (and reconnects) in the background.
-    ///
-    /// The session TTL is `sessions.ttl`, fixed at login (the cookie's Max-Age should match).
-    static func make(config: PilotoConfig, logger: Logger) throws(RedisServicesError) -> RedisServices? {
+    /// `sessions.redis_url`, parsed before the server is built; nil when `sessions.store` is
+    /// `memory` (then there are no Redis services).
+    static func url(config: PilotoConfig) throws(RedisServicesError) -> RedisURL? {
         guard config.sessions.store == .redis else { return nil }
-        let url: RedisURL
         do {
-            url = try RedisURL(parsing: config.sessions.redisURL)
+            return try RedisURL(parsing: config.sessions.redisURL)
         } catch {
             throw .url(error)
         }
+    }
+
+    /// Never waits for Redis: the server boots and serves static files while the client connects
+    /// (and reconnects) in the background, on `loop` (one of `ServerLink.loops`; nothing happens
+    /// before that loop runs).
+    ///
+    /// The session TTL is `sessions.ttl`, fixed at login (the cookie's Max-Age should match).
+    static func make(config: PilotoConfig, url: RedisURL, loop: LoopHandle, logger: Logger) -> RedisServices {
         let redacted = url.redacted
         var options = RedisClientOptions()
         // Log transitions between up and down, not every reconnect attempt during an outage.
@@ -73,21 +76,16 @@ extension RedisServices {
                 break
             }
         }
-        do {
-            let client = try RedisClient(url: url, options: options)
-            var subscriberOptions = RedisClientOptions()
-            subscriberOptions.onStateChange = nil
-            let channels = try RedisChannelStore(
-                client: client, url: url, options: subscriberOptions,
-                settings: RedisChannelStore.Settings(limits: WebSocketResponders.historyLimits(config.realtime.history)))
-            let sessions = RedisSessionStore(client: client, ttlMilliseconds: config.sessions.ttl.milliseconds)
-            let presence = try PresenceDirectories.make(config: config, redis: (client, url), options: subscriberOptions)
-            logger.log(
-                .info, "sessions in redis",
-                fields: [("redis", .string(redacted)), ("ttl_ms", .int(config.sessions.ttl.milliseconds))])
-            return RedisServices(client: client, sessions: sessions, channels: channels, presence: presence)
-        } catch {
-            throw .start(error)
-        }
+        let client = RedisClient(url: url, loop: loop, options: options)
+        let subscriberOptions = RedisClientOptions()
+        let channels = RedisChannelStore(
+            client: client, url: url, options: subscriberOptions,
+            settings: RedisChannelStore.Settings(limits: WebSocketResponders.historyLimits(config.realtime.history)))
+        let sessions = RedisSessionStore(client: client, ttlMilliseconds: config.sessions.ttl.milliseconds)
+        let presence = PresenceDirectories.make(config: config, redis: (client, url), options: subscriberOptions)
+        logger.log(
+            .info, "sessions in redis",
+            fields: [("redis", .string(redacted)), ("ttl_ms", .int(config.sessions.ttl.milliseconds))])
+        return RedisServices(client: client, sessions: sessions, channels: channels, presence: presence)
     }
 }

@@ -55,11 +55,12 @@ enum ServeCommand {
             logger.log(.warning, "config: \(warning.message)", fields: [("line", .int(Int64(warning.line)))])
         }
 
-        // Redis (sessions.store: redis): its own I/O threads; a Redis that is down at boot only
-        // degrades auth-dependent routes, it does not stop the server.
-        let redis: RedisServices?
+        // Redis (sessions.store: redis) runs on the server's first event loop (built with the
+        // responders, once the loops' handles exist); a Redis that is down at boot only degrades
+        // auth-dependent routes, it does not stop the server.
+        let redisURL: RedisURL?
         do {
-            redis = try RedisServices.make(config: config, logger: logger)
+            redisURL = try RedisServices.url(config: config)
         } catch {
             logger.log(.error, "boot failed: \(error.message)")
             logger.close()
@@ -70,13 +71,15 @@ enum ServeCommand {
         let backends = BackendSupervisor(
             config: config, configDirectory: PathResolution.resolve(Self.absolute(path) + "/..", against: "/"), logger: logger)
         let server: Server
-        let sessionStore = AuthWiring.makeSessionStore(config: config, redis: redis, logger: logger)
+        var redis: RedisServices?
         let devMode = parsed.switches.contains("--dev")
         do {
             server = try Server(
                 config: config, port: port, logger: logger, devMode: devMode, backends: backends.directory,
                 makeResponders: { link in
+                    redis = redisURL.map { RedisServices.make(config: config, url: $0, loop: link.loops[0], logger: logger) }
                     redis?.registerHealth(on: link)
+                    let sessionStore = AuthWiring.makeSessionStore(config: config, redis: redis, logger: logger)
                     let websocket = realtimeResponders(
                         link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
                         store: redis?.channels, presence: redis?.presence)
@@ -120,14 +123,15 @@ enum ServeCommand {
                 ("health", .string(config.healthPath ?? "")), ("readiness", .string(config.readinessPath ?? "")),
             ])
         terminated.wait()
-        // Drain first (proxied requests in flight need their backend), then stop the backends;
-        // a little of the grace period is left for the last log lines and the exit itself.
+        // Drain first (requests and WebSockets in flight need Redis and their backend), then close
+        // Redis on its loop, let the loops end, then stop the backends; a little of the grace
+        // period is left for the last log lines and the exit itself.
         let (drained, _) = server.drainThenStop(
-            backends: backends, graceMilliseconds: config.server.shutdownGrace.milliseconds)
+            backends: backends, graceMilliseconds: config.server.shutdownGrace.milliseconds,
+            closeClients: { redis?.close() })
         logger.log(
             drained ? .info : .warning,
             drained ? "shutdown complete" : "shutdown grace period over: closing remaining connections")
-        redis?.close()
         logger.close()
         withExtendedLifetime(sources) {}
         return ExitCode.success

@@ -16,7 +16,8 @@ package enum ServerError: Error, Equatable, Sendable {
 }
 
 /// `piloto serve`: built from a `PilotoConfig`, binds `host:port`, runs one epoll loop per worker,
-/// drains on `beginShutdown()`.
+/// drains on `beginShutdown()`. The loops also run the application's clients (Redis, given
+/// `link.loops` while responders are built): one reactor per worker, no other I/O thread.
 ///
 /// Everything that can fail because of the config (missing static roots) fails in `init`, before
 /// any socket is bound, so a bad deploy never takes traffic.
@@ -24,7 +25,7 @@ package final class Server: Sendable {
     package let config: PilotoConfig
     package let router: Router
     package let logger: Logger
-    /// The core's loops; built from the config in `init`, bound in `start`.
+    /// The core's loops; their handles exist from `init` (`link.loops`), bound in `start`.
     private let loops: EventLoopGroup
     /// Held for the server's lifetime: responders may keep only a weak reference to it, and
     /// deliveries through a freed link would be dropped silently. (The link points back weakly.)
@@ -50,8 +51,20 @@ package final class Server: Sendable {
         let state = ServerState()
         if !backends.entries.isEmpty { state.addDegradedSource { backends.degradedReason } }
         let metrics = MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: workers)
+        // The loops' handles exist before the responders, which may run clients (Redis) on them;
+        // the router becomes the loops' responder in `start`.
+        do {
+            loops = try EventLoopGroup(
+                settings: HTTPServerSettings(config: config, host: host, port: port, workers: workers),
+                observer: RequestRecorder(
+                    metrics: metrics, logger: logger, accessLog: config.server.accessLog,
+                    countryHeader: config.monitoring.countryHeader, rttHeader: config.monitoring.rttHeader),
+                state: state, counters: metrics.connections, clock: clock)
+        } catch {
+            throw .socket(error)
+        }
         let link = ServerLink(
-            config: config, state: state, metrics: metrics, logger: logger, loopCount: workers, backends: backends)
+            config: config, state: state, metrics: metrics, logger: logger, loops: loops.loops, backends: backends)
         self.link = link
         do {
             router = try RouteAssembly.router(
@@ -60,13 +73,6 @@ package final class Server: Sendable {
         } catch {
             throw .router(error)
         }
-        loops = EventLoopGroup(
-            settings: HTTPServerSettings(config: config, host: host, port: port, workers: workers),
-            responder: router,
-            observer: RequestRecorder(
-                metrics: metrics, logger: logger, accessLog: config.server.accessLog,
-                countryHeader: config.monitoring.countryHeader, rttHeader: config.monitoring.rttHeader),
-            state: state, counters: metrics.connections, clock: clock)
         link.attach(self)
     }
 
@@ -74,7 +80,7 @@ package final class Server: Sendable {
     package func start() throws(ServerError) {
         let bound: Int
         do {
-            bound = try loops.start()
+            bound = try loops.start(responder: router)
         } catch {
             throw .socket(error)
         }
@@ -116,7 +122,15 @@ package final class Server: Sendable {
         loops.wakeAll()
     }
 
+    /// After `beginShutdown`: waits until no loop has a connection left, or `timeoutMilliseconds`
+    /// passed; true when all are drained. Clients on the loops (Redis) still run meanwhile.
+    @discardableResult
+    package func waitUntilDrained(timeoutMilliseconds: Int64) -> Bool {
+        loops.waitUntilDrained(timeoutMilliseconds: timeoutMilliseconds)
+    }
+
     /// Waits until every loop finished or `timeoutMilliseconds` passed; true when all finished.
+    /// A loop that runs a client (Redis) ends only once that client is closed.
     @discardableResult
     package func waitUntilStopped(timeoutMilliseconds: Int64) -> Bool {
         loops.waitUntilStopped(timeoutMilliseconds: timeoutMilliseconds)

@@ -9,8 +9,11 @@ package final class ServerLink: Sendable {
     package let state: ServerState
     package let metrics: MetricsRegistry
     package let logger: Logger
+    /// The server's event loops, usable from the start (mail posted before `Server.start` waits):
+    /// clients the application runs on a loop (Redis, `RedisClient(loop:)`) get one of these.
+    package let loops: [LoopHandle]
     /// How many event loops serve connections (per-loop state such as proxy pools is sized by it).
-    package let loopCount: Int
+    package var loopCount: Int { loops.count }
     /// The `run:` backends' live status by name (`health(named:)?.isReady`), for the proxy.
     package let backends: BackendDirectory
     private let server = Mutex<WeakServer>(WeakServer())
@@ -18,10 +21,10 @@ package final class ServerLink: Sendable {
     private struct WeakServer { weak var value: Server? }
 
     init(
-        config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger, loopCount: Int,
+        config: PilotoConfig, state: ServerState, metrics: MetricsRegistry, logger: Logger, loops: [LoopHandle],
         backends: BackendDirectory = .empty
     ) {
-        self.loopCount = loopCount
+        self.loops = loops
         self.config = config
         self.backends = backends
         self.state = state

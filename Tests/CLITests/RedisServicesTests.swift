@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PilotoConfig
 import PilotoRuntime
+import PilotoTestKit
 import Testing
 @testable import PilotoCLI
 
@@ -31,7 +32,7 @@ import Testing
 
     @Test func memoryStoreBuildsNothing() throws {
         let loaded = try config(store: "memory", url: "redis://127.0.0.1:6379")
-        #expect(try RedisServices.make(config: loaded.config, logger: Logger(project: nil)) == nil)
+        #expect(try RedisServices.url(config: loaded.config) == nil)
     }
 
     @Test func validateWarnsAboutMemoryStoreWithSeveralInstances() throws {
@@ -57,7 +58,8 @@ import Testing
             process.waitUntilExit()
         }
         let loaded = try config(store: "redis", url: "redis://127.0.0.1:\(port)/2")
-        let services = try #require(try RedisServices.make(config: loaded.config, logger: Logger(project: nil)))
+        let url = try #require(try RedisServices.url(config: loaded.config))
+        let services = RedisServices.make(config: loaded.config, url: url, loop: ClientLoop.shared, logger: Logger(project: nil))
         defer { services.close() }
         #expect(services.client.url.database == 2)
         var session: Session?
@@ -77,7 +79,7 @@ import Testing
         var loaded = try config(store: "redis", url: "redis://127.0.0.1:6379")
         loaded.config.sessions.redisURL = "rediss://10.0.0.3:6378"
         do {
-            _ = try RedisServices.make(config: loaded.config, logger: Logger(project: nil))
+            _ = try RedisServices.url(config: loaded.config)
             Issue.record("expected an error")
         } catch {
             #expect(error.message.contains("TLS is not supported"))

@@ -1,4 +1,5 @@
 import Testing
+import PilotoTestKit
 @testable import PilotoRuntime
 
 /// Two instances' dashboards on one real Redis: each publishes, either one merges both.
@@ -9,7 +10,7 @@ import Testing
         let cluster: DashboardCluster
 
         init(_ url: RedisURL, id: String, requests: Int) throws {
-            client = try RedisClient(url: url, options: .fast)
+            client = RedisClient(url: url, loop: ClientLoop.shared, options: .fast)
             for _ in 0..<requests { registry.loops[0].record(route: 0, country: "BR", status: 200, nanos: 1_000_000) }
             cluster = DashboardCluster(client: client, source: DashboardSource(metrics: registry, state: ServerState(), instance: id))
         }
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func withoutRedisTheAnsweringInstanceStandsAlone() async throws {
-        let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: try freePort()), options: .fast)
+        let client = RedisClient(url: RedisURL(host: "127.0.0.1", port: try freePort()), loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         let registry = MetricsRegistry(routePatterns: ["/"], loopCount: 1)
         registry.loops[0].record(route: 0, country: nil, status: 200, nanos: 1_000)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PilotoTestKit
 @testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
@@ -21,8 +22,8 @@ import Testing
             var deliveries: [HubDeliveries] = []
             let settings = RedisChannelStore.Settings(limits: .init(size: 100, maxBytes: 1 << 20, ttlMilliseconds: 3_600_000))
             for _ in 0..<instances {
-                let client = try RedisClient(url: url, options: .fast)
-                let store = try RedisChannelStore(client: client, url: url, options: .fast, settings: settings, timers: timers)
+                let client = RedisClient(url: url, loop: ClientLoop.shared, options: .fast)
+                let store = RedisChannelStore(client: client, url: url, options: .fast, settings: settings, timers: timers)
                 let recorded = HubDeliveries()
                 let presence = MemoryPresenceDirectory(debounceMilliseconds: 0, timers: timers)
                 let hub = ChannelHub(store: store, presence: presence, clock: { 1_764_408_600_123 }) { frame, handles in

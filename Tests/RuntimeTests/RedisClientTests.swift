@@ -1,13 +1,14 @@
 import Foundation
 import Glibc
 import Testing
+import PilotoTestKit
 @testable import PilotoRuntime
 
 /// The client against real `redis-server` processes (and one fake that never answers).
 @Suite struct RedisClientTests {
     @Test func pipelinesAThousandCommandsInOrder() async throws {
         let redis = try TestRedis()
-        let client = try RedisClient(url: redis.url)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared)
         defer { client.close() }
         let key = uniqueName("counter")
         let replies = Collected<Int64>()
@@ -26,7 +27,7 @@ import Testing
 
     @Test func concurrentSubmittersEachGetTheirOwnReplies() async throws {
         let redis = try TestRedis()
-        let client = try RedisClient(url: redis.url)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared)
         defer { client.close() }
         let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<8 {
@@ -48,7 +49,7 @@ import Testing
         let redis = try TestRedis()
         var options = RedisClientOptions()
         options.commandTimeoutMilliseconds = 30_000  // a bound for a loaded CI machine, not a measurement
-        let client = try RedisClient(url: redis.url, options: options)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared, options: options)
         defer { client.close() }
         let key = uniqueName("large")
         // 4 MiB: more than the socket buffers, so writes hit EAGAIN and reads arrive in pieces.
@@ -63,7 +64,7 @@ import Testing
 
     @Test func binarySafeRoundTripAndServerErrors() async throws {
         let redis = try TestRedis()
-        let client = try RedisClient(url: redis.url)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared)
         defer { client.close() }
         let key = uniqueName("bin")
         let value: [UInt8] = [0, 13, 10, 255, 36, 42, 43]
@@ -85,13 +86,13 @@ import Testing
 
     @Test func authenticatesWithThePasswordFromTheURL() async throws {
         let redis = try RedisServerProcess(password: "p@ss:w/rd")
-        let client = try RedisClient(url: redis.url)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared)
         defer { client.close() }
         #expect(await client.send(["PING"]) == .success(.simpleString("PONG")))
 
         var wrong = redis.url
         wrong.password = "nope"
-        let rejected = try RedisClient(url: wrong, options: .fast)
+        let rejected = RedisClient(url: wrong, loop: ClientLoop.shared, options: .fast)
         defer { rejected.close() }
         guard case .failure(.connectionFailed(let reason)) = await rejected.send(["PING"]) else {
             Issue.record("expected AUTH to fail")
@@ -103,7 +104,7 @@ import Testing
 
         var none = redis.url
         none.password = nil
-        let anonymous = try RedisClient(url: none)
+        let anonymous = RedisClient(url: none, loop: ClientLoop.shared)
         defer { anonymous.close() }
         // The handshake's PING is refused: a missing password is a connection failure, not a reply.
         guard case .failure(.connectionFailed(let message)) = await anonymous.send(["GET", "k"]) else {
@@ -119,8 +120,8 @@ import Testing
         db3.database = 3
         var db0 = redis.url
         db0.database = 0
-        let three = try RedisClient(url: db3)
-        let zero = try RedisClient(url: db0)
+        let three = RedisClient(url: db3, loop: ClientLoop.shared)
+        let zero = RedisClient(url: db0, loop: ClientLoop.shared)
         defer {
             three.close()
             zero.close()
@@ -134,7 +135,7 @@ import Testing
 
     @Test func failsFastWhileRedisIsDownAndReconnectsAfterRestart() async throws {
         let redis = try RedisServerProcess()
-        let client = try RedisClient(url: redis.url, options: .fast)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         #expect(await client.send(["SET", "k", "before"]) == .success(.simpleString("OK")))
 
@@ -159,7 +160,7 @@ import Testing
     @Test func aFrozenRedisTimesOutAndTheClientRecoversWhenItResumes() async throws {
         let redis = try RedisServerProcess()
         defer { redis.resume() }
-        let client = try RedisClient(url: redis.url, options: .fast)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         #expect(await client.send(["PING"]) == .success(.simpleString("PONG")))
         redis.pause()
@@ -172,7 +173,7 @@ import Testing
     @Test func aFrozenRedisIsNoticedOnTheSubscriberConnectionByPing() async throws {
         let redis = try RedisServerProcess()
         defer { redis.resume() }
-        let subscriber = try RedisSubscriber(url: redis.url, options: .fast) { _, _ in }
+        let subscriber = RedisSubscriber(url: redis.url, loop: ClientLoop.shared, options: .fast) { _, _ in }
         defer { subscriber.close() }
         #expect(await eventually { subscriber.isConnected })
         redis.pause()
@@ -184,7 +185,7 @@ import Testing
 
     @Test func everyCallbackRunsExactlyOnceWhenRedisDiesMidPipeline() async throws {
         let redis = try RedisServerProcess()
-        let client = try RedisClient(url: redis.url, options: .fast)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         #expect(await client.send(["PING"]) == .success(.simpleString("PONG")))
         let calls = Collected<Int>()
@@ -201,7 +202,7 @@ import Testing
 
     @Test func connectionRefusedIsAConnectionFailure() async throws {
         let port = try freePort()  // nothing listens there
-        let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: port), options: .fast)
+        let client = RedisClient(url: RedisURL(host: "127.0.0.1", port: port), loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         guard case .failure(.connectionFailed) = await client.send(["PING"]) else {
             Issue.record("expected connectionFailed")
@@ -216,7 +217,7 @@ import Testing
         let listener = try Socket.listen(host: "127.0.0.1", port: 0)
         defer { close(listener) }
         let port = try #require(Socket.boundPort(listener))
-        let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: port), options: .fast)
+        let client = RedisClient(url: RedisURL(host: "127.0.0.1", port: port), loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         #expect(await client.send(["PING"]) == .failure(.timeout))
         #expect(!client.isConnected)
@@ -240,7 +241,7 @@ import Testing
             let garbage = Array("!garbage\r\n".utf8)
             _ = garbage.withUnsafeBytes { send(accepted.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
-        let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: port), options: .fast)
+        let client = RedisClient(url: RedisURL(host: "127.0.0.1", port: port), loop: ClientLoop.shared, options: .fast)
         defer {
             client.close()
             for fd in served.all { close(fd) }
@@ -256,7 +257,7 @@ import Testing
         var options = RedisClientOptions()
         options.commandTimeoutMilliseconds = 60_000
         options.connectTimeoutMilliseconds = 60_000
-        let client = try RedisClient(url: RedisURL(host: "127.0.0.1", port: port), options: options)
+        let client = RedisClient(url: RedisURL(host: "127.0.0.1", port: port), loop: ClientLoop.shared, options: options)
         let results = Collected<Result<RESPValue, RedisError>>()
         client.send(["PING"]) { results.append($0) }
         client.close()

@@ -1,4 +1,5 @@
 import Testing
+import PilotoTestKit
 @testable import PilotoRuntime
 
 /// Two presence directories (two service instances) on one real Redis, on one manual clock.
@@ -20,8 +21,8 @@ import Testing
             var directories: [RedisPresenceDirectory] = []
             var logs: [PresenceLog] = []
             for index in 0..<instances {
-                let client = try RedisClient(url: url, options: .fast)
-                let directory = try RedisPresenceDirectory(
+                let client = RedisClient(url: url, loop: ClientLoop.shared, options: .fast)
+                let directory = RedisPresenceDirectory(
                     client: client, url: url, options: .fast, settings: settings, timers: timers, instance: "i\(index)")
                 let log = PresenceLog()
                 log.observe(directory)
@@ -232,7 +233,7 @@ import Testing
 @Suite struct RedisScriptTests {
     @Test func evalshaFallsBackToEvalAfterTheCacheIsFlushed() async throws {
         let redis = try TestRedis()
-        let client = try RedisClient(url: redis.url, options: .fast)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         let key = uniqueName("script")
         let script = RedisScript("return redis.call('INCR', KEYS[1]) + tonumber(ARGV[1]) -- \(key)")

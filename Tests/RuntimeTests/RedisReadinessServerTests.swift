@@ -8,7 +8,7 @@ import PilotoTestKit
 @Suite struct RedisReadinessServerTests {
     @Test func readinessSaysDegradedWhileStaticFilesStillServe() async throws {
         let redis = try RedisServerProcess()
-        let client = try RedisClient(url: redis.url, options: .fast)
+        let client = RedisClient(url: redis.url, loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         let store = RedisSessionStore(client: client, ttlMilliseconds: 60_000)
         let site = try SiteFixture()

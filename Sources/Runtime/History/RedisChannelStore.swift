@@ -62,13 +62,13 @@ package final class RedisChannelStore: ChannelStore {
 
     /// - Parameters:
     ///   - client: the shared command connection (scripts);
-    ///   - url/options: for the subscriber connection this store opens;
+    ///   - url/options: for the subscriber connection this store opens (on the client's loop);
     ///   - timers: the periodic resync (tests pass `ManualPresenceTimers`).
     package init(
         client: RedisClient, url: RedisURL, options: RedisClientOptions = RedisClientOptions(), settings: Settings,
         timers: any PresenceTimers = DispatchPresenceTimers(label: "piloto-history"),
         makeEpoch: @escaping @Sendable () -> String = { ChannelEpoch.make() }
-    ) throws(RedisError) {
+    ) {
         self.client = client
         self.settings = settings
         self.timers = timers
@@ -80,7 +80,7 @@ package final class RedisChannelStore: ChannelStore {
             previous?(subscriptions)
             box.value?.subscriberCameBack()
         }
-        let subscriber = try RedisSubscriber(url: url, options: options) { channel, payload in
+        let subscriber = RedisSubscriber(url: url, loop: client.loop, options: options) { channel, payload in
             box.value?.received(channel: channel, payload: payload)
         }
         box.value = self

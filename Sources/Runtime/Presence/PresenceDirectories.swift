@@ -10,12 +10,12 @@ package enum PresenceDirectories {
     ///   - options: for the Redis directory's subscriber connection.
     package static func make(
         config: PilotoConfig, redis: (client: RedisClient, url: RedisURL)?, options: RedisClientOptions = RedisClientOptions()
-    ) throws(RedisError) -> any PresenceDirectory {
+    ) -> any PresenceDirectory {
         let debounce = config.realtime.presenceDebounce.milliseconds
         guard config.sessions.store == .redis, let redis else {
             return MemoryPresenceDirectory(debounceMilliseconds: debounce)
         }
-        return try RedisPresenceDirectory(
+        return RedisPresenceDirectory(
             client: redis.client, url: redis.url, options: options,
             settings: RedisPresenceDirectory.Settings(debounceMilliseconds: debounce))
     }

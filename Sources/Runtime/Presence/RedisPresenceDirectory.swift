@@ -61,17 +61,18 @@ package final class RedisPresenceDirectory: PresenceDirectory {
 
     /// - Parameters:
     ///   - client: the shared command connection (scripts);
-    ///   - url/options: for the subscriber connection this directory opens on `settings.eventChannel`.
+    ///   - url/options: for the subscriber connection this directory opens on `settings.eventChannel`
+    ///     (on the client's loop).
     package init(
         client: RedisClient, url: RedisURL, options: RedisClientOptions = RedisClientOptions(),
         settings: Settings = Settings(), timers: any PresenceTimers = DispatchPresenceTimers(),
         instance: String = RedisRandom.hex(byteCount: 8)
-    ) throws(RedisError) {
+    ) {
         self.client = client
         self.settings = settings
         self.timers = timers
         self.instance = instance
-        let subscriber = try RedisSubscriber(url: url, options: options) { [weak self] _, payload in
+        let subscriber = RedisSubscriber(url: url, loop: client.loop, options: options) { [weak self] _, payload in
             self?.received(payload)
         }
         subscriber.subscribe(settings.eventChannel)

@@ -1,14 +1,18 @@
-/// A Redis client for commands: one pipelined connection on its own I/O thread.
+/// A Redis client for commands: one pipelined connection on a server event loop.
 ///
-/// `send` never blocks: the command is handed to the client's thread, written at once when
-/// connected (pipelined: replies are matched to callbacks in FIFO order, as Redis answers in
-/// order), and its completion runs on the client's thread. See `RedisConnectionMachine` for timeouts,
+/// `send` never blocks: the command is handed to the loop, written at once when connected
+/// (pipelined: replies are matched to callbacks in FIFO order, as Redis answers in order), and its
+/// completion runs on the loop's thread. See `RedisConnectionMachine` for timeouts,
 /// reconnects and back-off. Dropping the last reference closes the connection.
 package final class RedisClient: Sendable {
     private let connection: RedisConnection
+    /// The loop the connection runs on (the stores built on this client open their subscriber there).
+    package let loop: LoopHandle
 
-    package init(url: RedisURL, options: RedisClientOptions = RedisClientOptions()) throws(RedisError) {
-        connection = try RedisConnection(url: url, options: options, handler: nil, name: "piloto-redis")
+    /// - Parameter loop: a server event loop (`ServerLink.loops`); commands sent before it runs wait.
+    package init(url: RedisURL, loop: LoopHandle, options: RedisClientOptions = RedisClientOptions()) {
+        self.loop = loop
+        connection = RedisConnection(url: url, loop: loop, options: options, handler: nil)
     }
 
     deinit { connection.stop() }
@@ -39,6 +43,6 @@ package final class RedisClient: Sendable {
         }
     }
 
-    /// Fails everything in flight with `.closed` and stops the thread.
+    /// Fails everything in flight with `.closed` and closes the connection (on its loop).
     package func close() { connection.stop() }
 }

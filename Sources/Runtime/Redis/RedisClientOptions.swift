@@ -24,14 +24,17 @@ package struct RedisClientOptions: Sendable {
     /// Subscriber connections send PING this often so a silent network failure is noticed.
     package var subscriberPingIntervalMilliseconds: Int64 = 5000
     package var limits = RESPLimits()
-    /// Called on the client's thread after each state change (logging; must not block).
+    /// Called on the loop's thread after each state change (logging; must not block).
     package var onStateChange: (@Sendable (RedisConnectionState) -> Void)?
-    /// Called on the client's thread after each successful handshake, with the server's `run_id`
+    /// Called on the loop's thread after each successful handshake, with the server's `run_id`
     /// (a different one than last time means Redis restarted or failed over).
     package var onReady: (@Sendable (RedisServerInfo) -> Void)?
-    /// Subscriber only: called on the client's thread once every wanted subscription is active
+    /// Subscriber only: called on the loop's thread once every wanted subscription is active
     /// again after a reconnect; messages published while the link was down were lost.
     package var onResubscribed: (@Sendable ([RedisSubscription]) -> Void)?
+    /// Subscriber only: called on the loop's thread each time Redis confirms a wanted
+    /// subscription (the first time and after every reconnect): messages on it arrive from then on.
+    package var onSubscribed: (@Sendable (RedisSubscription) -> Void)?
 
     package init() {}
 }

@@ -1,14 +1,14 @@
 import Synchronization
 
-/// One Redis connection: a `RedisConnectionMachine` (all protocol decisions) run on a transport
-/// (socket, timer, thread). `RedisClient` (commands) and `RedisSubscriber` (pub/sub) are thin
-/// façades over it.
+/// One Redis connection: a `RedisConnectionMachine` (all protocol decisions) run on a server event
+/// loop (`RedisLoopTransport`: socket, timer, mailbox). `RedisClient` (commands) and
+/// `RedisSubscriber` (pub/sub) are thin façades over it.
 ///
 /// This type only carries out the machine's actions: writes and timers go to the transport,
-/// completions and pub/sub messages to their callbacks. Every machine call happens on the
-/// transport's thread (other threads post work through the executor); the mutex around the
-/// machine is never contended, it is what lets the compiler check that. Callbacks run on the
-/// transport's thread, never with the mutex held.
+/// completions and pub/sub messages to their callbacks. Every machine call happens on the loop's
+/// thread (other threads post work through the executor); the mutex around the machine is never
+/// contended, it is what lets the compiler check that. Callbacks run on the loop's thread, never
+/// with the mutex held: they must not block (they post, like every loop handler).
 final class RedisConnection: RedisTransportDelegate {
     typealias Completion = @Sendable (Result<RESPValue, RedisError>) -> Void
     typealias MessageHandler = @Sendable (_ channel: String, _ payload: [UInt8]) -> Void
@@ -26,13 +26,15 @@ final class RedisConnection: RedisTransportDelegate {
     private let published = Mutex(Published())
     private let executor: any RedisTransportExecutor
 
-    /// - Parameter handler: non-nil makes this a subscriber connection (pub/sub messages go there).
-    init(url: RedisURL, options: RedisClientOptions, handler: MessageHandler?, name: String) throws(RedisError) {
+    /// - Parameters:
+    ///   - loop: the server event loop the connection runs on (its work waits until the loop runs).
+    ///   - handler: non-nil makes this a subscriber connection (pub/sub messages go there).
+    init(url: RedisURL, loop: LoopHandle, options: RedisClientOptions, handler: MessageHandler?) {
         self.url = url
         self.options = options
         self.handler = handler
         machine = Mutex(Machine(configuration: .init(url: url, options: options, isSubscriber: handler != nil)))
-        let transport = try RedisThreadTransport(name: name)
+        let transport = RedisLoopTransport(loop: loop)
         executor = transport
         transport.start(delegate: self)
         transport.execute { [self] io in run(io) { $0.start(now: io.now) } }
@@ -57,13 +59,14 @@ final class RedisConnection: RedisTransportDelegate {
         executor.execute { [self] io in run(io) { $0.unsubscribe([subscription], now: io.now) } }
     }
 
-    /// Everything in flight completes with `.closed`, then the thread ends. Returns at once.
+    /// Everything in flight completes with `.closed`, then the socket closes and the connection
+    /// leaves its loop. Returns at once (the work runs on the loop).
     func stop() {
         executor.execute { [self] io in run(io) { $0.close() } }
         executor.shutdown()
     }
 
-    // MARK: RedisTransportDelegate (the transport's thread)
+    // MARK: RedisTransportDelegate (the loop's thread)
 
     func transportDidConnect(_ transport: any RedisTransport) {
         run(transport) { $0.connected(now: transport.now) }
@@ -107,8 +110,8 @@ final class RedisConnection: RedisTransportDelegate {
         case .ready(let info):
             published.withLock { $0.serverInfo = info }
             options.onReady?(info)
-        case .subscribed:
-            break
+        case .subscribed(let subscription):
+            options.onSubscribed?(subscription)
         case .resubscribed(let subscriptions):
             options.onResubscribed?(subscriptions)
         }

@@ -34,7 +34,7 @@ package struct RedisScript: Sendable {
         client.send(["EVAL", source, String(keys.count)] + keys + arguments, completion: completion)
     }
 
-    /// Runs the script with `keys` and `arguments`; `completion` runs on the client's thread.
+    /// Runs the script with `keys` and `arguments`; `completion` runs on the client's loop.
     /// A script error (`-ERR … script: …`) is passed on as `.server`.
     package func run(
         on client: RedisClient, keys: [String], arguments: [String],

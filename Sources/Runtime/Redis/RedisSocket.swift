@@ -5,8 +5,8 @@ import Glibc
 /// observed through EPOLLOUT + SO_ERROR (connect(2), "EINPROGRESS").
 enum RedisSocket {
     /// A socket with a connect in progress (or already connected on loopback).
-    /// Name resolution uses getaddrinfo(3), which blocks; it runs on the transport's own thread, never
-    /// on a server loop, and Memorystore is normally addressed by IP, which resolves without DNS.
+    /// Name resolution uses getaddrinfo(3), which blocks the calling loop for a DNS lookup; an IP
+    /// address (Memorystore is addressed by IP) or a name in /etc/hosts resolves without one.
     static func startConnect(host: String, port: Int) -> Result<Int32, RedisLinkError> {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC

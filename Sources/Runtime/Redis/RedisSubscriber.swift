@@ -5,15 +5,16 @@
 /// machine reconciles it with what is subscribed on the wire, and after every reconnect subscribes
 /// to the whole set again (`RedisClientOptions.onResubscribed` says when that is done), so callers
 /// never deal with reconnects. Messages (`["message", channel, payload]`) go to
-/// the handler on the client's thread. A PING every few seconds detects a silently dead link.
+/// the handler on the loop's thread. A PING every few seconds detects a silently dead link.
 package final class RedisSubscriber: Sendable {
     private let connection: RedisConnection
 
+    /// - Parameter loop: the server event loop the connection runs on.
     package init(
-        url: RedisURL, options: RedisClientOptions = RedisClientOptions(),
+        url: RedisURL, loop: LoopHandle, options: RedisClientOptions = RedisClientOptions(),
         handler: @escaping @Sendable (_ channel: String, _ payload: [UInt8]) -> Void
-    ) throws(RedisError) {
-        connection = try RedisConnection(url: url, options: options, handler: handler, name: "piloto-redis-sub")
+    ) {
+        connection = RedisConnection(url: url, loop: loop, options: options, handler: handler)
     }
 
     deinit { connection.stop() }

@@ -2,10 +2,9 @@
 /// state machine (`RedisConnectionMachine`) is pure; a transport carries out its I/O actions and
 /// reports socket events back, always on the transport's own thread.
 ///
-/// Today's transport is `RedisThreadTransport` (a thread with its own epoll set, one per
-/// connection). Running Redis on the server's event loop instead is a second conformance: a
-/// loop-owned socket slot for `connect`/`write`/`disconnect`, a loop timer for `scheduleTimer`,
-/// the loop's mailbox for `RedisTransportExecutor.execute`; `RedisConnection` stays as it is.
+/// The transport is `RedisLoopSocket` on a server event loop (`RedisLoopTransport`: a socket in
+/// the loop's epoll set, the loop's timer sweep for `scheduleTimer`, the loop's mailbox for
+/// `RedisTransportExecutor.execute`).
 package protocol RedisTransport: AnyObject {
     /// The transport's monotonic clock; every event is stamped with it.
     var now: LoopInstant { get }
@@ -36,6 +35,6 @@ package protocol RedisTransportExecutor: Sendable {
     /// (the work is dropped).
     @discardableResult
     func execute(_ work: @escaping @Sendable (any RedisTransport) -> Void) -> Bool
-    /// Runs what was submitted before, then releases the socket and the thread. Returns at once.
+    /// Runs what was submitted before, then releases the socket. Returns at once.
     func shutdown()
 }

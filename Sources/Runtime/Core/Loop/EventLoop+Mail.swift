@@ -3,7 +3,7 @@ import Glibc
 import Synchronization
 
 /// Mail from other threads (deliver to upgraded connections, close, complete a promise, adopt a
-/// socket), run on the loop's thread; and carrying out an upgraded protocol's wish.
+/// socket, application work), run on the loop's thread; and carrying out an upgraded protocol's wish.
 extension EventLoop {
     /// Runs mail posted by other threads; mail for connections that are gone is dropped.
     func deliverMail(now: Int64) {
@@ -17,6 +17,9 @@ extension EventLoop {
             case .adopt(let fd, let peer):
                 // EPOLL_CTL_ADD reports bytes that arrived before it, so nothing is missed here.
                 adopt(fd: fd, peer: peer, now: now)
+                continue
+            case .run(let work):
+                work(sockets)
                 continue
             }
             let index = Int(handle.fd)
@@ -37,7 +40,7 @@ extension EventLoop {
                 process(slot, now: now)
                 readAndProcess(slot, now: now)
                 continue
-            case .deliverEach, .adopt:
+            case .deliverEach, .adopt, .run:
                 continue  // handled above
             }
             flush(slot, now: now)

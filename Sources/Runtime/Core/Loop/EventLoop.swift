@@ -18,6 +18,8 @@ struct LoopContext: Sendable {
     let listenerAcks: ListenerAcks
     /// Every loop, for dealing accepted connections round-robin.
     let directory: LoopDirectory
+    /// Called once per loop when, after the drain began, its last connection is gone (or it ends).
+    let drained: @Sendable () -> Void
 }
 
 /// One epoll reactor thread: accepts from the shared listener (EPOLLEXCLUSIVE, so one loop wakes per
@@ -35,6 +37,7 @@ final class EventLoop {
     var openCount = 0
     var listening = false
     var drainHandled = false
+    var drainReported = false
     var date: DateHeader
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Sockets the application opened (upstream connections), watched by this loop's epoll set.
@@ -51,7 +54,7 @@ final class EventLoop {
         self.handle = handle
         self.listener = listener
         self.context = context
-        sockets = LoopSockets(epfd: handle.epfd, loopIndex: handle.index)
+        sockets = LoopSockets(epfd: handle.epfd, loopIndex: handle.index, clock: context.clock)
         let responder = context.responder
         streamsBody = { head, path in responder.streamsRequestBody(head, path: path) }
         date = DateHeader(epochSeconds: SystemClock.epochSeconds())
@@ -98,9 +101,21 @@ final class EventLoop {
                 sweep(now: now)
                 nextSweep = now + Self.sweepInterval
             }
-            if drainHandled && openCount == 0 { break }
+            if drainHandled && openCount == 0 {
+                reportDrained()
+                // Application objects on this loop (Redis) are closed by their owner after the
+                // drain; the loop runs their closing work, then ends.
+                if !sockets.holdsLocals { break }
+            }
         }
         for slot in connections.compactMap({ $0 }) { closeConnection(slot) }
+        reportDrained()
+    }
+
+    private func reportDrained() {
+        guard !drainReported else { return }
+        drainReported = true
+        context.drained()
     }
 
     // MARK: accept

@@ -32,37 +32,47 @@ package struct HTTPServerSettings: Sendable {
     }
 }
 
-/// The running loops of one server: binds the listener, starts one thread per loop (each thread
-/// creates and owns its `EventLoop`), and gives other threads the loops' `LoopHandle`s.
+/// The loops of one server: their `LoopHandle`s exist from `init` (so application clients such as
+/// Redis can be given a loop while the server is assembled; their mail waits), `start` binds the
+/// listener and starts one thread per loop (each thread creates and owns its `EventLoop`).
+///
+/// Shutdown is ordered: `state.startDraining()` + `wakeAll()`, `waitUntilDrained` (no connection
+/// left), then the application closes what it runs on the loops (`LoopSockets` locals), and each
+/// loop ends once it holds none (`waitUntilStopped`).
 package final class EventLoopGroup: Sendable {
     package let settings: HTTPServerSettings
     /// Shared with the application: `draining` flips the loops into drain on their next wake-up.
     package let state: ServerState
     package let counters: ConnectionCounters
-    private let responder: any HTTPResponder
     private let observer: any RequestObserver
     private let clock: any MonotonicClock
-    private let running = Mutex<(port: Int, loops: [LoopHandle])?>(nil)
+    /// One per worker, created in `init`.
+    package let loops: [LoopHandle]
+    private let boundPortBox = Mutex<Int?>(nil)
     private let group = DispatchGroup()
+    private let drainedGroup = DispatchGroup()
 
     package init(
-        settings: HTTPServerSettings, responder: any HTTPResponder, observer: any RequestObserver,
+        settings: HTTPServerSettings, observer: any RequestObserver,
         state: ServerState, counters: ConnectionCounters, clock: any MonotonicClock = SystemClock()
-    ) {
+    ) throws(SocketError) {
+        var handles: [LoopHandle] = []
+        for index in 0..<max(1, settings.workers) { handles.append(try LoopHandle(index: index)) }
+        loops = handles
         self.settings = settings
-        self.responder = responder
         self.observer = observer
         self.state = state
         self.counters = counters
         self.clock = clock
     }
 
-    /// Binds and starts the loops; returns the bound port once the server is listening.
-    package func start() throws(SocketError) -> Int {
+    /// Binds and starts the loops, each answering with `responder`; returns the bound port once the
+    /// server is listening. Call once.
+    package func start(responder: any HTTPResponder) throws(SocketError) -> Int {
         SignalHandling.ignoreSIGPIPE()
         let listener = try Socket.listen(host: settings.host, port: settings.port)
         let bound = Socket.boundPort(listener) ?? settings.port
-        let workers = max(1, settings.workers)
+        let workers = loops.count
         let closeOnce = Atomic<Bool>(false)
         let directory = LoopDirectory()
         let context = LoopContext(
@@ -74,18 +84,13 @@ package final class EventLoopGroup: Sendable {
                 if !closeOnce.exchange(true, ordering: .acquiringAndReleasing) { close(listener) }
             },
             listenerAcks: ListenerAcks(loops: workers),
-            directory: directory)
-        var handles: [LoopHandle] = []
-        do {
-            for index in 0..<workers { handles.append(try LoopHandle(index: index)) }
-        } catch {
-            close(listener)
-            throw error
-        }
-        directory.set(handles)
-        running.withLock { $0 = (bound, handles) }
-        for handle in handles {
+            directory: directory,
+            drained: { [drainedGroup] in drainedGroup.leave() })
+        directory.set(loops)
+        boundPortBox.withLock { $0 = bound }
+        for handle in loops {
             group.enter()
+            drainedGroup.enter()
             let name = "piloto-loop-\(handle.index)"
             let started = OSThread.start { [group] in
                 piloto_name_this_thread(name)
@@ -93,16 +98,16 @@ package final class EventLoopGroup: Sendable {
                 group.leave()
             }
             // EAGAIN (thread or memory limit): this loop never runs; don't wait for it at shutdown.
-            if !started { group.leave() }
+            if !started {
+                drainedGroup.leave()
+                group.leave()
+            }
         }
         return bound
     }
 
     /// The port actually bound; nil before `start`.
-    package var boundPort: Int? { running.withLock { $0?.port } }
-
-    /// The loops, for reaching connections from other threads (empty before `start`).
-    package var loops: [LoopHandle] { running.withLock { $0?.loops ?? [] } }
+    package var boundPort: Int? { boundPortBox.withLock { $0 } }
 
     /// The loop that owns `connection`, if the server runs.
     package func loop(for connection: ConnectionHandle) -> LoopHandle? {
@@ -125,6 +130,12 @@ package final class EventLoopGroup: Sendable {
     /// Starts the drain (`state.startDraining()` must have flipped first): wakes every loop.
     package func wakeAll() {
         for loop in loops { loop.wake() }
+    }
+
+    /// After the drain began: waits until no loop has a connection left, or `timeoutMilliseconds`
+    /// passed; true when all are drained. The loops still run what is posted to them.
+    package func waitUntilDrained(timeoutMilliseconds: Int64) -> Bool {
+        drainedGroup.wait(timeout: .now() + .milliseconds(Int(clamping: timeoutMilliseconds))) == .success
     }
 
     /// Waits until every loop finished or `timeoutMilliseconds` passed; true when all finished.

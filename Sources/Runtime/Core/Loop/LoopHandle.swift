@@ -58,6 +58,9 @@ package final class LoopHandle: Sendable {
     /// Closes a connection once its pending output is written.
     package func close(_ connection: ConnectionHandle) { post(.close(connection)) }
 
+    /// Runs `work` on the loop's thread with its socket table, in posting order. Safe from any
+    /// thread, also before the loop's thread started (the mail waits); dropped once the loop ended.
+    package func run(_ work: @escaping @Sendable (LoopSockets) -> Void) { post(.run(work)) }
 }
 
 extension LoopHandle: ResponseSink {

@@ -14,6 +14,9 @@ final class LoopMailbox: Sendable {
         case close(ConnectionHandle)
         /// A connection another loop accepted and dealt to this one (`LoopDirectory`).
         case adopt(Int32, SocketAddress)
+        /// Application work that needs the loop's thread and its socket table (a client the
+        /// application drives itself on this loop, e.g. a Redis connection).
+        case run(@Sendable (LoopSockets) -> Void)
     }
 
     private let queue = Mutex<[Mail]>([])
