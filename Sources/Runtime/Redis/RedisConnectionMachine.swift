@@ -249,27 +249,23 @@ package struct RedisConnectionMachine<Instant: InstantProtocol, Tag: Sendable>: 
     /// Bytes read from the socket (any split). Ignored unless a handshake or session is under way:
     /// bytes of a connection the machine has already given up on belong to nobody.
     package mutating func bytesReceived(_ bytes: some Sequence<UInt8>, now: Instant) -> [Action] {
-        switch phase {
-        case .handshaking, .ready: break
-        default: return []
-        }
-        var actions: [Action] = []
-        lastReadAt = now
-        parser.append(bytes)
-        drain(now: now, &actions)
-        scheduleIfNeeded(&actions)
-        return actions
+        received(now: now) { $0.append(bytes) }
     }
 
     /// Bytes straight from a read buffer.
     package mutating func bytesReceived(_ bytes: UnsafeRawBufferPointer, now: Instant) -> [Action] {
+        received(now: now) { $0.append(bytes) }
+    }
+
+    /// Feeds the parser (`append` is one of its two overloads) and answers every complete reply.
+    private mutating func received(now: Instant, append: (inout RESPParser) -> Void) -> [Action] {
         switch phase {
         case .handshaking, .ready: break
         default: return []
         }
         var actions: [Action] = []
         lastReadAt = now
-        parser.append(bytes)
+        append(&parser)
         drain(now: now, &actions)
         scheduleIfNeeded(&actions)
         return actions
