@@ -326,21 +326,28 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         metrics.recordStatus(head.status)
         upstreamKeepAlive = head.keepAlive && request.websocketKey == nil
         noBody = request.isHead || head.status < 200 || head.status == 204 || head.status == 304
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        out += Array("HTTP/1.1 \(head.status) \(Self.reason(head))\r\n".utf8)
+        // The loop's scratch buffer (taken, so it is uniquely referenced while written): one head
+        // per request without allocating one.
+        var out = local.headScratch
+        local.headScratch = []
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        out.appendDecimal(head.status)
+        out.append(0x20)
+        out.append(contentsOf: Self.reason(head).utf8)
+        out.append(contentsOf: Self.crlf)
         let fields = ProxyResponseHeaders.filter(head.headers)
         if !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals("Date") }) { out += link.dateLine }
         for (name, value) in fields where !name.asciiCaseInsensitiveEquals("Content-Length") {
-            out += Array("\(name): \(value)\r\n".utf8)
+            out.appendField(name, value)
         }
         for (name, value) in plan.serverHeaders where !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals(name) }) {
-            out += Array("\(name): \(value)\r\n".utf8)
+            out.appendField(name, value)
         }
         var closeDelimited = false
         switch head.framing {
         case .length(let count):
-            if !noBody || request.isHead { out += Array("Content-Length: \(count)\r\n".utf8) }
+            if !noBody || request.isHead { out.appendField("Content-Length", decimal: count) }
         case .chunked, .untilClose:
             if noBody {
                 break
@@ -348,16 +355,17 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
                 closeDelimited = true
             } else {
                 clientChunked = true
-                out += Array("Transfer-Encoding: chunked\r\n".utf8)
+                out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
             }
         case .none:
-            if !noBody { out += Array("Content-Length: 0\r\n".utf8) }
+            if !noBody { out.append(contentsOf: "Content-Length: 0\r\n".utf8) }
         }
         // A refused upgrade still ends the connection: the client asked to leave HTTP on it.
         closeClient = link.mustClose || closeDelimited || request.websocketKey != nil
-        if closeClient { out += Array("Connection: close\r\n".utf8) }
-        out += Self.crlf
+        if closeClient { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        out.append(contentsOf: Self.crlf)
         link.append(out)
+        local.headScratch = out
         headRelayed = true
         phase = .streaming
     }

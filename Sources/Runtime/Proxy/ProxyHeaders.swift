@@ -24,9 +24,22 @@ package enum ProxyRequestHeaders {
         from headers: HTTPHeaders, clientIP: String, proto: String, host: String,
         identity: [(name: String, value: String)], websocket: Bool = false
     ) -> [(name: String, value: String)] {
-        let listed = headers.listElements("Connection")
-        var out: [(name: String, value: String)] = [("Host", host)]
+        var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count + 6 + identity.count)
+        forEachField(from: headers, clientIP: clientIP, proto: proto, host: host, identity: identity, websocket: websocket) {
+            out.append(($0, $1))
+        }
+        return out
+    }
+
+    /// `build`'s fields, handed to `emit` one by one in the same order (the proxy writes them
+    /// straight into the request bytes: no array of pairs per request).
+    static func forEachField(
+        from headers: HTTPHeaders, clientIP: String, proto: String, host: String,
+        identity: [(name: String, value: String)], websocket: Bool, _ emit: (String, String) -> Void
+    ) {
+        let listed = headers["Connection"] == nil ? [] : headers.listElements("Connection")
+        emit("Host", host)
         for field in headers.fields {
             let name = field.name
             if ProxyHopByHop.isHopByHop(name) || ProxyHopByHop.isListed(name, in: listed) { continue }
@@ -36,26 +49,37 @@ package enum ProxyRequestHeaders {
             {
                 continue
             }
-            out.append(field)
+            emit(field.name, field.value)
         }
         if websocket {
-            out.append(("Upgrade", "websocket"))
-            out.append(("Connection", "Upgrade"))
+            emit("Upgrade", "websocket")
+            emit("Connection", "Upgrade")
         }
-        out.append(("X-Forwarded-For", clientIP))
-        out.append(("X-Forwarded-Proto", proto))
-        out.append(("X-Forwarded-Host", host))
-        out.append(("Forwarded", forwarded(for: clientIP, proto: proto, host: host)))
-        out.append(contentsOf: identity)
-        return out
+        emit("X-Forwarded-For", clientIP)
+        emit("X-Forwarded-Proto", proto)
+        emit("X-Forwarded-Host", host)
+        emit("Forwarded", forwarded(for: clientIP, proto: proto, host: host))
+        for field in identity { emit(field.name, field.value) }
     }
 
     /// RFC 7239 §4: `for=…;proto=…;host=…`, each value a token or a quoted-string; an IPv6
     /// address is bracketed and therefore quoted (§6: `for="[2001:db8::1]"`), a host with a port
-    /// is quoted (`:` is not a token character).
+    /// is quoted (`:` is not a token character). Built as bytes (`"` and `\\` are single bytes in
+    /// UTF-8, never part of a longer sequence, so escaping byte-wise is escaping scalar-wise).
     package static func forwarded(for clientIP: String, proto: String, host: String) -> String {
-        let node = clientIP.contains(":") && !clientIP.hasPrefix("[") ? "[\(clientIP)]" : clientIP
-        return "for=\(tokenOrQuoted(node));proto=\(tokenOrQuoted(proto));host=\(tokenOrQuoted(host))"
+        var out: [UInt8] = []
+        out.reserveCapacity(clientIP.utf8.count + proto.utf8.count + host.utf8.count + 24)
+        out.append(contentsOf: "for=".utf8)
+        if clientIP.utf8.contains(UInt8(ascii: ":")) && clientIP.utf8.first != UInt8(ascii: "[") {
+            appendQuoted(clientIP, bracketed: true, to: &out)
+        } else {
+            appendTokenOrQuoted(clientIP, to: &out)
+        }
+        out.append(contentsOf: ";proto=".utf8)
+        appendTokenOrQuoted(proto, to: &out)
+        out.append(contentsOf: ";host=".utf8)
+        appendTokenOrQuoted(host, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Forwarding and identity fields only piloto may assert: `Forwarded`, `X-Forwarded-*`,
@@ -65,14 +89,24 @@ package enum ProxyRequestHeaders {
             || hasASCIIPrefix(name, "x-forwarded-") || hasASCIIPrefix(name, "x-piloto-")
     }
 
-    private static func tokenOrQuoted(_ value: String) -> String {
-        if !value.isEmpty && value.utf8.allSatisfy(HTTPChars.isToken) { return value }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            if scalar == "\"" || scalar == "\\" { out += "\\" }
-            out.unicodeScalars.append(scalar)
+    private static func appendTokenOrQuoted(_ value: String, to out: inout [UInt8]) {
+        if !value.isEmpty && value.utf8.allSatisfy(HTTPChars.isToken) {
+            out.append(contentsOf: value.utf8)
+        } else {
+            appendQuoted(value, bracketed: false, to: &out)
         }
-        return out + "\""
+    }
+
+    /// `"value"` (or `"[value]"`), with `"` and `\\` escaped.
+    private static func appendQuoted(_ value: String, bracketed: Bool, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if bracketed { out.append(UInt8(ascii: "[")) }
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
+        }
+        if bracketed { out.append(UInt8(ascii: "]")) }
+        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -7,6 +7,8 @@
 /// consequence, documented in docs/proxy.md: an encoded slash (`%2F`) reaches the backend as `/`.
 enum ProxyPathEncoding {
     static func encode(_ path: String) -> String {
+        // Nearly every path needs no escape: then it is returned as is, without a copy.
+        if path.utf8.allSatisfy(isAllowed) { return path }
         var out: [UInt8] = []
         out.reserveCapacity(path.utf8.count)
         var changed = false
@@ -30,8 +32,12 @@ enum ProxyPathEncoding {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "$"),
+            UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "/"):
+            return true
         default:
-            return Array("-._~!$&'()*+,;=:@/".utf8).contains(byte)
+            return false
         }
     }
 }

@@ -2,7 +2,10 @@ import PilotoConfig
 import PilotoHTTPCore
 
 /// One proxy route, resolved at boot: where it goes and its limits, in the loop's units.
-package struct ProxyPlan: Sendable {
+///
+/// A class (immutable, so Sendable): every proxied request hands its plan to a `ProxyStart` and a
+/// `ProxyExchange`; as a struct each hand-over copied a dozen fields (one retain each, `perf`).
+package final class ProxyPlan: Sendable {
     /// Index into `ProxyUpstreams` (one pool and one set of counters per distinct upstream).
     let upstream: Int
     /// Resolved at boot; nil when the name did not resolve (the route answers 502 and says why).
@@ -25,6 +28,30 @@ package struct ProxyPlan: Sendable {
     let metrics: ProxyUpstreamMetrics
     /// Every loop's pools (this plan's pool is `upstream` in each).
     let upstreams: ProxyUpstreams
+
+    init(
+        upstream: Int, address: ConnectAddress?, basePath: String, routePrefix: String, stripPrefix: Bool,
+        connectTimeout: Int64, timeout: Int64, idleTimeout: Int64, hold: Int64, retry: ProxyRetry, maxBody: Int,
+        websocket: Bool, tunnelMaxAge: Int64, serverHeaders: [(name: String, value: String)],
+        metrics: ProxyUpstreamMetrics, upstreams: ProxyUpstreams
+    ) {
+        self.upstream = upstream
+        self.address = address
+        self.basePath = basePath
+        self.routePrefix = routePrefix
+        self.stripPrefix = stripPrefix
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.idleTimeout = idleTimeout
+        self.hold = hold
+        self.retry = retry
+        self.maxBody = maxBody
+        self.websocket = websocket
+        self.tunnelMaxAge = tunnelMaxAge
+        self.serverHeaders = serverHeaders
+        self.metrics = metrics
+        self.upstreams = upstreams
+    }
 }
 
 /// What every loop keeps for the proxy: a pool per upstream and one read buffer, only touched by
@@ -32,6 +59,8 @@ package struct ProxyPlan: Sendable {
 final class LoopProxyState {
     let pools: [UpstreamPool]
     let buffer: UnsafeMutableRawBufferPointer
+    /// Reused for each relayed response head (`ProxyExchange.relayHead`).
+    var headScratch: [UInt8] = []
 
     init(pools: [UpstreamPool]) {
         self.pools = pools

@@ -37,9 +37,10 @@ struct ProxyRequestBuilder: Sendable {
         let target = ProxyTarget.path(
             requestPath: ProxyPathEncoding.encode(request.path), query: request.query, routePrefix: routePrefix, stripPrefix: stripPrefix,
             basePath: basePath)
-        let clientIP = ClientIP.resolve(
-            forwardedFor: request.headers.listElements("X-Forwarded-For"), peer: request.remote.ip, trustedHops: trustedHops)
-        let host = request.headers.values("Host").first ?? ""
+        // The header list is only split when `trusted_hops` makes it matter.
+        let forwardedFor = trustedHops > 0 && request.headers["X-Forwarded-For"] != nil ? request.headers.listElements("X-Forwarded-For") : []
+        let clientIP = ClientIP.resolve(forwardedFor: forwardedFor, peer: request.remote.ip, trustedHops: trustedHops)
+        let host = request.headers["Host"] ?? ""
         var identityFields: [(name: String, value: String)] = []
         if let session {
             switch identity {
@@ -55,9 +56,6 @@ struct ProxyRequestBuilder: Sendable {
                 }
             }
         }
-        let headers = ProxyRequestHeaders.build(
-            from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host, identity: identityFields,
-            websocket: websocketKey != nil)
         // A proxy route's body streams from the client (`Router.streamsRequestBody`): the head goes
         // out with piloto's own framing for it, the pieces follow as they arrive.
         var streamed: BodyFraming?
@@ -66,22 +64,28 @@ struct ProxyRequestBuilder: Sendable {
         case .chunked where request.body.isEmpty: streamed = .chunked
         default: streamed = nil
         }
-        let bytes: [UInt8]
+        let contentLength: Int?
         switch streamed {
-        case .length(let length):
-            bytes = ProxyRequestWriter.head(method: request.method, target: target, headers: headers, contentLength: length)
-        case .chunked:
-            bytes = ProxyRequestWriter.head(
-                method: request.method, target: target, headers: headers + [("Transfer-Encoding", "chunked")],
-                contentLength: nil)
-        case .none?, nil:
-            bytes = ProxyRequestWriter.serialize(method: request.method, target: target, headers: headers, body: request.body)
+        case .length(let length): contentLength = length
+        case .chunked: contentLength = nil
+        case .none?, nil: contentLength = ProxyRequestWriter.bodyLength(method: request.method, request.body.count)
         }
+        // The fields go straight into the bytes (`ProxyRequestWriter.serialize`'s layout).
+        var bytes = ProxyRequestWriter.head(
+            method: request.method, target: target, contentLength: contentLength, reserve: request.body.count
+        ) { out in
+            ProxyRequestHeaders.forEachField(
+                from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host, identity: identityFields,
+                websocket: websocketKey != nil
+            ) { out.appendField($0, $1) }
+            if case .chunked = streamed { out.appendField("Transfer-Encoding", "chunked") }
+        }
+        if streamed == nil { bytes.append(contentsOf: request.body) }
         // Only a request that may be replayed takes a pooled connection (a stale one is replayed
         // once on a fresh connection); a streamed body is gone once sent, so it never is.
         let replayable = streamed == nil && ProxyRetryPolicy.mayReplay(
             method: request.method, hasBody: !request.body.isEmpty,
-            hasIdempotencyKey: request.headers.values("Idempotency-Key").first != nil, reachedUpstream: true, retry: retry)
+            hasIdempotencyKey: request.headers["Idempotency-Key"] != nil, reachedUpstream: true, retry: retry)
         return ProxyRequest(
             bytes: bytes, replayable: replayable && websocketKey == nil, isHead: request.head.isHead,
             clientIsHTTP10: request.head.version == .http10, websocketKey: websocketKey, streamedBody: streamed)

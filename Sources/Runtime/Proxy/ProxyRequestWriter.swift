@@ -19,28 +19,31 @@ package enum ProxyRequestWriter {
     package static func head(
         method: String, target: String, headers: [(name: String, value: String)], contentLength: Int?
     ) -> [UInt8] {
+        head(method: method, target: target, contentLength: contentLength) { out in appendFieldLines(headers, to: &out) }
+    }
+
+    /// The head with its fields written by `fields` straight into the bytes (the proxy's own
+    /// path: `ProxyRequestHeaders.forEachField`, no array of pairs), then `Content-Length` when
+    /// given, then the blank line. `reserve` extra bytes are reserved for a body that follows.
+    static func head(
+        method: String, target: String, contentLength: Int?, reserve: Int = 0, fields: (inout [UInt8]) -> Void
+    ) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(384 + reserve)
         out.append(contentsOf: method.utf8)
         out.append(0x20)
         out.append(contentsOf: target.utf8)
         out.append(contentsOf: " HTTP/1.1\r\n".utf8)
-        appendFieldLines(headers, to: &out)
-        if let contentLength {
-            out.append(contentsOf: "Content-Length: \(contentLength)\r\n".utf8)
-        }
-        out.append(contentsOf: "\r\n".utf8)
+        fields(&out)
+        if let contentLength { out.appendField("Content-Length", decimal: contentLength) }
+        out.append(0x0D)
+        out.append(0x0A)
         return out
     }
 
     /// `name: value CRLF` per field (shared with `ProxyResponseWriter`).
     static func appendFieldLines(_ fields: [(name: String, value: String)], to out: inout [UInt8]) {
-        for field in fields {
-            out.append(contentsOf: field.name.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: field.value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
-        }
+        for field in fields { out.appendField(field.name, field.value) }
     }
 
     /// nil (no Content-Length) for a bodiless GET, HEAD, DELETE, OPTIONS…; a body's length otherwise.

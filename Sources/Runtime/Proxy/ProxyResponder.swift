@@ -14,7 +14,7 @@ package struct ProxyResponder: Responder {
 
     package func respond(to request: HTTPRequest) -> RouteResponse {
         var websocketKey: String?
-        if request.headers.values("Upgrade").first != nil {
+        if request.headers["Upgrade"] != nil {
             guard plan.websocket, request.headers.containsToken("Upgrade", "websocket") else {
                 return ProxyError.upgradeNotForwarded.response
             }
@@ -25,7 +25,7 @@ package struct ProxyResponder: Responder {
             } catch {
                 return ProxyError.handshakeRefused(error).response
             }
-            websocketKey = request.headers.values("Sec-WebSocket-Key").first
+            websocketKey = request.headers["Sec-WebSocket-Key"]
         }
         var declared = request.body.count
         if case .length(let length) = request.head.framing { declared = max(declared, length) }

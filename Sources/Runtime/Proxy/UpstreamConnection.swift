@@ -12,7 +12,12 @@ protocol UpstreamOwner: AnyObject {
 final class UpstreamConnection: LoopSocketHandler {
     let fd: Int32
     let sockets: LoopSockets
-    weak var owner: (any UpstreamOwner)?
+    /// Strong, not weak: a weak reference gives every `ProxyExchange` a side table (an allocation,
+    /// and slow-path reference counting for its whole life), one per proxied request. The cycle
+    /// owner ⇄ connection is broken where the connection is handed on or ends: `close()` clears
+    /// it, the pool takes it over (`put`/`take`), a tunnel takes it over; every path that drops a
+    /// connection must close it anyway (its descriptor is in the loop's table).
+    var owner: (any UpstreamOwner)?
     /// Requests this connection already carried (0: fresh, never reused).
     var requestsServed = 0
     /// When it went back to the pool (idle-out).

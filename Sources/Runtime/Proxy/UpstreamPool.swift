@@ -5,14 +5,21 @@ import Synchronization
 ///
 /// The classic keep-alive race: uvicorn closes a connection idle for 5 s, and a proxy that sends a
 /// request on it at that moment gets a reset and answers 502. So connections idle out here first
-/// (`idleTimeout`, below common backend defaults), a connection is checked for a FIN or stray bytes
-/// before reuse (`Socket.isStale`), and only requests that may be replayed ever use a pooled one
-/// (`ProxyExchange` replays those on a fresh connection if the reused one fails before answering).
+/// (`idleTimeout`, below common backend defaults), a connection idle for `peekAfter` or longer is
+/// checked for a FIN or stray bytes before reuse (`Socket.isStale`), and only requests that may be
+/// replayed ever use a pooled one (`ProxyExchange` replays those on a fresh connection if the
+/// reused one fails before answering).
 final class UpstreamPool: UpstreamOwner {
     private var idle: [UpstreamConnection] = []
     let maxIdle: Int
     let idleTimeout: Int64
     private let gauge: ProxyUpstreamMetrics
+    /// Below this idle time (ms) the staleness peek is skipped. Why: under load a connection is
+    /// idle for microseconds, and the peek was one `recv(MSG_PEEK)` per proxied request for a
+    /// close no backend makes that soon (idle timeouts are seconds: uvicorn 5 s, gunicorn 2 s). A
+    /// FIN the loop already saw removed the connection (`upstreamReady`); one that lands in between
+    /// costs a replay on a fresh connection, which only replayable requests can need.
+    static let peekAfter: Int64 = 100
 
     init(maxIdle: Int, idleTimeout: Int64, metrics: ProxyUpstreamMetrics) {
         self.maxIdle = maxIdle
@@ -24,7 +31,8 @@ final class UpstreamPool: UpstreamOwner {
     func take(now: Int64) -> UpstreamConnection? {
         while let connection = idle.popLast() {
             gauge.idleConnections.subtract(1, ordering: .relaxed)
-            if now - connection.idleSince < idleTimeout && !Socket.isStale(connection.fd) {
+            let idleFor = now - connection.idleSince
+            if idleFor < idleTimeout && (idleFor < Self.peekAfter || !Socket.isStale(connection.fd)) {
                 connection.owner = nil
                 return connection
             }

@@ -12,23 +12,30 @@ package final class ExchangeLink {
     /// After `upgrade(to:)`: the tunnel that now owns the connection (the link stays usable by it).
     private weak var upgradedTo: (any UpgradedConnection)?
 
+    /// The loop's clock and server state, kept here: reaching them through `loop.context` copied
+    /// the whole `LoopContext` (a dozen retains and releases) on every call, several per request.
+    private let clock: any MonotonicClock
+    private let state: ServerState
+
     init(loop: EventLoop, slot: ConnectionSlot) {
         self.loop = loop
         self.slot = slot
         sockets = loop.sockets
+        clock = loop.context.clock
+        state = loop.context.state
     }
 
     /// The index of the loop (per-loop application state such as connection pools).
     package var loopIndex: Int { loop.index }
     /// The loop's clock, milliseconds.
-    package var now: Int64 { loop.context.clock.nowMilliseconds() }
+    package var now: Int64 { clock.nowMilliseconds() }
     /// `Date: …\r\n` for this second, ready to copy into a head.
     package var dateLine: [UInt8] { loop.date.line }
     /// `server.headers` as field lines (the same bytes every response carries).
     package var extraFieldLines: [UInt8] { loop.context.serializer.extraFieldLines }
     /// True when the client connection must end after this response (its `Connection: close`,
     /// HTTP/1.0, or the server draining): the head should say `Connection: close`.
-    package var mustClose: Bool { slot.http.closing || loop.context.state.draining }
+    package var mustClose: Bool { slot.http.closing || state.draining }
     /// True while the connection is open and still this exchange's.
     package var isOpen: Bool {
         guard loop.isCurrent(slot) else { return false }
@@ -139,9 +146,19 @@ package final class ExchangeLink {
 }
 
 /// The exchange a connection is running, with what the observer needs when it ends.
-struct ActiveExchange {
+///
+/// A class: `slot.exchange` is read on every `ExchangeLink` call (`isOpen`) and every client
+/// event; as a struct each read copied the whole request with it (a retain per field, `perf`).
+final class ActiveExchange {
     let exchange: any ClientExchange
     let link: ExchangeLink
     let request: HTTPRequest
     let context: RequestContext
+
+    init(exchange: any ClientExchange, link: ExchangeLink, request: HTTPRequest, context: RequestContext) {
+        self.exchange = exchange
+        self.link = link
+        self.request = request
+        self.context = context
+    }
 }

@@ -23,25 +23,59 @@ package struct HTTPHeaders: Sendable, Equatable {
 
     /// Every value of `name`, in order.
     package func values(_ name: String) -> [String] {
-        fields.filter { $0.name.asciiCaseInsensitiveEquals(name) }.map(\.value)
+        var out: [String] = []
+        for field in fields where field.name.asciiCaseInsensitiveEquals(name) { out.append(field.value) }
+        return out
     }
 
     /// The comma-separated list elements of every `name` field, trimmed, empty elements dropped
     /// (RFC 9110 §5.6.1).
     package func listElements(_ name: String) -> [String] {
         var out: [String] = []
-        for value in values(name) {
-            for part in value.split(separator: ",", omittingEmptySubsequences: true) {
-                let trimmed = part.trimmingOWS()
-                if !trimmed.isEmpty { out.append(trimmed) }
-            }
+        for field in fields where field.name.asciiCaseInsensitiveEquals(name) {
+            forEachListElement(field.value) { out.append(String(decoding: $0, as: UTF8.self)) }
         }
         return out
     }
 
     /// True when a list-valued field contains `token` (case-insensitive), e.g. `Connection: close`.
+    /// Called for every upstream response that has a `Connection` field: nothing is allocated.
     package func containsToken(_ name: String, _ token: String) -> Bool {
-        listElements(name).contains { $0.asciiCaseInsensitiveEquals(token) }
+        var token = token
+        return token.withUTF8 { wanted in
+            var found = false
+            for field in fields where !found && field.name.asciiCaseInsensitiveEquals(name) {
+                forEachListElement(field.value) { element in
+                    if !found && element.count == wanted.count && asciiCaseInsensitiveBytesEqual(element, wanted) { found = true }
+                }
+            }
+            return found
+        }
+    }
+
+    /// The trimmed, non-empty elements of one list value, as bytes valid during `body`. An
+    /// all-ASCII value (nearly every one) is split on its bytes, which is the same split as on
+    /// Characters when every Character is one byte; any other value is split on Characters.
+    private func forEachListElement(_ value: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let handled = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            var start = 0
+            while start < bytes.count {
+                var stop = start
+                while stop < bytes.count && bytes[stop] != 0x2C { stop += 1 }
+                var lower = start, upper = stop
+                while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x09) { lower += 1 }
+                while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09) { upper -= 1 }
+                if lower < upper { body(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) }
+                start = stop + 1
+            }
+            return true
+        }
+        if handled == true { return }
+        for part in value.split(separator: ",", omittingEmptySubsequences: true) {
+            var trimmed = part.trimmingOWS()
+            if !trimmed.isEmpty { trimmed.withUTF8 { body($0) } }
+        }
     }
 }
 

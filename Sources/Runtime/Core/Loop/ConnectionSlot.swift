@@ -23,6 +23,11 @@ final class ConnectionSlot {
     /// epoll reported the peer's FIN (EPOLLRDHUP/EPOLLHUP): read on to the 0-byte read even after a
     /// short read, because edge-triggered epoll will not report it again.
     var hangupReported = false
+    /// The socket may hold bytes not read yet: an input edge came while nothing was read (an
+    /// exchange ran), or reading stopped before a short read or EAGAIN showed it empty. Cleared
+    /// when a read drains it. Lets the end of an exchange skip a `read(2)` that would only say
+    /// EAGAIN (one per proxied request), since edge-triggered epoll reports new bytes anyway.
+    var mayHaveUnreadInput = true
     /// EPOLLOUT is registered: only once a write could not complete. Registering it for every
     /// connection made epoll report a write-space edge after nearly every response (each ACK).
     var watchingWrites = false

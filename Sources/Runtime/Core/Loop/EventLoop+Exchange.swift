@@ -70,11 +70,17 @@ extension EventLoop {
         readAndProcess(slot, now: now)
     }
 
-    /// Takes the requests that waited behind the exchange, then reads what the socket holds.
+    /// Takes the requests that waited behind the exchange, then reads what the socket holds —
+    /// unless it is known to be empty (`mayHaveUnreadInput`), where only the output is written.
     private func resume(_ slot: ConnectionSlot, now: Int64) {
         guard isCurrent(slot) else { return }
         process(slot, now: now)
-        readAndProcess(slot, now: now)
+        guard isCurrent(slot) else { return }
+        if slot.mayHaveUnreadInput || slot.readPaused || slot.hangupReported {
+            readAndProcess(slot, now: now)
+        } else {
+            flush(slot, now: now)
+        }
     }
 }
 

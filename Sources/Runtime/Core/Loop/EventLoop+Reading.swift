@@ -12,6 +12,7 @@ extension EventLoop {
             closeConnection(slot)
             return
         }
+        if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 { slot.mayHaveUnreadInput = true }
         if slot.exchange != nil && !slot.http.streamingBody {
             // Nothing is read while an exchange runs; a hang-up means the client gave up (as
             // nginx treats it), so the exchange is cancelled rather than left streaming to nobody.
@@ -44,6 +45,7 @@ extension EventLoop {
             do {
                 n = try Socket.read(slot.fd, into: readBuffer)
             } catch .wouldBlock {
+                slot.mayHaveUnreadInput = false
                 break
             } catch {
                 closeConnection(slot)
@@ -65,6 +67,7 @@ extension EventLoop {
             // A short read drained the socket: stop here instead of paying one more read(2) for
             // EAGAIN on every request (as nginx does). New bytes raise a new edge-triggered event.
             let drained = n < readBuffer.count && !slot.hangupReported
+            slot.mayHaveUnreadInput = !drained
             if let upgraded = slot.upgraded {
                 guard apply(upgraded.received(bytes, now: now, output: &slot.output), to: slot) else { return }
                 guard relieveBackpressure(slot, now: now) else { return }
