@@ -61,7 +61,7 @@ let package = Package(
         // Test doubles (manual clock, capturing log sink): only test targets depend on this, so no
         // double ships in the binary.
         .target(
-            name: "PilotoTestKit", dependencies: ["PilotoRuntime"], path: "Sources/TestKit", swiftSettings: strictSettings),
+            name: "PilotoTestKit", dependencies: ["PilotoHTTPCore", "PilotoRuntime"], path: "Sources/TestKit", swiftSettings: strictSettings),
         // The CLI wires the three together; `run(arguments:stdout:stderr:)` is what tests call in-process.
         .target(
             name: "PilotoCLI", dependencies: ["PilotoConfig", "PilotoGenerators", "PilotoRuntime"], path: "Sources/CLI",

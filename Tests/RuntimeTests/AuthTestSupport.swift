@@ -30,15 +30,18 @@ final class UsersFileFixture {
     }
 }
 
-/// A server on 127.0.0.1:0 whose `/api/auth` route is a real `AuthResponder`.
-/// `@unchecked`: every property is an immutable `let`; each request opens its own connection.
+/// The router a server builds for `/api/health` and `/api/auth` (a real `AuthResponder`, real
+/// yescrypt hashes on the hashing pool), driven in-process: the request bytes go through the core's
+/// parser and the answer comes back as the bytes the server would write (`InProcessClient`), with
+/// no socket. The socket path itself is covered by `ServerStaticTests` and the CLI's serve tests.
+/// `@unchecked`: every property is an immutable `let`.
 final class AuthServer: @unchecked Sendable {
-    let server: Server
-    let port: Int
     let logs = CapturingSink()
     let store: any SessionStore
     let users: UserDirectory
     let responder: AuthResponder
+    private let logger: Logger
+    private let client: InProcessClient
 
     init(
         users: UserDirectory, store: (any SessionStore)? = nil, cookie: SessionCookie = .fixture(),
@@ -55,27 +58,26 @@ final class AuthServer: @unchecked Sendable {
             ] + extraRoutes, workers: 1)
         config.cookies.session = cookie
         let logger = Logger(sink: logs, project: nil)
+        self.logger = logger
         let responder = AuthResponder(
             prefix: "/api/auth", store: store, users: users, cookie: cookie, addresses: addresses,
             failureLimit: failureLimit, limiterClock: limiterClock, logger: logger)
         self.responder = responder
-        server = try Server(
-            config: config, host: "127.0.0.1", port: 0, logger: logger, devMode: devMode,
-            makeResponders: { _ in .only("/api/auth", responder) })
-        try server.start()
-        port = server.boundPort ?? 0
+        let router = try RouteAssembly.router(
+            config: config, state: ServerState(), metrics: MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: 1),
+            logger: logger, application: .only("/api/auth", responder), devMode: devMode, backends: .empty)
+        client = InProcessClient(responder: router, extraHeaders: config.server.headers.map { ($0.name, $0.value) })
     }
 
-    deinit { server.stopForTest(closingLogger: true) }
+    deinit { logger.close() }
 
     typealias Response = (status: Int, headers: [String: String], body: String, raw: String)
 
-    /// One request on a fresh connection.
+    /// One request, as on a fresh connection (`Connection: close`).
     func request(
         _ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
         headers: [(String, String)] = []
     ) throws -> Response? {
-        let client = try RawClient(port: port, receiveTimeoutSeconds: 10)
         var text = "\(method) \(path) HTTP/1.1\r\nHost: app.example.com\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         if let body {
@@ -83,8 +85,8 @@ final class AuthServer: @unchecked Sendable {
             text += "Content-Length: \(body.utf8.count)\r\n"
         }
         text += "Connection: close\r\n\r\n" + (body ?? "")
-        client.send(text)
-        return client.readResponse(head: method == "HEAD")
+        let answer = try client.send(Array(text.utf8))
+        return RawClient.framedResponse(answer, head: method == "HEAD")?.response
     }
 
     func login(_ login: String, _ password: String, headers: [(String, String)] = []) throws -> Response? {

@@ -123,24 +123,28 @@ final class RawClient: @unchecked Sendable {
     /// Reads exactly one response (Content-Length framed); nil on EOF/timeout.
     func readResponse(head: Bool = false) -> (status: Int, headers: [String: String], body: String, raw: String)? {
         var buffer = [UInt8](repeating: 0, count: 65536)
-        func fill() -> Bool {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return false }
-            pending += buffer[0..<n]
-            return true
-        }
-        var headEnd: Int?
-        while headEnd == nil {
-            if pending.count >= 4 {
-                for i in 0...(pending.count - 4) where pending[i] == 13 && pending[i + 1] == 10 && pending[i + 2] == 13 && pending[i + 3] == 10 {
-                    headEnd = i + 4
-                    break
-                }
+        while true {
+            if let (response, used) = Self.framedResponse(pending, head: head) {
+                pending.removeFirst(used)
+                return response
             }
-            if headEnd == nil && !fill() { return nil }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return nil }
+            pending += buffer[0..<n]
         }
-        guard let end = headEnd else { return nil }
-        let headText = String(decoding: pending[0..<end], as: UTF8.self)
+    }
+
+    /// The first complete Content-Length-framed response in `bytes` and how many bytes it took;
+    /// nil while it is incomplete. Shared by the socket client and `InProcessClient` answers.
+    static func framedResponse(
+        _ bytes: [UInt8], head: Bool
+    ) -> (response: (status: Int, headers: [String: String], body: String, raw: String), used: Int)? {
+        guard bytes.count >= 4,
+            let end = (0...(bytes.count - 4)).first(where: {
+                bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10
+            }).map({ $0 + 4 })
+        else { return nil }
+        let headText = String(decoding: bytes[0..<end], as: UTF8.self)
         let lines = headText.components(separatedBy: "\r\n")
         let status = Int(lines[0].split(separator: " ")[1]) ?? 0
         var headers: [String: String] = [:]
@@ -150,11 +154,10 @@ final class RawClient: @unchecked Sendable {
         }
         var length = Int(headers["content-length"] ?? "0") ?? 0
         if head || status == 304 || status == 100 { length = 0 }
-        while pending.count < end + length { if !fill() { return nil } }
-        let body = String(decoding: pending[end..<(end + length)], as: UTF8.self)
-        let raw = String(decoding: pending[0..<(end + length)], as: UTF8.self)
-        pending.removeFirst(end + length)
-        return (status, headers, body, raw)
+        guard bytes.count >= end + length else { return nil }
+        let body = String(decoding: bytes[end..<(end + length)], as: UTF8.self)
+        let raw = String(decoding: bytes[0..<(end + length)], as: UTF8.self)
+        return ((status, headers, body, raw), end + length)
     }
 }
 

@@ -5,4 +5,10 @@ package struct ConnectionHandle: Sendable, Hashable {
     package let loop: Int
     package let fd: Int32
     package let generation: UInt64
+
+    package init(loop: Int, fd: Int32, generation: UInt64) {
+        self.loop = loop
+        self.fd = fd
+        self.generation = generation
+    }
 }

@@ -37,6 +37,22 @@ package struct OutputQueue: Sendable {
 
     package var isEmpty: Bool { pendingBytes == 0 }
 
+    /// Everything still queued, as one array: what the next flushes would write. For clients that
+    /// drive a responder without a socket (`PilotoTestKit.InProcessClient`); the loop never copies.
+    package var queuedBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(pendingBytes)
+        for index in segments.indices where index >= first {
+            let skip = index == first ? firstWritten : 0
+            switch segments[index] {
+            case .local(let start, let count): out += local[(start + skip)..<(start + count)]
+            case .shared(let bytes, let offset, let count), .file(let bytes, let offset, let count):
+                out += bytes[(offset + skip)..<(offset + count)]
+            }
+        }
+        return out
+    }
+
     /// Copies `bytes` into the connection's own buffer.
     package mutating func append(_ bytes: some Collection<UInt8>) {
         guard !bytes.isEmpty else { return }

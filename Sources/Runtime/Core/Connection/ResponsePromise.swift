@@ -29,8 +29,9 @@ package final class ResponsePromise: Sendable {
         if let target { target.sink.complete(target.handle, with: response) }
     }
 
-    /// Called by the loop that dispatched the request, with itself as the sink.
-    func attach(to sink: any ResponseSink, handle: ConnectionHandle) {
+    /// Called by the loop that dispatched the request, with itself as the sink (or by an
+    /// in-process client, with its own).
+    package func attach(to sink: any ResponseSink, handle: ConnectionHandle) {
         let early: RouteResponse? = state.withLock { s in
             s.target = (sink, handle)
             return s.result
