@@ -9,7 +9,7 @@ import PilotoTestKit
 final class RedisServerProcess: @unchecked Sendable {
     let port: Int
     let password: String?
-    private var process: Process?
+    private var process: RedisServerLaunch.Child?
 
     init(password: String? = nil) throws {
         port = try freePort()
