@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PilotoTestKit
 import Testing
 @testable import PilotoCLI
 
@@ -97,7 +98,13 @@ struct ServeCommandTests {
         partial.send("GET /api/health/ready HTTP/1.1\r\nHost: t\r\n")
         let big = try Client(port: port)
         big.send("GET /assets/big.js HTTP/1.1\r\nHost: t\r\n\r\n")  // not read yet: still being sent
-        usleep(200_000)  // let the server accept and parse what was sent (not a timing assertion)
+        // Wait for what SIGTERM must find: `big`'s response under way (its head arrived), and
+        // `partial`'s bytes read by the server (its socket's receive queue in the child emptied;
+        // no event tells that from outside the process, so a bounded poll of /proc/<pid>/net/tcp).
+        #expect(big.awaitHead())
+        #expect(eventuallyBlocking(seconds: 5) {
+            TCPTable.receiveQueue(pid: process.processIdentifier, serverPort: port, clientPort: partial.localPort) == 0
+        })
 
         let start = Date()
         process.terminate()  // SIGTERM
@@ -148,6 +155,24 @@ final class Client {
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if n <= 0 { return false }
         pending += buffer[0..<n]
+        return true
+    }
+
+    /// The loopback port this client connects from.
+    var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Reads until a whole response head has arrived, keeping it for `response()`.
+    func awaitHead() -> Bool {
+        while !pending.indices.dropLast(3).contains(where: { pending[$0...$0 + 3].elementsEqual([13, 10, 13, 10]) }) {
+            if !fill() { return false }
+        }
         return true
     }
 

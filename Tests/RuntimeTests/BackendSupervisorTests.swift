@@ -177,11 +177,11 @@ struct BackendSupervisorTests {
         try folder.write(
             "stubborn.py",
             """
-            import signal, time, pathlib
+            import signal, pathlib
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             pathlib.Path("armed").write_text("1")
             while True:
-                time.sleep(1)
+                signal.pause()
             """)
         let logs = CapturingSink()
         let (backends, logger) = supervisor([Backend(name: "stubborn", port: 18_995, run: ["python3", "stubborn.py"])], folder: folder, logs: logs)
@@ -196,14 +196,15 @@ struct BackendSupervisorTests {
         #expect(Self.alive(among: process.startedPIDs).isEmpty)
     }
 
-    /// A tiny HTTP backend: waits for `go`, serves /healthz on PORT; once `served` exists (it was
-    /// up before) it exits at once, so after a kill it stays in a crash loop.
+    /// A tiny HTTP backend: blocks on opening and reading the FIFO `go` until the test writes to
+    /// it, then serves /healthz on PORT; once `served` exists (it was up before) it exits at once,
+    /// so after a kill it stays in a crash loop.
     static let httpBackend = """
-        import os, sys, time, pathlib, http.server
+        import os, sys, pathlib, http.server
         if pathlib.Path("served").exists():
             sys.exit(1)
-        while not pathlib.Path("go").exists():
-            time.sleep(0.02)
+        with open("go") as go:
+            go.read(1)
         class H(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 self.send_response(200 if self.path == "/healthz" else 404)
@@ -219,6 +220,7 @@ struct BackendSupervisorTests {
     @Test func readiness_starting503_thenReady_thenDegraded200_whenTheBackendDies() async throws {
         let folder = try Folder()
         try folder.write("http_backend.py", Self.httpBackend)
+        #expect(mkfifo(folder.path + "/go", 0o600) == 0)
         let port = try freeLoopbackPort()
         let logs = CapturingSink()
         let site = try SiteFixture()
@@ -241,7 +243,12 @@ struct BackendSupervisorTests {
         // Static files serve meanwhile.
         #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(serverPort)/"]).1 == "200")
 
-        try folder.write("go", "1")
+        // Read-write: the open never blocks, and the byte stays in the FIFO until the backend
+        // reads it (kept open until the test ends, so a reader is never left without a writer).
+        let go = open(folder.path + "/go", O_RDWR)
+        #expect(go >= 0)
+        defer { close(go) }
+        #expect(write(go, "1", 1) == 1)
         #expect(await eventually { (try? ready().1) == #"{"status":"ready"}"# + "\n200" })
         let health = try #require(backends.directory.health(named: "api"))
         #expect(health.isReady)
@@ -282,7 +289,7 @@ struct BackendSupervisorTests {
             signal.signal(signal.SIGTERM, on_term)
             pathlib.Path("armed").write_text("1")
             while True:
-                time.sleep(1)
+                signal.pause()
             """)
         let logs = CapturingSink()
         let site = try SiteFixture()

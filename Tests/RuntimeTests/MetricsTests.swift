@@ -98,12 +98,16 @@ struct MetricsTests {
     }
 
     @Test func logger_dropsWhenFull_neverBlocks() {
-        final class Slow: LogSink {
-            func write(_ line: String) { usleep(2000) }
+        /// Blocks the logger's writer until the test lets it go: the queue fills for certain.
+        final class Held: LogSink, @unchecked Sendable {
+            let gate = DispatchSemaphore(value: 0)
+            func write(_ line: String) { gate.wait() }
         }
-        let logger = Logger(sink: Slow(), capacity: 4)
+        let sink = Held()
+        let logger = Logger(sink: sink, capacity: 4)
         for i in 0..<100 { logger.log(.info, "line \(i)") }
         #expect(logger.dropped > 0)
+        for _ in 0..<100 { sink.gate.signal() }
         logger.close()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import PilotoTestKit
 @testable import PilotoRuntime
 
 /// A real `redis-server` on a free loopback port, owned by one test and killed by PID.
@@ -8,7 +9,7 @@ import Synchronization
 final class RedisServerProcess: @unchecked Sendable {
     let port: Int
     let password: String?
-    private var process: Process?
+    private var process: RedisServerLaunch.Child?
 
     init(password: String? = nil) throws {
         port = try freePort()
@@ -20,23 +21,9 @@ final class RedisServerProcess: @unchecked Sendable {
 
     var url: RedisURL { RedisURL(host: "127.0.0.1", port: port, password: password) }
 
-    /// Starts (or restarts, on the same port) and waits until it accepts connections.
+    /// Starts (or restarts, on the same port); returns once redis says it accepts connections.
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
-        if let password { arguments += ["--requirepass", password] }
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        // Bounded: 500 × 10 ms.
-        for _ in 0..<500 {
-            if canConnect(port: port) { return }
-            usleep(10_000)
-        }
-        throw RedisTestError.serverDidNotStart
+        process = try RedisServerLaunch.start(port: port, arguments: password.map { ["--requirepass", $0] } ?? [])
     }
 
     /// SIGKILL, like a crashed or preempted Redis; waits for the process to be gone.
@@ -89,29 +76,6 @@ func freePort() throws -> Int {
     defer { close(fd) }
     guard let port = Socket.boundPort(fd) else { throw RedisTestError.noPort }
     return port
-}
-
-func canConnect(port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    } == 0
-}
-
-/// Polls `condition` every 20 ms until it holds or `seconds` pass (a bound, not a measurement).
-func eventually(seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(nanoseconds: 20_000_000)
-    }
-    return await condition()
 }
 
 /// A thread-safe list for values collected from callbacks.

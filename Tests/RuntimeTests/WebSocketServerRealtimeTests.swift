@@ -215,11 +215,11 @@ import Testing
         client.send(WSClient.close(1000))
         _ = client.nextFrame()
         #expect(client.isClosedByServer())
-        var snapshot = gauge.snapshot()
-        for _ in 0..<100 where snapshot.finished == 0 {
-            usleep(10_000)
-            snapshot = gauge.snapshot()
-        }
+        // The loop releases the session after it closed the socket; once the server has stopped
+        // (its loops joined), every release has happened.
+        s.server.beginShutdown()
+        #expect(s.server.waitUntilStopped(timeoutMilliseconds: 5000))
+        let snapshot = gauge.snapshot()
         #expect(snapshot.active == 0)
         #expect(snapshot.finished == 1)
     }

@@ -116,7 +116,7 @@ struct ProxyReframingTests {
         let client = try fixture.client()
         client.send("POST /api/clientes HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n")
         #expect(client.closedByServer())
-        #expect(eventually { upstream.closedByPeer == 1 })
+        #expect(eventuallyBlocking { upstream.closedByPeer == 1 })
         #expect(upstream.requests.isEmpty)
     }
 
@@ -212,8 +212,10 @@ struct ProxyFailureTests {
         let client = try fixture.client()
         client.send("GET /api/clientes HTTP/1.1\r\nHost: a\r\n\r\n")
         // Start the upstream only once the proxy has been refused at least once.
-        #expect(eventually { fixture.server.router.state.draining == false })
-        usleep(300_000)
+        // `holds` counts a request once its first connect was refused (no callback exists for it).
+        #expect(eventuallyBlocking {
+            fixture.server.router.metrics.proxyUpstreams.withLock { $0.first?.holds.load(ordering: .relaxed) ?? 0 } == 1
+        })
         let upstream = try RecorderUpstream(port: port) { _ in .bytes(RecorderUpstream.response(200, "back")) }
         let response = try #require(client.readResponse())
         #expect(response.status == 200)
@@ -229,7 +231,7 @@ struct ProxyFailureTests {
         client.send("GET /api/clientes HTTP/1.1\r\nHost: a\r\n\r\n")
         let response = try #require(client.readResponse())
         #expect(response.status == 504)
-        #expect(eventually { upstream.closedByPeer == 1 })
+        #expect(eventuallyBlocking { upstream.closedByPeer == 1 })
     }
 
     @Test("an upstream that dies mid-body aborts the client connection: never a truncated response that looks complete")
@@ -253,9 +255,9 @@ struct ProxyFailureTests {
         do {
             let client = try fixture.client()
             client.send("GET /api/clientes HTTP/1.1\r\nHost: a\r\n\r\n")
-            #expect(eventually { upstream.requests.count == 1 })
+            #expect(eventuallyBlocking { upstream.requests.count == 1 })
         }
-        #expect(eventually { upstream.closedByPeer == 1 })
+        #expect(eventuallyBlocking { upstream.closedByPeer == 1 })
     }
 
     @Test("a body over max_body is a 413 and the upstream is not called")
@@ -298,7 +300,7 @@ struct ProxyStreamingTests {
                  Array("8\r\ndata: 2\n\r\n0\r\n\r\n".utf8)],
                 between: { _ in
                     // The second event is sent only after the client saw the first: proof it was not buffered.
-                    _ = eventually(5) { firstSeen.load(ordering: .relaxed) }
+                    _ = eventuallyBlocking(seconds: 5) { firstSeen.load(ordering: .relaxed) }
                 })
         }
         let fixture = try ProxyFixture(upstreamPort: upstream.port)
@@ -352,7 +354,7 @@ struct ProxyDrainTests {
         let upstream = try RecorderUpstream { _ in
             .pieces(
                 [Array("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nfirst".utf8), Array("-last".utf8)],
-                between: { _ in _ = eventually(5) { drainStarted.load(ordering: .relaxed) } })
+                between: { _ in _ = eventuallyBlocking(seconds: 5) { drainStarted.load(ordering: .relaxed) } })
         }
         let fixture = try ProxyFixture(upstreamPort: upstream.port)
         let client = try fixture.client()

@@ -178,13 +178,3 @@ final class RecorderUpstream: @unchecked Sendable {
         return Array("HTTP/1.1 \(status) X\r\nContent-Length: \(body.utf8.count)\r\n\(extra)\r\n\(body)".utf8)
     }
 }
-
-/// Waits (bounded) until `condition` holds; for asynchronous effects, never a timing assertion.
-func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(10_000)
-    }
-    return condition()
-}
