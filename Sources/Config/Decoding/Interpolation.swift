@@ -6,8 +6,9 @@
 struct Interpolator {
     let file: String
     let variables: [String: String]
-    /// Source lines, to point at the failing `${` itself.
-    let lines: [Substring]
+    /// The config text, to point at the failing `${` itself. Split into lines only when a
+    /// reference fails: splitting it on every load showed up in `serve`'s cold-start profile.
+    let source: String
     var diagnostics: [Diagnostic] = []
     /// Scalars whose interpolation failed (by position): not type-checked again.
     var failedMarks: Set<SourceMark> = []
@@ -15,11 +16,12 @@ struct Interpolator {
     init(file: String, variables: [String: String], source: String) {
         self.file = file
         self.variables = variables
-        lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        self.source = source
     }
 
     /// The column of `reference` (e.g. `${NAME`) on the scalar's line at or after the scalar's start.
     func referenceColumn(_ reference: String, after mark: SourceMark) -> Int? {
+        let lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         guard mark.line >= 1, mark.line <= lines.count, !reference.isEmpty else { return nil }
         let scalars = Array(lines[mark.line - 1].unicodeScalars)
         let needle = Array(reference.unicodeScalars)

@@ -9,9 +9,34 @@ package struct DiagnosticRenderer: Sendable {
     /// At most this many errors and warnings are printed; the rest are counted.
     package static let displayLimit = 50
 
+    /// Splits on LF bytes rather than Characters: the grapheme-breaking split was a visible part
+    /// of every `serve` cold start (the renderer is built for each config load, diagnostics or
+    /// not). Same lines as a split on the `\n` and `\r\n` Characters with one trailing `\r` then
+    /// dropped: CR and LF are control characters, so they never join a neighbour's grapheme.
     package init(source: String) {
-        lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let utf8 = source.utf8
+        let cr = UInt8(ascii: "\r")
+        var found: [Substring] = []
+        var start = utf8.startIndex
+        /// `start..<end` as a line; `strip` CRs come off its end first (at most that many).
+        func add(_ end: String.Index, strip: Int) {
+            var end = end
+            for _ in 0..<strip where end > start && utf8[utf8.index(before: end)] == cr {
+                end = utf8.index(before: end)
+            }
+            found.append(source[start..<end])
+        }
+        var index = start
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "\n") {
+                // "\r\n" is one separator Character, and the line before it loses one more "\r".
+                add(index, strip: 2)
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        add(utf8.endIndex, strip: 1)
+        lines = found
         // A final newline ends the last line; it does not start another one.
         if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
     }

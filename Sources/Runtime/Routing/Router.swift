@@ -18,12 +18,14 @@ package enum RouterError: Error, Equatable, Sendable {
 }
 
 /// Routes from the config, in order; the first prefix match wins (`Route.matches`). Built once at
-/// boot (files loaded, responses precomputed), then read-only and shared by every loop.
+/// boot (static roots checked, responses precomputed; the files themselves are read by
+/// `files.load()` once the server is bound), then read-only and shared by every loop.
 package final class Router: Sendable {
     enum Handler: Sendable {
         case health(liveness: String, readiness: String)
         case metrics(allowRemote: Bool)
-        case files(StaticFileStore, prefix: String, spaIndex: String?)
+        /// Root `root` of `files` (`StaticRoots`), read just after the bind.
+        case files(root: Int, prefix: String, spaIndex: String?)
         case custom(any Responder)
         case notImplemented(String)
     }
@@ -39,6 +41,8 @@ package final class Router: Sendable {
     }
 
     let entries: [Entry]
+    /// The static and SPA roots' files (`Server.start` loads them once the loops accept).
+    package let files: StaticRoots
     package let state: ServerState
     package let metrics: MetricsRegistry
     package let logger: Logger?
@@ -61,7 +65,7 @@ package final class Router: Sendable {
     ) throws(RouterError) {
         let extra = config.server.headers.map { ($0.name, $0.value) }
         var entries: [Entry] = []
-        let bodies = LoadedBodies()
+        var roots: [StaticRoots.Root] = []
         for route in config.routes {
             let handler: Handler
             switch route.handler {
@@ -71,13 +75,13 @@ package final class Router: Sendable {
             case .metrics(let options):
                 handler = .metrics(allowRemote: options.allowRemote)
             case .staticFiles(let options):
-                handler = .files(
-                    try Self.load(route, options.root, cache: options.cache, index: nil, extra: extra, config: config, bodies: bodies),
-                    prefix: route.path, spaIndex: nil)
+                try Self.check(route, options.root, config: config)
+                roots.append(StaticRoots.Root(path: options.root.resolved, cache: options.cache, index: nil))
+                handler = .files(root: roots.count - 1, prefix: route.path, spaIndex: nil)
             case .spa(let options):
-                handler = .files(
-                    try Self.load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config, bodies: bodies),
-                    prefix: route.path, spaIndex: options.index)
+                try Self.check(route, options.root, config: config)
+                roots.append(StaticRoots.Root(path: options.root.resolved, cache: .noCache, index: options.index))
+                handler = .files(root: roots.count - 1, prefix: route.path, spaIndex: options.index)
             case .auth, .dashboard, .websocket, .proxy:
                 if let responder = responders[route.path] {
                     handler = .custom(responder)
@@ -90,6 +94,7 @@ package final class Router: Sendable {
                 maxBody: Int(clamping: config.bodyLimit(for: route).bytes)))
         }
         self.entries = entries
+        files = StaticRoots(roots: roots, extraHeaders: extra, logger: logger)
         self.state = state
         self.backends = backends
         csrf = CSRFPolicy(serviceOrigin: config.service.origin, devMode: devMode)
@@ -102,13 +107,10 @@ package final class Router: Sendable {
         self.metrics = metrics ?? MetricsRegistry(routePatterns: entries.map(\.route.path), loopCount: loopCount)
     }
 
-    private static func load(
-        _ route: Route, _ root: ConfigPath, cache: CachePolicy, index: String?, extra: [(String, String)],
-        config: PilotoConfig, bodies: LoadedBodies
-    ) throws(RouterError) -> StaticFileStore {
+    /// A static or SPA root that is missing or cannot be listed stops the boot, before the bind.
+    private static func check(_ route: Route, _ root: ConfigPath, config: PilotoConfig) throws(RouterError) {
         do {
-            return try StaticFileStore(
-                root: root.resolved, cache: cache, indexName: index, extraHeaders: extra, bodies: bodies)
+            try StaticRoots.check(root.resolved)
         } catch .rootMissing {
             throw .staticRootMissing(route: route.path, root: root.asWritten, hint: buildHint(config))
         } catch {
@@ -172,9 +174,9 @@ package final class Router: Sendable {
             h.add("Content-Type", PrometheusExporter.contentType)
             h.add("Cache-Control", "no-store")
             return .response(HTTPResponse(status: .ok, headers: h, body: .bytes(Array(text.utf8))))
-        case .files(let store, let prefix, let spaIndex):
+        case .files(let root, let prefix, let spaIndex):
             guard isRead else { throw Self.readOnly }
-            return SPAResponder.respond(to: request, store: store, prefix: prefix, index: spaIndex)
+            return SPAResponder.respond(to: request, store: files.store(root), prefix: prefix, index: spaIndex)
         case .custom(let responder):
             return try responder.respond(to: request)
         case .notImplemented(let keyword):
