@@ -4,8 +4,8 @@ import PilotoConfig
 import PilotoRuntime
 
 /// `piloto serve [--config FILE] [--env NAME] [--port N] [--dev]`: load the config, build the server
-/// (files loaded, responses precomputed), bind, and run until SIGTERM, then drain within
-/// `server.shutdown_grace`.
+/// (static roots checked, responses precomputed), bind, read the static files, and run until
+/// SIGTERM, then drain within `server.shutdown_grace`.
 ///
 /// Exit codes: 0 after a clean drain, 2 for usage or config errors (including a missing static
 /// root, reported before binding), 1 when the socket cannot be bound.

@@ -16,7 +16,23 @@ package enum RouteAssembly {
             .notFound, headers: [("Content-Type", "application/json")],
             body: { if case .bytes(let b) = notFoundBody.body { b } else { [] } }(), extraHeaders: extra)
         let health = HealthResponder(extraHeaders: extra)
-        let bodies = LoadedBodies()
+        // The static and SPA roots: checked here, before the bind (a missing root stops the boot);
+        // their files are read by `Server.start` right after it (`StaticRoots`).
+        var roots: [StaticRoots.Root] = []
+        for route in config.routes {
+            switch route.handler {
+            case .staticFiles(let options):
+                try check(route, options.root, config: config)
+                roots.append(StaticRoots.Root(path: options.root.resolved, cache: options.cache, index: nil))
+            case .spa(let options):
+                try check(route, options.root, config: config)
+                roots.append(StaticRoots.Root(path: options.root.resolved, cache: .noCache, index: options.index))
+            case .health, .metrics, .auth, .dashboard, .websocket, .proxy:
+                break
+            }
+        }
+        let files = StaticRoots(roots: roots, extraHeaders: extra, logger: logger)
+        var nextRoot = 0
         var entries: [Router.Entry] = []
         for route in config.routes {
             let responder: (any Responder)?
@@ -28,13 +44,13 @@ package enum RouteAssembly {
             case .metrics(let options):
                 responder = MetricsResponder(allowRemote: options.allowRemote, metrics: metrics, state: state, logger: logger)
                 checksSessions = false
-            case .staticFiles(let options):
-                let store = try load(route, options.root, cache: options.cache, index: nil, extra: extra, config: config, bodies: bodies)
-                responder = StaticRouteResponder(store: store, prefix: route.path, spaIndex: nil)
+            case .staticFiles:
+                responder = StaticRouteResponder(files: files, root: nextRoot, prefix: route.path, spaIndex: nil)
+                nextRoot += 1
                 checksSessions = false
             case .spa(let options):
-                let store = try load(route, options.root, cache: .noCache, index: options.index, extra: extra, config: config, bodies: bodies)
-                responder = StaticRouteResponder(store: store, prefix: route.path, spaIndex: options.index)
+                responder = StaticRouteResponder(files: files, root: nextRoot, prefix: route.path, spaIndex: options.index)
+                nextRoot += 1
                 checksSessions = false
             case .auth:
                 responder = application.auth(route)
@@ -55,16 +71,14 @@ package enum RouteAssembly {
                 maxBody: Int(clamping: config.bodyLimit(for: route).bytes)))
         }
         return Router(
-            entries: entries, notFound: notFound, serviceOrigin: config.service.origin, state: state, metrics: metrics,
+            entries: entries, files: files, notFound: notFound, serviceOrigin: config.service.origin, state: state, metrics: metrics,
             logger: logger, devMode: devMode)
     }
 
-    private static func load(
-        _ route: Route, _ root: ConfigPath, cache: CachePolicy, index: String?, extra: [(String, String)],
-        config: PilotoConfig, bodies: LoadedBodies
-    ) throws(RouterError) -> StaticFileStore {
+    /// A static or SPA root that is missing or cannot be listed stops the boot, before the bind.
+    private static func check(_ route: Route, _ root: ConfigPath, config: PilotoConfig) throws(RouterError) {
         do {
-            return try StaticFileStore(root: root.resolved, cache: cache, indexName: index, extraHeaders: extra, bodies: bodies)
+            try StaticRoots.check(root.resolved)
         } catch .rootMissing {
             throw .staticRootMissing(route: route.path, root: root.asWritten, hint: buildHint(config))
         } catch {

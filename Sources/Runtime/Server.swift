@@ -20,7 +20,7 @@ package enum ServerError: Error, Equatable, Sendable {
 /// `link.loops` while responders are built): one reactor per worker, no other I/O thread.
 ///
 /// Everything that can fail because of the config (missing static roots) fails in `init`, before
-/// any socket is bound, so a bad deploy never takes traffic.
+/// any socket is bound, so a bad deploy never takes traffic; the roots' files are read in `start`.
 package final class Server: Sendable {
     package let config: PilotoConfig
     package let router: Router
@@ -76,7 +76,10 @@ package final class Server: Sendable {
         link.attach(self)
     }
 
-    /// Binds and starts the loops; returns once the server is listening.
+    /// Binds and starts the loops, then reads the static roots' files; returns once both are done.
+    ///
+    /// The files are read after the bind (`StaticRoots`): the loops answer the health route and
+    /// everything else meanwhile, and a static request waits for the load.
     package func start() throws(ServerError) {
         let bound: Int
         do {
@@ -84,6 +87,7 @@ package final class Server: Sendable {
         } catch {
             throw .socket(error)
         }
+        router.files.load()
         logger.log(
             .info, "listening on \(loops.settings.host):\(bound)",
             fields: [("port", .int(Int64(bound))), ("workers", .int(Int64(loops.settings.workers))),

@@ -91,3 +91,30 @@ struct LineEndingTests {
         #expect(diagnostics.map(\.message) == ["duplicate key 'a'"])
     }
 }
+
+/// The renderer counts lines without splitting (cold start); its counts and line lengths must
+/// match the Character split it replaced, CRs and final newlines included.
+struct DiagnosticRendererLineTests {
+    /// The split the renderer used to make: `\n` and `\r\n` Characters, then one trailing `\r` off.
+    static func characterLines(_ source: String) -> [Substring] {
+        var lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+        return lines
+    }
+
+    @Test(arguments: [
+        "", "\n", "\n\n", "a", "a\n", "a\nb", "a\nb\n", "a\r\nb\r\n", "a\r\r\nb", "a\r", "a\n\r", "x\r\r\r\n",
+        "é\u{301}\nñ\t\n", "\r\n\r\n", "key: v\n  - é\r\nlast",
+    ])
+    func counts_andLengths_matchTheCharacterSplit(_ source: String) {
+        let renderer = DiagnosticRenderer(source: source)
+        let expected = Self.characterLines(source)
+        #expect(DiagnosticRenderer.lines(of: source) == expected)
+        #expect(renderer.lineCount == expected.count)
+        for (index, line) in expected.enumerated() {
+            #expect(renderer.length(ofLine: index + 1) == line.unicodeScalars.count)
+        }
+        #expect(renderer.length(ofLine: expected.count + 1) == 0)
+    }
+}

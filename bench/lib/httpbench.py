@@ -26,6 +26,10 @@ SCENARIOS = [
 P99_TARGET = 1.25
 COLD_TARGET = 1.5
 RSS_TARGET_KIB = 24 * 1024
+# Issue 12 (a small image that starts fast): stricter, checked in the same table.
+COLD_TARGET_12 = 1.0
+RSS_TARGET_KIB_12 = 14 * 1024
+BINARY_TARGET_BYTES_12 = 25 * 1000 * 1000
 
 
 def parse_args(argv):
@@ -216,6 +220,13 @@ def evaluate(results: dict) -> list[dict]:
     rss = p.get("peak_rss_kib")
     rows.append({"target": "piloto peak RSS ≤ 24 MiB", "value": None if rss is None else rss / 1024,
                  "pass": None if rss is None else rss <= RSS_TARGET_KIB})
+    r = ratio(p.get("cold_start_ms"), n.get("cold_start_ms"))
+    rows.append({"target": "issue 12: cold start ≤ nginx", "value": r, "pass": None if r is None else r <= COLD_TARGET_12})
+    rows.append({"target": "issue 12: piloto peak RSS ≤ 14 MiB", "value": None if rss is None else rss / 1024,
+                 "pass": None if rss is None else rss <= RSS_TARGET_KIB_12})
+    size = results.get("piloto_binary_bytes")
+    rows.append({"target": "issue 12: piloto binary (as measured) ≤ 25 MB", "value": None if size is None else size / 1e6,
+                 "pass": None if size is None else size <= BINARY_TARGET_BYTES_12})
     return rows
 
 
@@ -245,6 +256,11 @@ def headline(results: dict) -> list[str]:
               f"ratio {fmt(cr, 2)} (target ≤ {COLD_TARGET}): {verdict(None if cr is None else cr <= COLD_TARGET)}",
               f"- piloto peak RSS: {fmt(rss / 1024 if rss else None, 1)} MiB (target ≤ 24 MiB): "
               f"{verdict(None if rss is None else rss <= RSS_TARGET_KIB)}"]
+    size = results.get("piloto_binary_bytes")
+    lines.append(f"- issue 12: cold start ≤ nginx: {verdict(None if cr is None else cr <= COLD_TARGET_12)}; "
+                 f"peak RSS ≤ 14 MiB: {verdict(None if rss is None else rss <= RSS_TARGET_KIB_12)}; "
+                 f"binary {fmt(size / 1e6 if size else None, 1)} MB (≤ 25 MB): "
+                 f"{verdict(None if size is None else size <= BINARY_TARGET_BYTES_12)}")
     if not p.get("alive_after_load", True):
         lines.append("- **piloto exited during the load** (see its log): FAIL")
     return lines + [""]
@@ -316,6 +332,8 @@ def main(argv) -> int:
         specs["uvicorn"] = spec
 
     results = {"machine": S.machine_info(), "args": {k: str(v) for k, v in vars(args).items()}, "asset": vendor_path}
+    if "piloto" in specs:
+        results["piloto_binary_bytes"] = Path(specs["piloto"].argv[0]).stat().st_size
     rounds = {s: [] for s in order}
     for index in range(max(1, args.rounds)):
         for server in order:

@@ -6,8 +6,9 @@
 struct Interpolator {
     let file: String
     let variables: [String: String]
-    /// Source lines, to point at the failing `${` itself.
-    let lines: [Substring]
+    /// The config text, to point at the failing `${` itself. Split into lines only when a
+    /// reference fails: splitting it on every load showed up in `serve`'s cold-start profile.
+    let source: String
     var diagnostics: [Diagnostic] = []
     /// Scalars whose interpolation failed (by position): not type-checked again.
     var failedMarks: Set<SourceMark> = []
@@ -15,11 +16,12 @@ struct Interpolator {
     init(file: String, variables: [String: String], source: String) {
         self.file = file
         self.variables = variables
-        lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        self.source = source
     }
 
     /// The column of `reference` (e.g. `${NAME`) on the scalar's line at or after the scalar's start.
     func referenceColumn(_ reference: String, after mark: SourceMark) -> Int? {
+        let lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         guard mark.line >= 1, mark.line <= lines.count, !reference.isEmpty else { return nil }
         let scalars = Array(lines[mark.line - 1].unicodeScalars)
         let needle = Array(reference.unicodeScalars)
@@ -35,7 +37,10 @@ struct Interpolator {
     mutating func node(_ node: YAMLNode, path: String) -> YAMLNode {
         switch node {
         case .scalar(var s):
-            guard s.text.contains("$") else { return node }
+            // A byte test, not `contains(Character)`: grapheme-aware search over every scalar of the
+            // config showed up in `serve`'s cold start. Same answer for what follows: a `$` byte
+            // that is not a `$` Character carries a combining mark, so it starts no `${`.
+            guard s.text.utf8.contains(UInt8(ascii: "$")) else { return node }
             switch expand(s.text) {
             case .success(let text): s.text = text
             case .failure(let e):
@@ -79,10 +84,24 @@ struct Interpolator {
             guard let close = chars[(i + 2)...].firstIndex(of: "}") else {
                 return .failure(InterpolationError("unterminated '${' (write '$${' for a literal '${')", reference: "${"))
             }
-            var inner = String(String.UnicodeScalarView(chars[(i + 2)..<close]))
+            let body = chars[(i + 2)..<close]
+            var inner = String(String.UnicodeScalarView(body))
             let reference = "${" + inner
             var fallback: String?
-            if let range = inner.firstRange(of: ":-") {
+            if body.allSatisfy(\.isASCII) {
+                // ASCII has no multi-scalar Characters, so a scalar search finds what
+                // `firstRange(of:)` would, without its generic string-processing machinery (the
+                // slowest part of interpolating a config at boot).
+                var split: Int?
+                for index in body.indices.dropLast() where body[index] == ":" && body[index + 1] == "-" {
+                    split = index
+                    break
+                }
+                if let split {
+                    fallback = String(String.UnicodeScalarView(body[(split + 2)...]))
+                    inner = String(String.UnicodeScalarView(body[..<split]))
+                }
+            } else if let range = inner.firstRange(of: ":-") {
                 fallback = String(inner[range.upperBound...])
                 inner = String(inner[..<range.lowerBound])
             }

@@ -51,15 +51,18 @@ package enum YAMLParser {
             yaml_parser_set_input_string(parser, base, bytes.count)
             var event = yaml_event_t()
             // Bounded: libyaml produces a finite number of events for finite input and every
-            // iteration consumes one; the cap is a belt-and-braces guard.
+            // iteration consumes one; the cap is a belt-and-braces guard. The stream's end stops
+            // the loop: past it libyaml returns empty events until the cap, which was ~25,000
+            // wasted iterations for the repo's piloto.yaml, most of `serve`'s config-load time.
             for _ in 0..<(bytes.count * 4 + 16) {
                 guard yaml_parser_parse(parser, &event) != 0 else {
                     builder.syntaxError(parser.pointee, bytes: bytes)
                     return true
                 }
+                let ended = event.type == YAML_STREAM_END_EVENT
                 let keepGoing = builder.handle(event)
                 yaml_event_delete(&event)
-                if !keepGoing { return false }
+                if !keepGoing || ended { return false }
             }
             return false
         }

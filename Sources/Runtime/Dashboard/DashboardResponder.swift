@@ -41,7 +41,7 @@ package final class DashboardResponder: Responder {
         self.source = source
         self.cluster = cluster
         gate = AuthGate(store: sessions, cookieName: config.cookies.session.name)
-        page = Array(DashboardPage.html(prefix: prefix).utf8)
+        page = DashboardPage.bytes(prefix: prefix)
     }
 
     /// Built from the server's shared parts (the `makeResponders` closure of `Server`).

@@ -30,11 +30,16 @@ enum FileTree {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// True when the directory can be opened for listing (what `regularFiles` needs).
+    static func isListable(_ path: String) -> Bool {
+        opendir(path).map { closedir($0) } != nil
+    }
+
     /// Every regular file under `root` (a canonical path), sorted by relative path. Symlinks to
     /// files are followed only when they resolve inside the root; symlinks to directories are not
     /// followed (a link to an ancestor would be a loop). Nil when the root cannot be listed.
     static func regularFiles(under root: String) -> [Entry]? {
-        guard opendir(root).map({ closedir($0) }) != nil else { return nil }
+        guard isListable(root) else { return nil }
         var entries: [Entry] = []
         walk(root: root, relative: "", depth: 0, into: &entries)
         return entries.sorted { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }

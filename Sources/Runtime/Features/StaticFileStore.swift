@@ -6,11 +6,11 @@ package enum StaticFileError: Error, Equatable, Sendable {
     case unreadable(path: String)
 }
 
-/// Every file under a root, read into memory at boot with complete responses precomputed, so a
-/// request costs a table lookup and one `writev`.
+/// Every file under a root, read into memory once with complete responses precomputed, so a
+/// request costs a table lookup and one `writev` (`StaticRoots` reads it just after the bind).
 ///
 /// Files are small (a built SPA), which is why holding them in memory is the fast and simple choice.
-/// Symlinks that resolve outside the root are skipped; nothing is read after boot, so no request
+/// Symlinks that resolve outside the root are skipped; nothing is read after the load, so no request
 /// can ever reach the filesystem.
 package final class StaticFileStore: Sendable {
     package let root: String
@@ -44,6 +44,12 @@ package final class StaticFileStore: Sendable {
                 modified: entry.modifiedEpochSeconds, cacheControl: cacheControl, extraHeaders: extraHeaders)
         }
         files = built
+    }
+
+    /// A store with no files: a root checked at boot that could not be read when loaded (`StaticRoots`).
+    package init(emptyAt root: String) {
+        self.root = root
+        files = [:]
     }
 
     /// The file at a normalized relative path (`/assets/app.js`), if loaded.

@@ -48,6 +48,8 @@ package final class Router: Sendable {
     }
 
     let entries: [Entry]
+    /// The static and SPA roots' files: `Server.start` reads them once the loops accept.
+    package let files: StaticRoots
     package let state: ServerState
     package let metrics: MetricsRegistry
     package let logger: Logger?
@@ -61,10 +63,11 @@ package final class Router: Sendable {
     ///   configured response headers).
     /// - Parameter devMode: `serve --dev`; also accepts loopback `http` origins (`CSRFPolicy`).
     package init(
-        entries: [Entry], notFound: PrebuiltResponse, serviceOrigin: String, state: ServerState, metrics: MetricsRegistry,
+        entries: [Entry], files: StaticRoots, notFound: PrebuiltResponse, serviceOrigin: String, state: ServerState, metrics: MetricsRegistry,
         logger: Logger?, devMode: Bool = false
     ) {
         self.entries = entries
+        self.files = files
         self.notFound = notFound
         self.state = state
         self.metrics = metrics
