@@ -34,3 +34,12 @@ static inline int piloto_memfd_create(const char *name) {
 static inline void piloto_name_this_thread(const char *name) {
     prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
 }
+
+#include <sys/resource.h>
+// Gives the calling thread (not the process: Linux keeps a nice value per thread) the lowest CPU
+// priority, nice 19, for the boot's file reading (StaticRoots). One-way on purpose: going back
+// down needs CAP_SYS_NICE, so it is only used on a thread that exits afterwards. Through
+// syscall(2) for gettid, for the same _GNU_SOURCE reason as above.
+static inline void piloto_lower_this_thread_priority(void) {
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+}

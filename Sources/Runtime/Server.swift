@@ -79,7 +79,8 @@ package final class Server: Sendable {
     /// Binds and starts the loops, then reads the static roots' files; returns once both are done.
     ///
     /// The files are read after the bind (`StaticRoots`): the loops answer the health route and
-    /// everything else meanwhile, and a static request waits for the load.
+    /// everything else meanwhile, and a static request waits for the load, which runs at the lowest
+    /// CPU priority so it never delays their answers.
     package func start() throws(ServerError) {
         let bound: Int
         do {
@@ -87,7 +88,7 @@ package final class Server: Sendable {
         } catch {
             throw .socket(error)
         }
-        router.files.load()
+        router.files.loadAtLowPriority()
         logger.log(
             .info, "listening on \(loops.settings.host):\(bound)",
             fields: [("port", .int(Int64(bound))), ("workers", .int(Int64(loops.settings.workers))),

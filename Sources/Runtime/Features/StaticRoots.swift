@@ -1,4 +1,7 @@
+import CLinuxEvents
+import Dispatch
 import PilotoConfig
+import PilotoHTTPCore
 import Synchronization
 
 /// The static and SPA routes' files, checked before the socket is bound and read right after.
@@ -46,6 +49,24 @@ package final class StaticRoots: Sendable {
     func store(_ index: Int) -> StaticFileStore {
         if !ready.load(ordering: .acquiring) { load() }
         return stores[index]
+    }
+
+    /// `load()` on a thread of its own at nice 19, waited for: what `Server.start` calls.
+    ///
+    /// Why: the loops already accept when the files are read, and on the one CPU a Cloud Run
+    /// instance boots with, a reader at the same priority as the loops delayed the first answer
+    /// (the startup probe's health request) by its scheduler slices; at nice 19 a loop thread that
+    /// wakes takes the CPU at once. The caller waits idle, so the reader still gets all the CPU the
+    /// loops do not use. No thread to be had (EAGAIN): read here, as before.
+    package func loadAtLowPriority() {
+        let done = DispatchSemaphore(value: 0)
+        let started = OSThread.start { [self] in
+            piloto_name_this_thread("piloto-files")
+            piloto_lower_this_thread_priority()
+            load()
+            done.signal()
+        }
+        if started { done.wait() } else { load() }
     }
 
     /// Reads every root (once; later calls return at once). The SPA root usually contains the

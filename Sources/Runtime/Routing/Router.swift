@@ -22,9 +22,11 @@ package enum RouterError: Error, Equatable, Sendable {
 }
 
 /// Routes from the config, in order; the first prefix match wins (`Route.matches`). Built once at
-/// boot by `RouteAssembly` (one responder per route, files loaded, responses precomputed), then
-/// read-only and shared by every loop. The router itself only matches and applies what every
-/// route shares: the body limit, the CSRF check and `auth: required` on kinds that have no session.
+/// boot by `RouteAssembly` (one responder per route, static roots checked, responses
+/// precomputed; the files themselves are read by `files.loadAtLowPriority()` once the server is
+/// bound), then read-only and shared by every loop. The router itself only matches and applies
+/// what every route shares: the body limit, the CSRF check and `auth: required` on kinds that
+/// have no session.
 package final class Router: Sendable {
     package struct Entry: Sendable {
         let route: Route
