@@ -118,14 +118,16 @@ package enum ProxyResponseHeaders {
     /// (RFC 9112 §6.3 item 3: an intermediary MUST remove it). `tunnel`: for a 101 to a WebSocket
     /// upgrade, `Upgrade` and `Connection: Upgrade` are kept (sent as `Upgrade: websocket`).
     package static func filter(_ headers: HTTPHeaders, tunnel: Bool = false) -> [(name: String, value: String)] {
-        let listed = headers.listElements("Connection")
+        // The upstream's `Connection` list is matched in place (nearly every response has one,
+        // `keep-alive`): splitting it into Strings was two allocations per response.
+        let hasConnection = headers["Connection"] != nil
         let hadTransferEncoding = headers["Transfer-Encoding"] != nil
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count)
         for field in headers.fields {
             let name = field.name
             if ProxyHopByHop.isHopByHop(name) || hasASCIIPrefix(name, "proxy-") { continue }
-            if ProxyHopByHop.isListed(name, in: listed) { continue }
+            if hasConnection && headers.containsToken("Connection", name) { continue }
             if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { continue }
             out.append(field)
         }

@@ -56,6 +56,8 @@ enum HTTPFieldSyntax {
     /// value; differing or non-decimal ones are invalid (nil). A value too large for an Int comes
     /// back as `Int.max`, so the caller can tell "too large" from "malformed".
     static func contentLength(_ fields: [String]) -> Int? {
+        // One all-digit value (nearly every message) splits into itself: no list to build.
+        if fields.count == 1, let value = parseDecimal(fields[0]) { return value }
         var length: Int?
         for field in fields {
             for part in field.split(separator: ",", omittingEmptySubsequences: false) {
@@ -65,6 +67,11 @@ enum HTTPFieldSyntax {
             }
         }
         return length
+    }
+
+    /// `contentLength([value])` without the array: one field, the usual case.
+    static func contentLength(single value: String) -> Int? {
+        parseDecimal(value) ?? contentLength([value])
     }
 
     /// `1*DIGIT` (RFC 9110 §8.6): no sign, no spaces; values past 18 digits saturate at `Int.max`.

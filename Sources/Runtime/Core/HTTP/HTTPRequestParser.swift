@@ -230,8 +230,9 @@ package struct HTTPRequestParser: Sendable {
     private func parseVersion(_ range: Range<Int>) throws(HTTPParseError) -> HTTPVersion {
         guard range.count == 8 else { throw .invalidVersion }
         let b = range.lowerBound
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        for i in 0..<5 where buffer[b + i] != prefix[i] { throw .invalidVersion }
+        // "HTTP/" byte by byte: an array of the prefix was one allocation per request.
+        guard buffer[b] == 0x48, buffer[b + 1] == 0x54, buffer[b + 2] == 0x54, buffer[b + 3] == 0x50, buffer[b + 4] == 0x2F
+        else { throw .invalidVersion }
         let major = buffer[b + 5], dot = buffer[b + 6], minor = buffer[b + 7]
         guard HTTPChars.isDigit(major), dot == 0x2E, HTTPChars.isDigit(minor) else { throw .invalidVersion }
         switch (major, minor) {

@@ -10,16 +10,20 @@ enum HTTPResponseFramingRules {
     ) throws(HTTPResponseParseError) -> HTTPResponseHead {
         // One pass to see which framing-relevant fields exist, so a plain response allocates nothing here.
         var hasConnection = false, hasTransferEncoding = false
-        var lengths: [String] = []
+        // The first Content-Length apart: a list is only built for a second one (rare, and an error
+        // unless equal).
+        var firstLength: String?
+        var moreLengths: [String] = []
         for field in headers.fields {
             switch field.name.utf8.count {
             case 10 where field.name.asciiCaseInsensitiveEquals("Connection"): hasConnection = true
-            case 14 where field.name.asciiCaseInsensitiveEquals("Content-Length"): lengths.append(field.value)
+            case 14 where field.name.asciiCaseInsensitiveEquals("Content-Length"):
+                if firstLength == nil { firstLength = field.value } else { moreLengths.append(field.value) }
             case 17 where field.name.asciiCaseInsensitiveEquals("Transfer-Encoding"): hasTransferEncoding = true
             default: break
             }
         }
-        let hasLength = !lengths.isEmpty
+        let hasLength = firstLength != nil
         // RFC 9112 §9.3: 1.1 persists unless `Connection: close`; a 1.0 upstream is not reused (we
         // never ask it for keep-alive).
         var keepAlive = version == .http11 && !(hasConnection && headers.containsToken("Connection", "close"))
@@ -51,9 +55,11 @@ enum HTTPResponseFramingRules {
             keepAlive = false
             return head(.untilClose)
         }
-        if hasLength {
+        if let firstLength {
             // RFC 9112 §6.3 item 5: differing or invalid values are an unrecoverable error.
-            guard let length = HTTPFieldSyntax.contentLength(lengths), length < Int.max else {
+            let parsed = moreLengths.isEmpty
+                ? HTTPFieldSyntax.contentLength(single: firstLength) : HTTPFieldSyntax.contentLength([firstLength] + moreLengths)
+            guard let length = parsed, length < Int.max else {
                 throw .invalidContentLength
             }
             return head(length == 0 ? .none : .length(length))
