@@ -6,9 +6,6 @@ package struct ConnectionHandle: Sendable, Hashable {
     package let fd: Int32
     package let generation: UInt64
 
-    package init(loop: Int, fd: Int32, generation: UInt64) {
-        self.loop = loop
-        self.fd = fd
-        self.generation = generation
-    }
+    /// Public to the package for clients that answer without a connection (`InProcessClient`).
+    package init(loop: Int, fd: Int32, generation: UInt64) { (self.loop, self.fd, self.generation) = (loop, fd, generation) }
 }
