@@ -80,13 +80,12 @@ enum ServeCommand {
                     redis = redisURL.map { RedisServices.make(config: config, url: $0, loop: link.loops[0], logger: logger) }
                     redis?.registerHealth(on: link)
                     let sessionStore = AuthWiring.makeSessionStore(config: config, redis: redis, logger: logger)
-                    let websocket = realtimeResponders(
-                        link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
-                        store: redis?.channels, presence: redis?.presence)
                     return ApplicationResponders(
                         auth: AuthWiring.responders(link: link, store: sessionStore, environment: environment),
                         dashboard: DashboardWiring.responder(link: link, sessions: sessionStore, redis: redis?.client),
-                        websocket: { route, options in websocket(route, options) },
+                        websocket: realtimeResponders(
+                            link: link, devMode: devMode, sessions: sessionStore ?? NoSessionStore(),
+                            store: redis?.channels, presence: redis?.presence),
                         proxy: ProxyResponders.make(link: link, sessions: sessionStore, devMode: devMode).responder)
                 })
         } catch {

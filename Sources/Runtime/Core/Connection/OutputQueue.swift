@@ -42,7 +42,7 @@ package struct OutputQueue: Sendable {
     package var queuedBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(pendingBytes)
-        for index in segments.indices where index >= first {
+        for index in first..<segments.count {
             let skip = index == first ? firstWritten : 0
             switch segments[index] {
             case .local(let start, let count): out += local[(start + skip)..<(start + count)]
