@@ -192,7 +192,7 @@ import PilotoTestKit
     }
 
     @Test func scriptsSurviveAFlushedScriptCacheInOrder() async throws {
-        let redis = try TestRedis()
+        let redis = try RedisServerProcess()  // SCRIPT FLUSH must not empty other tests' script cache
         let c = try Cluster(redis.url, instances: 1)
         defer { c.close() }
         #expect(await c.ready())
@@ -232,7 +232,7 @@ import PilotoTestKit
 
 @Suite struct RedisScriptTests {
     @Test func evalshaFallsBackToEvalAfterTheCacheIsFlushed() async throws {
-        let redis = try TestRedis()
+        let redis = try RedisServerProcess()  // SCRIPT FLUSH must not empty other tests' script cache
         let client = RedisClient(url: redis.url, loop: ClientLoop.shared, options: .fast)
         defer { client.close() }
         let key = uniqueName("script")
