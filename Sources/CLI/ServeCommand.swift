@@ -30,7 +30,7 @@ enum ServeCommand {
             return usageFailure(error, command: "serve", stderr: stderr)
         }
         let path = parsed.values["--config"] ?? "piloto.yaml"
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let loaded: LoadedConfig
         do {
             loaded = try ConfigLoader.load(

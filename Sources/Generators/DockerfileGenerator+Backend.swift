@@ -50,7 +50,7 @@ extension DockerfileGenerator {
                 "debian:\(debian)-slim",
                 """
                 # Runtime stage: debian:\(debian)-slim with nothing installed. The binary needs only glibc and
-                # libstdc++6, both in the base image; piloto makes no TLS connections, so no ca-certificates.
+                # libgcc_s, both in the base image; piloto makes no TLS connections, so no ca-certificates.
                 # Why not distroless cc: same libraries, ~50 MB smaller, but tools/image_check rebuilds this
                 # stage from Debian's own packages with debootstrap, which a distroless image is not.
                 """
@@ -62,7 +62,7 @@ extension DockerfileGenerator {
             """
             # Runtime stage: \(image), the backend stage's own interpreter (the virtual
             # environment's python links to it), on the same Debian release as the build stage: piloto
-            # needs only glibc and libstdc++6, both in it. piloto is PID 1 and starts the run: backends
+            # needs only glibc and libgcc_s, both in it. piloto is PID 1 and starts the run: backends
             # as its children (it forwards SIGTERM to them after draining).
             """
         )

@@ -19,7 +19,7 @@ package enum DockerfileGenerator {
             # Build from the folder that holds \(GeneratedHeader.fileName(config)): docker build -f out\(outSuffix(config))/Dockerfile .
             # BuildKit reads Dockerfile.dockerignore beside this file instead of a .dockerignore in the context.
             # Every stage uses Debian \(debian) so the binary from the build stage finds the same glibc (and
-            # libstdc++) ABI in the runtime stage; everything else is linked into the binary.
+            # libgcc_s) ABI in the runtime stage; everything else is linked into the binary.
 
             """
         if let frontend = config.build.frontend {
@@ -65,9 +65,9 @@ package enum DockerfileGenerator {
         """
 
         # Build stage: piloto in release mode. The Swift runtime, libyaml and libcrypt are linked
-        # statically (Package.swift links their .a archives), and no target imports Foundation (only
-        # FoundationEssentials, no ICU data), so the stripped binary is ~16 MB and needs only glibc and
-        # libstdc++ at run time.
+        # statically (Package.swift links their .a archives, and libstdc++'s, with lld), and no target
+        # imports Foundation (only FoundationEssentials, no ICU data), so the stripped binary is ~17 MB
+        # and needs only glibc and libgcc_s at run time.
         FROM swift:\(oneLine(config.build.swift))-\(debian) AS build
         # Versions follow the base image's Debian release; pinning exact Debian revisions would break
         # the build on every security update of the mirror.
@@ -76,9 +76,11 @@ package enum DockerfileGenerator {
             && apt-get install -y --no-install-recommends libyaml-dev libcrypt-dev \\
             && rm -rf /var/lib/apt/lists/*
         WORKDIR /piloto
-        \(pilotoSources(config.build.pilotoOrigin))# `strip` drops the static symbol table and debug sections (28 → 16 MB): names stay in .dynsym
+        \(pilotoSources(config.build.pilotoOrigin))# `--disable-local-rpath`: no `$ORIGIN` run path, so the loader looks for glibc in the system
+        # folders only, not first in /usr/local/bin's hwcaps subfolders (~50 failed opens per start).
+        # `strip` drops the static symbol table and debug sections (33 → 17 MB): names stay in .dynsym
         # (the static stdlib links with -export-dynamic), so crash backtraces keep them.
-        RUN swift build -c release --static-swift-stdlib --product piloto \\
+        RUN swift build -c release --static-swift-stdlib --disable-local-rpath --product piloto \\
             && strip .build/release/piloto \\
             && install -D -m 0755 .build/release/piloto /staging\(PilotoConfig.binaryPathInImage)
 

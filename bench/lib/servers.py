@@ -238,7 +238,7 @@ def peak_rss_kib(pid: int) -> int | None:
 # runtime linked statically, which is what makes its cold start small (no dynamic loading of
 # Foundation), then `strip`ped as the image's build stage does. A separate scratch path keeps it
 # from fighting the dev build's flags.
-PILOTO_BUILD = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "piloto",
+PILOTO_BUILD = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--disable-local-rpath", "--product", "piloto",
                 "--scratch-path", str(REPO / ".build" / "static")]
 PILOTO_BUILT = REPO / ".build" / "static" / "release" / "piloto"
 PILOTO_BINARY = REPO / ".build" / "static" / "release" / "piloto-stripped"
