@@ -12,12 +12,21 @@ final class InProcessServer {
     typealias Response = (status: Int, headers: [String: String], body: String, raw: String)
 
     let server: Server
-    let logs = CapturingSink()
+    let logs: CapturingSink
     let client: InProcessClient
 
-    init(_ config: PilotoConfig, makeResponders: (ServerLink) -> ApplicationResponders = { _ in .none }) throws {
+    convenience init(_ config: PilotoConfig, makeResponders: (ServerLink) -> ApplicationResponders = { _ in .none }) throws {
+        let logs = CapturingSink()
         let logger = Logger(sink: logs, project: config.service.project)
-        server = try Server(config: config, host: "127.0.0.1", port: 0, logger: logger, makeResponders: makeResponders)
+        self.init(
+            server: try Server(config: config, host: "127.0.0.1", port: 0, logger: logger, makeResponders: makeResponders),
+            logs: logs)
+    }
+
+    /// Answers through `server`, which is never started (its logger is closed with this).
+    init(server: Server, logs: CapturingSink) {
+        self.server = server
+        self.logs = logs
         client = InProcessClient(
             responder: server.router, extraHeaders: server.settings.extraHeaders, limits: server.settings.limits,
             observer: server.recorder, connections: server.router.metrics.connections)
