@@ -10,15 +10,16 @@ import Synchronization
 /// tell it. The answer comes back as the bytes the core's `ResponseSerializer` would queue. So a
 /// test of routing, features, metrics or sessions asserts on the same wire bytes as over TCP,
 /// without the port, the accept and the timing of a real server (Hummingbird's `.router` test
-/// mode is the model). Upgrades and streamed exchanges need a real connection: they are
-/// reported, not simulated; so are timeouts, back-pressure and draining.
+/// mode is the model). An upgrade hands the upgraded protocol over (`open`, `InProcessUpgrade`);
+/// streamed exchanges need a real connection and are reported (`needsConnection`); timeouts,
+/// back-pressure and draining are not simulated.
 package struct InProcessClient: Sendable {
     package enum Failure: Error, Equatable {
         /// The bytes ended inside a request (the server would wait for the rest).
         case incomplete
         /// A deferred answer did not complete within the timeout.
         case timedOut
-        /// The responder answered with an upgrade or an exchange: use a real server for those.
+        /// The responder answered with an exchange (a proxied stream): use a real server for those.
         case needsConnection
     }
 
@@ -50,8 +51,19 @@ package struct InProcessClient: Sendable {
     }
 
     /// Sends raw HTTP/1.1 bytes on a fresh connection (one request, or several pipelined) and
-    /// returns every byte the server would write before it waits for more or closes.
+    /// returns every byte the server would write before it waits for more or closes. An upgraded
+    /// request's protocol gets the bytes after it, then the connection ends.
     package func send(_ raw: [UInt8], timeout: Duration = .seconds(30)) throws(Failure) -> [UInt8] {
+        let (bytes, upgraded) = try open(raw, timeout: timeout)
+        return bytes + (upgraded?.receive() ?? [])
+    }
+
+    /// `send`, keeping the connection when a request is upgraded (a WebSocket handshake): the
+    /// bytes written up to the `101`, and the upgraded protocol, which already got the bytes sent
+    /// after the request, for the test to talk to.
+    package func open(
+        _ raw: [UInt8], timeout: Duration = .seconds(30)
+    ) throws(Failure) -> (bytes: [UInt8], upgraded: InProcessUpgrade?) {
         connections?.accepted.add(1, ordering: .relaxed)
         connections?.active.add(1, ordering: .relaxed)
         defer { connections?.active.subtract(1, ordering: .relaxed) }
@@ -61,6 +73,7 @@ package struct InProcessClient: Sendable {
             streamsBody: { head, path in responder.streamsRequestBody(head, path: path) })
         http.received(raw, now: 0)
         var queue = OutputQueue()
+        var upgraded: InProcessUpgrade?
         while let action = http.nextAction(now: 0) {
             switch action {
             case .sendContinue:
@@ -69,15 +82,15 @@ package struct InProcessClient: Sendable {
                 serializer.writeError(status, date: Self.date, into: &queue)
                 observer?.rejected(status: status, reason: http.rejection, remote: remote, loop: 0)
             case .dispatch(let head, let body, let path, let query):
-                try answer(head, body: body, path: path, query: query, http: &http, into: &queue, timeout: timeout)
+                upgraded = try answer(head, body: body, path: path, query: query, http: &http, into: &queue, timeout: timeout)
             case .dispatchStreaming(let head, let path, let query):
-                try answer(head, body: [], path: path, query: query, http: &http, into: &queue, timeout: timeout)
+                upgraded = try answer(head, body: [], path: path, query: query, http: &http, into: &queue, timeout: timeout)
             case .bodyPiece, .bodyEnd, .bodyAborted:
                 break  // only an exchange takes a streamed body, and exchanges are refused above
             }
         }
         guard http.isIdle || http.closing else { throw .incomplete }
-        return queue.queuedBytes
+        return (queue.queuedBytes, upgraded)
     }
 
     /// `send` for request text written in a test (CRLFs included).
@@ -85,11 +98,12 @@ package struct InProcessClient: Sendable {
         String(decoding: try send(Array(text.utf8), timeout: timeout), as: UTF8.self)
     }
 
-    /// One dispatched request, answered and serialized as the loop's `dispatch` and `finish` do.
+    /// One dispatched request, answered and serialized as the loop's `dispatch`, `finish` and
+    /// `upgrade` do; the upgraded protocol when it was upgraded.
     private func answer(
         _ head: HTTPRequestHead, body: [UInt8], path: String, query: String?, http: inout HTTPConnection,
         into queue: inout OutputQueue, timeout: Duration
-    ) throws(Failure) {
+    ) throws(Failure) -> InProcessUpgrade? {
         let request = HTTPRequest(
             head: head, path: path, query: query, body: body, remote: remote, startNanos: SystemClock.nowNanoseconds())
         var context = RequestContext(loop: 0, connection: Self.handle)
@@ -102,6 +116,7 @@ package struct InProcessClient: Sendable {
         let close = http.closing
         let before = queue.pendingBytes
         let status: HTTPStatus
+        var upgraded: InProcessUpgrade?
         switch answer {
         case .response(let response):
             status = response.status
@@ -109,10 +124,19 @@ package struct InProcessClient: Sendable {
         case .prebuilt(let response, let includeBody):
             status = response.status
             serializer.write(response, includeBody: includeBody, close: close, date: Self.date, into: &queue)
-        case .upgrade:
-            guard close else { throw .needsConnection }
-            // No new long-lived session on a connection that must end: the loop answers 400.
-            status = Self.writeError(HTTPError(.badRequest), serializer, includeBody: true, close: true, into: &queue)
+        case .upgrade(let response, let upgrader):
+            if close {
+                // No new long-lived session on a connection that must end: the loop answers 400.
+                status = Self.writeError(HTTPError(.badRequest), serializer, includeBody: true, close: true, into: &queue)
+            } else {
+                status = response.status
+                serializer.write(response, includeBody: false, close: false, date: Self.date, into: &queue)
+                let upgrade = InProcessUpgrade(upgrader.makeConnection(for: request, handle: Self.handle))
+                http.stopAfterCurrent()
+                let leftover = http.takeRemainingBytes()
+                if !leftover.isEmpty { upgrade.send(leftover) }
+                upgraded = upgrade
+            }
         case .deferred, .exchange:
             // A promise answered with another promise: the loop answers 500, so do we.
             status = Self.writeError(
@@ -122,6 +146,7 @@ package struct InProcessClient: Sendable {
         observer?.completed(
             request, context: context, status: status, bytes: queue.pendingBytes - before,
             nanos: SystemClock.nowNanoseconds() - request.startNanos)
+        return upgraded
     }
 
     private static let handle = ConnectionHandle(loop: 0, fd: -1, generation: 0)
