@@ -25,7 +25,7 @@ struct DashboardBrowserTests {
             _ = try server.get("/assets/site.css", extra: "X-Client-Region: \(region)\r\nX-Client-RTT-Ms: \(rtt)\r\n")
         }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         let process = Process()
         // python3 from PATH: the one with `websockets` installed may not be /usr/bin/python3.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
