@@ -52,3 +52,13 @@ final class InProcessServer {
         return out
     }
 }
+
+extension Server {
+    /// For a fixture that runs either way: started on 127.0.0.1:0 when `listening` (its port, no
+    /// in-process client), or else left unstarted and answered in-process (port 0).
+    func listenOrAnswerInProcess(listening: Bool, logs: CapturingSink) throws -> (port: Int, inProcess: InProcessServer?) {
+        guard listening else { return (0, InProcessServer(server: self, logs: logs)) }
+        try start()
+        return (boundPort ?? 0, nil)
+    }
+}

@@ -79,14 +79,7 @@ final class RealtimeServer {
             let websocket = WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode, tune: tune)
             return ApplicationResponders(websocket: { route, options in websocket(route, options) })
         }
-        if listening {
-            try server.start()
-            port = server.boundPort ?? 0
-            inProcess = nil
-        } else {
-            port = 0
-            inProcess = InProcessServer(server: server, logs: logs)
-        }
+        (port, inProcess) = try server.listenOrAnswerInProcess(listening: listening, logs: logs)
     }
 
     deinit {

@@ -63,14 +63,7 @@ final class DashboardServer {
             makeResponders: { link in
                 .only(Self.prefix, DashboardResponder(link: link, prefix: Self.prefix, sessions: store))
             })
-        if listening {
-            try server.start()
-            port = server.boundPort ?? 0
-            inProcess = nil
-        } else {
-            port = 0
-            inProcess = InProcessServer(server: server, logs: logs)
-        }
+        (port, inProcess) = try server.listenOrAnswerInProcess(listening: listening, logs: logs)
     }
 
     deinit { if inProcess == nil { server.stopForTest(closingLogger: true) } }
