@@ -30,6 +30,9 @@ package final class Server: Sendable {
     /// Held for the server's lifetime: responders may keep only a weak reference to it, and
     /// deliveries through a freed link would be dropped silently. (The link points back weakly.)
     package let link: ServerLink
+    /// The loops' observer (metrics, access log); a test that answers through `router` without a
+    /// socket tells it the same things (`InProcessClient`).
+    let recorder: RequestRecorder
 
     /// - Parameter port: the effective port (`PORT` and `--port` already applied); 0 picks a free one.
     /// - Parameter clock: the loops' monotonic clock (deadlines, sweeps); tests pass a manual one.
@@ -53,13 +56,14 @@ package final class Server: Sendable {
         let metrics = MetricsRegistry(routePatterns: config.routes.map(\.path), loopCount: workers)
         // The loops' handles exist before the responders, which may run clients (Redis) on them;
         // the router becomes the loops' responder in `start`.
+        let recorder = RequestRecorder(
+            metrics: metrics, logger: logger, accessLog: config.server.accessLog,
+            countryHeader: config.monitoring.countryHeader, rttHeader: config.monitoring.rttHeader)
+        self.recorder = recorder
         do {
             loops = try EventLoopGroup(
                 settings: HTTPServerSettings(config: config, host: host, port: port, workers: workers),
-                observer: RequestRecorder(
-                    metrics: metrics, logger: logger, accessLog: config.server.accessLog,
-                    countryHeader: config.monitoring.countryHeader, rttHeader: config.monitoring.rttHeader),
-                state: state, counters: metrics.connections, clock: clock)
+                observer: recorder, state: state, counters: metrics.connections, clock: clock)
         } catch {
             throw .socket(error)
         }
@@ -97,6 +101,9 @@ package final class Server: Sendable {
 
     /// The port actually bound (useful with port 0); nil before `start`.
     package var boundPort: Int? { loops.boundPort }
+
+    /// The core's settings the loops run with (limits, `server.headers`).
+    var settings: HTTPServerSettings { loops.settings }
 
     /// Hands `payload` to an upgraded connection's `delivered`, on its own loop. Safe from any
     /// thread; a handle to a connection that has closed is ignored.

@@ -94,19 +94,16 @@ struct FeltLatencyTests {
         #expect(snapshot.occupiedMilliseconds == 1_000 + 250, "the open stretch so far counts too")
     }
 
-    /// Real sockets: requests carrying the two headers, then `/metrics` as Prometheus text.
+    /// Through the server's router and observer (in-process): requests carrying the two headers,
+    /// then `/metrics` as Prometheus text.
     @Test func server_exportsRTTAndFeltHistograms_andIgnoresBadValues() throws {
         let site = try SiteFixture()
-        let server = try RunningServer(.fixture(routes: site.routes()))
+        let server = try InProcessServer(.fixture(routes: site.routes()))
         let sent: [(String, String)] = [("US", "150"), ("US", "170"), ("br", "12"), ("US", "abc"), ("US", "70000"), ("BR", "-1")]
         for (region, rtt) in sent {
-            let c = try RawClient(port: server.port)
-            c.send("GET /assets/site.css HTTP/1.1\r\nHost: t\r\nX-Client-Region: \(region)\r\nX-Client-RTT-Ms: \(rtt)\r\n\r\n")
-            #expect(c.readResponse()?.status == 200)
+            #expect(try server.get("/assets/site.css", ["X-Client-Region: \(region)", "X-Client-RTT-Ms: \(rtt)"])?.status == 200)
         }
-        let c = try RawClient(port: server.port)
-        c.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
-        let body = try #require(c.readResponse()).body
+        let body = try #require(try server.get("/metrics")).body
         #expect(body.contains(#"piloto_http_request_duration_by_country_seconds_count{country="US"} 4"#))
         #expect(body.contains(#"piloto_http_request_duration_by_country_seconds_count{country="BR"} 2"#))
         // Only the two valid US values and the one valid BR value count as RTTs.
@@ -128,13 +125,9 @@ struct FeltLatencyTests {
 
     @Test func server_withoutRTTHeaderConfigured_recordsNoRTT() throws {
         let site = try SiteFixture()
-        let server = try RunningServer(.fixture(routes: site.routes(), rttHeader: nil))
-        let c = try RawClient(port: server.port)
-        c.send("GET /assets/site.css HTTP/1.1\r\nHost: t\r\nX-Client-Region: US\r\nX-Client-RTT-Ms: 150\r\n\r\n")
-        #expect(c.readResponse()?.status == 200)
-        let m = try RawClient(port: server.port)
-        m.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
-        let body = try #require(m.readResponse()).body
+        let server = try InProcessServer(.fixture(routes: site.routes(), rttHeader: nil))
+        #expect(try server.get("/assets/site.css", ["X-Client-Region: US", "X-Client-RTT-Ms: 150"])?.status == 200)
+        let body = try #require(try server.get("/metrics")).body
         #expect(body.contains(#"piloto_http_request_duration_by_country_seconds_count{country="US"} 1"#))
         #expect(!body.contains("piloto_http_client_rtt_by_country_seconds_count"))
     }

@@ -40,15 +40,11 @@ struct MetricsTests {
 
     @Test func metricsRoute_loopbackOnly_andCountsByRouteAndCountry() throws {
         let site = try SiteFixture()
-        let server = try RunningServer(.fixture(routes: site.routes()))
+        let server = try InProcessServer(.fixture(routes: site.routes()))
         for region in ["br", "US", "zz-bad"] {
-            let c = try RawClient(port: server.port)
-            c.send("GET /assets/site.css HTTP/1.1\r\nHost: t\r\nX-Client-Region: \(region)\r\n\r\n")
-            #expect(c.readResponse()?.status == 200)
+            #expect(try server.get("/assets/site.css", ["X-Client-Region: \(region)"])?.status == 200)
         }
-        let c = try RawClient(port: server.port)
-        c.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
-        let response = try #require(c.readResponse())
+        let response = try #require(try server.get("/metrics"))
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == PrometheusExporter.contentType)
         #expect(response.body.contains(#"piloto_http_requests_total{route="/assets"} 3"#))
@@ -69,15 +65,11 @@ struct MetricsTests {
 
     @Test func accessLog_cloudLoggingShape_withTrace() throws {
         let site = try SiteFixture()
-        let server = try RunningServer(.fixture(routes: site.routes(), accessLog: true))
-        let c = try RawClient(port: server.port)
-        c.send(
-            "GET /assets/site.css?v=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: tester\r\n"
-                + "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n\r\n")
-        #expect(c.readResponse()?.status == 200)
-        let bad = try RawClient(port: server.port)
-        bad.send("GET / HTTP/1.1\r\nHost : t\r\n\r\n")
-        #expect(bad.readResponse()?.status == 400)
+        let server = try InProcessServer(.fixture(routes: site.routes(), accessLog: true))
+        let asset = try server.get(
+            "/assets/site.css?v=1", ["User-Agent: tester", "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"])
+        #expect(asset?.status == 200)
+        #expect(try server.responses("GET / HTTP/1.1\r\nHost : t\r\n\r\n").first?.status == 400)
         server.server.logger.close()
         #expect(server.logs.lines.contains { $0.contains(#""message":"rejected request: 400 whitespaceBeforeColon""#) })
         let line = try #require(server.logs.lines.first { $0.contains("httpRequest") })

@@ -39,19 +39,23 @@ final class TestSessionStore: SessionStore {
     var degradedReason: String? { down ? "down" : nil }
 }
 
-/// A real server with WebSocket routes on 127.0.0.1:0:
+/// A server with WebSocket routes, on 127.0.0.1:0 or (`listening: false`) answered in-process:
 /// `/ws/echo` (echo, 1 MiB), `/ws/small` (echo, 1 KiB), `/ws` (channels), `/private` (channels, auth).
+/// In-process there is no loop: no timer sweep, no deliveries between sessions (channels), no
+/// back-pressure; handshakes and what one session answers to its own frames are the same.
 final class RealtimeServer {
     let server: Server
+    /// The bound port when listening; 0 in-process.
     let port: Int
     let logs = CapturingSink()
     let site: SiteFixture
+    private let inProcess: InProcessServer?
 
     static let origin = "https://app.example.com"
 
     init(
         sessions: any SessionStore = TestSessionStore([TestSessionStore.liveID: "vendedor"]), devMode: Bool = false,
-        requestTimeout: TimeSpan? = nil, realtime: RealtimeConfig? = nil, workers: Int = 2,
+        requestTimeout: TimeSpan? = nil, realtime: RealtimeConfig? = nil, workers: Int = 2, listening: Bool = true,
         tune: @escaping (inout WebSocketConfiguration) -> Void = { _ in }
     ) throws {
         site = try SiteFixture()
@@ -75,19 +79,35 @@ final class RealtimeServer {
             let websocket = WebSocketResponders.make(link: link, sessions: sessions, devMode: devMode, tune: tune)
             return ApplicationResponders(websocket: { route, options in websocket(route, options) })
         }
-        try server.start()
-        port = server.boundPort ?? 0
+        (port, inProcess) = try server.listenOrAnswerInProcess(listening: listening, logs: logs)
     }
 
     deinit {
+        guard inProcess == nil else { return }  // never started; `InProcessServer` closes the logger
         server.beginShutdown()
         server.waitUntilStopped(timeoutMilliseconds: 8000)
         server.logger.close()
     }
 
-    /// An upgraded client on `path`, or nil when the server refused (see `handshake`).
-    func connect(_ path: String, origin: String? = RealtimeServer.origin, cookie: String? = nil) throws -> WSRawClient {
-        let client = try WSRawClient(port: port)
+    /// A client not yet upgraded: on a fresh TCP connection, or in-process.
+    func client() throws -> any WebSocketTestClient {
+        if let inProcess { return WSInProcessClient(inProcess.client) }
+        return try WSRawClient(port: port)
+    }
+
+    /// A plain request (no upgrade headers) on a fresh connection.
+    func get(_ path: String) throws -> (status: Int, headers: [String: String], body: String, raw: String)? {
+        if let inProcess { return try inProcess.get(path) }
+        let client = try RawClient(port: port)
+        client.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n")
+        return client.readResponse()
+    }
+
+    /// An upgraded client on `path`; throws when the server refused (see `handshake`).
+    func connect(
+        _ path: String, origin: String? = RealtimeServer.origin, cookie: String? = nil
+    ) throws -> any WebSocketTestClient {
+        let client = try client()
         let status = client.handshake(path, origin: origin, cookie: cookie)?.status
         guard status == 101 else { throw WSTestError.refused(status ?? 0) }
         return client
@@ -97,7 +117,7 @@ final class RealtimeServer {
 enum WSTestError: Error { case refused(Int) }
 
 /// A WebSocket client on a raw socket: writes masked frames exactly as given, parses server frames.
-final class WSRawClient {
+final class WSRawClient: WebSocketTestClient {
     let raw: RawClient
     private var parser = WebSocketFrameParser(maxFrameSize: 4 << 20, expectMasked: false)
 
@@ -105,19 +125,8 @@ final class WSRawClient {
         raw = try RawClient(port: port, receiveTimeoutSeconds: 5, receiveBuffer: receiveBuffer)
     }
 
-    /// Sends an upgrade request; returns the response head (101 or the refusal).
-    @discardableResult
-    func handshake(
-        _ path: String, origin: String? = RealtimeServer.origin, cookie: String? = nil, version: String = "13",
-        method: String = "GET", key: String? = "dGhlIHNhbXBsZSBub25jZQ=="
-    ) -> (status: Int, headers: [String: String], body: String, raw: String)? {
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: app.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        if let key { text += "Sec-WebSocket-Key: \(key)\r\n" }
-        text += "Sec-WebSocket-Version: \(version)\r\n"
-        if let origin { text += "Origin: \(origin)\r\n" }
-        if let cookie { text += "Cookie: theme=dark; session_id=\(cookie)\r\n" }
-        text += "\r\n"
-        raw.send(text)
+    func sendHandshake(_ request: String) -> (status: Int, headers: [String: String], body: String, raw: String)? {
+        raw.send(request)
         let response = raw.readResponse(head: true)
         if response?.status != 101, let response, let length = Int(response.headers["content-length"] ?? "0"), length > 0 {
             // readResponse(head: true) leaves the body: read it.
@@ -139,14 +148,24 @@ final class WSRawClient {
         return response
     }
 
+    /// The upgrade request `handshake` sends (`nil` leaves a header out).
+    static func handshakeRequest(
+        _ path: String, origin: String?, cookie: String?, version: String, method: String, key: String?
+    ) -> String {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: app.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        if let key { text += "Sec-WebSocket-Key: \(key)\r\n" }
+        text += "Sec-WebSocket-Version: \(version)\r\n"
+        if let origin { text += "Origin: \(origin)\r\n" }
+        if let cookie { text += "Cookie: theme=dark; session_id=\(cookie)\r\n" }
+        return text + "\r\n"
+    }
+
     func send(_ bytes: [UInt8]) { raw.send(bytes) }
 
     /// Sends each byte in its own `send` call (the server reads them in many small reads).
     func sendByteByByte(_ bytes: [UInt8]) {
         for byte in bytes { raw.send([byte]) }
     }
-
-    func sendText(_ text: String) { send(WSClient.text(text)) }
 
     /// The next frame from the server; nil on EOF, timeout or a malformed frame.
     func nextFrame() -> WebSocketFrame? {
@@ -161,19 +180,6 @@ final class WSRawClient {
             if n <= 0 { return nil }
             parser.append(buffer[0..<n])
         }
-    }
-
-    /// The next text frame's payload as a string (skipping nothing).
-    func nextText() -> String? {
-        guard let frame = nextFrame(), frame.opcode == .text else { return nil }
-        return String(decoding: frame.payload, as: UTF8.self)
-    }
-
-    /// The code of the next frame when it is a close frame (nil code for an empty close).
-    func nextClose() -> (isClose: Bool, code: UInt16?) {
-        guard let frame = nextFrame(), frame.opcode == .close else { return (false, nil) }
-        guard frame.payload.count >= 2 else { return (true, nil) }
-        return (true, UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]))
     }
 
     /// True when the server ended TCP (EOF or reset) with nothing more to read.

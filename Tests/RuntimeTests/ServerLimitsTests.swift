@@ -4,7 +4,7 @@ import PilotoConfig
 import Testing
 @testable import PilotoRuntime
 
-/// Limits, timeouts and malformed input against a real server.
+/// Limits, timeouts and malformed input against a real server (two cases in-process).
 struct ServerLimitsTests {
     private func start(_ site: SiteFixture, limits: ServerLimits = .fixture()) throws -> RunningServer {
         try RunningServer(.fixture(routes: site.routes(), limits: limits))
@@ -36,24 +36,22 @@ struct ServerLimitsTests {
         #expect(client.readUntilClose() == "")
     }
 
+    /// In-process: the server's limits through its own connection state machine, no socket.
     @Test func tooManyHeaders_431() throws {
         let site = try SiteFixture()
-        let server = try start(site, limits: .fixture(maxHeaderCount: 5))
-        let client = try RawClient(port: server.port)
-        client.send("GET / HTTP/1.1\r\nHost: t\r\n" + (0..<6).map { "X-\($0): v\r\n" }.joined() + "\r\n")
-        #expect(client.readResponse()?.status == 431)
+        let server = try InProcessServer(.fixture(routes: site.routes(), limits: .fixture(maxHeaderCount: 5)))
+        let responses = try server.responses("GET / HTTP/1.1\r\nHost: t\r\n" + (0..<6).map { "X-\($0): v\r\n" }.joined() + "\r\n")
+        #expect(responses.first?.status == 431)
     }
 
+    /// In-process: `100 Continue` comes before the answer, and a chunked body is read whole.
     @Test func chunkedBody_andExpectContinue() throws {
         let site = try SiteFixture()
-        let server = try start(site)
-        let client = try RawClient(port: server.port)
-        client.send("POST /api/health HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
-        let interim = try #require(client.readResponse())
-        #expect(interim.status == 100)
-        client.send("abcdPOST /api/health HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n")
-        #expect(client.readResponse()?.status == 405)
-        #expect(client.readResponse()?.status == 405)
+        let server = try InProcessServer(.fixture(routes: site.routes()))
+        let responses = try server.responses(
+            "POST /api/health HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"
+                + "abcdPOST /api/health HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n")
+        #expect(responses.map(\.status) == [100, 405, 405])
     }
 
     @Test func http10_closesAfterResponse() throws {

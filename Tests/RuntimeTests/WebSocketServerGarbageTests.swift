@@ -41,7 +41,7 @@ import Testing
         let s = try RealtimeServer()
         var random = Random(state: seed)
         for _ in 0..<8 {
-            let client = try s.connect(random.below(2) == 0 ? "/ws/echo" : "/ws/fuzz")
+            let client = try #require(try s.connect(random.below(2) == 0 ? "/ws/echo" : "/ws/fuzz") as? WSRawClient)
             var bytes: [UInt8] = []
             for _ in 0..<(1 + random.below(6)) { bytes += chunk(&random) }
             var offset = 0

@@ -6,7 +6,7 @@ import Testing
 /// exactly their bytes, and the script must parse.
 @Suite struct DashboardAssetsTests {
     static let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/Runtime/Dashboard/Assets").path
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/Runtime/Dashboard/Assets").path
 
     static var node: String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

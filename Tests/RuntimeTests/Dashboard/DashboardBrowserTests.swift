@@ -18,13 +18,14 @@ struct DashboardBrowserTests {
             triggers: Triggers(concurrentUsers: 1, latencyUS: .seconds(1), cpu: .percent(70), requestsPerSecond: 1000,
                                monthlyCostUSD: 500),
             headers: [HeaderField(name: "Content-Security-Policy", value: "default-src 'self'"),
-                      HeaderField(name: "X-Content-Type-Options", value: "nosniff")])
+                      HeaderField(name: "X-Content-Type-Options", value: "nosniff")],
+            listening: true)
         // As tools/dashboard_check.py's TRAFFIC: country and the load balancer's RTT header.
         for (region, rtt) in [("BR", "12"), ("BR", "15"), ("US", "150"), ("br", "14"), ("US", "170")] {
             _ = try server.get("/assets/site.css", extra: "X-Client-Region: \(region)\r\nX-Client-RTT-Ms: \(rtt)\r\n")
         }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         let process = Process()
         // python3 from PATH: the one with `websockets` installed may not be /usr/bin/python3.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PilotoConfig
+import Testing
 @testable import PilotoRuntime
 import PilotoTestKit
 
@@ -39,38 +40,48 @@ final class StubSessionStore: SessionStore {
     }
 }
 
-/// A server on 127.0.0.1:0 with the dashboard at `/api/dashboard` backed by `store`.
+/// A server with the dashboard at `/api/dashboard` backed by `store`: answered in-process
+/// (`InProcessServer`, no socket), or `listening` on 127.0.0.1:0 for a real client (the browser).
 final class DashboardServer {
     static let prefix = "/api/dashboard"
     let server: Server
+    /// The bound port when `listening`; 0 in-process.
     let port: Int
+    private let inProcess: InProcessServer?
 
     init(
         site: SiteFixture, store: any SessionStore, triggers: Triggers? = nil,
-        headers: [HeaderField] = [HeaderField(name: "X-Content-Type-Options", value: "nosniff")]
+        headers: [HeaderField] = [HeaderField(name: "X-Content-Type-Options", value: "nosniff")], listening: Bool = false
     ) throws {
         var routes = site.routes()
         routes.insert(Route(path: Self.prefix, handler: .dashboard, authRequired: true), at: 1)
         var config = PilotoConfig.fixture(routes: routes, headers: headers)
         if let triggers { config.monitoring.triggers = triggers }
+        let logs = CapturingSink()
         server = try Server(
-            config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: CapturingSink()),
+            config: config, host: "127.0.0.1", port: 0, logger: Logger(sink: logs),
             makeResponders: { link in
                 .only(Self.prefix, DashboardResponder(link: link, prefix: Self.prefix, sessions: store))
             })
-        try server.start()
-        port = server.boundPort ?? 0
+        (port, inProcess) = try server.listenOrAnswerInProcess(listening: listening, logs: logs)
     }
 
-    deinit { server.stopForTest(closingLogger: true) }
+    deinit { if inProcess == nil { server.stopForTest(closingLogger: true) } }
 
     /// One request on a fresh connection.
     func get(
         _ path: String, method: String = "GET", cookie: String? = nil, extra: String = ""
     ) throws -> (status: Int, headers: [String: String], body: String, raw: String)? {
-        let client = try RawClient(port: port)
         let cookieLine = cookie.map { "Cookie: theme=dark; session_id=\($0)\r\n" } ?? ""
-        client.send("\(method) \(path) HTTP/1.1\r\nHost: t\r\n\(cookieLine)\(extra)\r\n")
+        let text = "\(method) \(path) HTTP/1.1\r\nHost: t\r\n\(cookieLine)\(extra)\r\n"
+        if let inProcess { return try inProcess.responses(text, heads: [method == "HEAD"]).first }
+        let client = try RawClient(port: port)
+        client.send(text)
         return client.readResponse(head: method == "HEAD")
+    }
+
+    /// Every response to `text` (pipelined requests) on one connection, in-process.
+    func responses(_ text: String, heads: [Bool]) throws -> [InProcessServer.Response] {
+        try #require(inProcess).responses(text, heads: heads)
     }
 }

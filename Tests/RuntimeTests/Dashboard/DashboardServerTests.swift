@@ -3,8 +3,9 @@ import PilotoConfig
 import Testing
 @testable import PilotoRuntime
 
-/// The dashboard over real sockets: figures against known traffic, the session check, the page's
-/// assets, HEAD and 405.
+/// The dashboard through the server's router, parser and serializer, in-process (no socket):
+/// figures against known traffic, the session check, the page's assets, HEAD and 405. One test
+/// runs over TCP; the page against a real listening server in Chromium is `DashboardBrowserTests`.
 struct DashboardServerTests {
     static let cookie = String(repeating: "ab", count: 32)
 
@@ -111,9 +112,11 @@ struct DashboardServerTests {
         #expect(try server.get("/api/dashboard/metrics", cookie: String(repeating: "a", count: 300))?.status == 401)
     }
 
+    /// Over TCP, so the dashboard keeps one real-client test that runs by default.
     @Test func storeUnavailable_is503WithRetryAfter() throws {
         let site = try SiteFixture()
-        let server = try DashboardServer(site: site, store: StubSessionStore(failure: .unavailable("redis down")))
+        let server = try DashboardServer(
+            site: site, store: StubSessionStore(failure: .unavailable("redis down")), listening: true)
         let response = try #require(try server.get("/api/dashboard/metrics", cookie: Self.cookie))
         #expect(response.status == 503)
         #expect(response.headers["retry-after"] == "5")
@@ -152,14 +155,15 @@ struct DashboardServerTests {
         let site = try SiteFixture()
         let server = try DashboardServer(site: site, store: StubSessionStore(sessions: [StubSessionStore.live(id: Self.cookie)]))
         let get = try #require(try server.get("/api/dashboard/dashboard.css", cookie: Self.cookie))
-        let client = try RawClient(port: server.port)
-        client.send("HEAD /api/dashboard/dashboard.css HTTP/1.1\r\nHost: t\r\nCookie: session_id=\(Self.cookie)\r\n\r\n")
-        let head = try #require(client.readResponse(head: true))
+        let responses = try server.responses(
+            "HEAD /api/dashboard/dashboard.css HTTP/1.1\r\nHost: t\r\nCookie: session_id=\(Self.cookie)\r\n\r\n"
+                + "GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n", heads: [true])
+        let head = try #require(responses.first)
         #expect(head.status == 200)
         #expect(head.headers["content-length"] == get.headers["content-length"])
         // The next response on the same connection starts right after the head: no body was sent.
-        client.send("GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(client.readResponse()?.status == 200)
+        #expect(responses.count == 2)
+        #expect(responses.last?.status == 200)
 
         for method in ["POST", "DELETE", "PUT"] {
             let refused = try #require(try server.get("/api/dashboard/metrics", method: method, cookie: Self.cookie,
