@@ -1,4 +1,4 @@
-import PilotoConfig
+@testable import PilotoConfig
 import Synchronization
 import Testing
 @testable import PilotoRuntime

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import PilotoConfig
+@testable import PilotoConfig
 @testable import PilotoRuntime
 import PilotoTestKit
 
