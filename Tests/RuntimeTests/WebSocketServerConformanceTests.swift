@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// RFC 6455 over a real server socket (`/ws/echo`), covering what Autobahn|Testsuite groups 1–10
