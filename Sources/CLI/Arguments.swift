@@ -9,21 +9,24 @@ struct UsageError: Error, Equatable {
 struct ParsedArguments {
     var values: [String: String] = [:]
     var switches: Set<String> = []
-    var positionals: [String] = []
 
+    /// No command takes a positional argument: the first one is a usage error, reported after the
+    /// options are read (so a misspelt option is named first wherever it stands).
     /// - Parameters:
     ///   - valued: flags that take a value (e.g. `--config`).
     ///   - switches: flags without a value (e.g. `--check`).
-    static func parse(_ arguments: [String], command: String, valued: [String], switches: [String]) throws(UsageError)
-        -> ParsedArguments
-    {
+    ///   - hint: what to write instead of a positional argument, e.g. `use --config FILE`.
+    static func parse(
+        _ arguments: [String], command: String, valued: [String], switches: [String], hint: String? = nil
+    ) throws(UsageError) -> ParsedArguments {
         var result = ParsedArguments()
+        var positionals: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
             guard argument.hasPrefix("-"), argument != "-" else {
-                result.positionals.append(argument)
+                positionals.append(argument)
                 continue
             }
             var name = argument
@@ -51,6 +54,21 @@ struct ParsedArguments {
                 throw UsageError(message: message)
             }
         }
+        if let extra = positionals.first {
+            throw UsageError(message: "unexpected argument '\(extra)'" + (hint.map { " (\($0))" } ?? ""))
+        }
         return result
+    }
+
+    /// `parse` for a command's `run`: a usage error is printed (`usageFailure`) and gives nil (exit 2).
+    static func parse(
+        _ arguments: [String], command: String, valued: [String], switches: [String], hint: String?, stderr: Output
+    ) -> ParsedArguments? {
+        do throws(UsageError) {
+            return try parse(arguments, command: command, valued: valued, switches: switches, hint: hint)
+        } catch {
+            _ = usageFailure(error, command: command, stderr: stderr)
+            return nil
+        }
     }
 }

@@ -7,26 +7,14 @@ import PilotoConfig
 /// can never disagree. Output is a pure function of the config: no clock, no locale.
 enum CostCommand {
     static func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
-        let parsed: ParsedArguments
-        do throws(UsageError) {
-            parsed = try ParsedArguments.parse(
-                arguments, command: "cost", valued: ["--config", "--env"], switches: ["--json", "--seed-phases"])
-            if let extra = parsed.positionals.first {
-                throw UsageError(message: "unexpected argument '\(extra)' (use --config FILE)")
-            }
-        } catch {
-            return usageFailure(error, command: "cost", stderr: stderr)
-        }
+        guard
+            let parsed = ParsedArguments.parse(
+                arguments, command: "cost", valued: ["--config", "--env"], switches: ["--json", "--seed-phases"],
+                hint: "use --config FILE", stderr: stderr)
+        else { return ExitCode.usage }
         let path = parsed.values["--config"] ?? "piloto.yaml"
-        let config: PilotoConfig
-        do {
-            let loaded = try ConfigLoader.load(path: path, environment: parsed.values["--env"])
-            stderr.write(loaded.renderedWarnings)
-            config = loaded.config
-        } catch {
-            stderr.write(error.rendered)
-            return ExitCode.usage
-        }
+        guard let config = ConfigLoader.load(path: path, environment: parsed.values["--env"], reportingTo: stderr)?.config
+        else { return ExitCode.usage }
         let json = parsed.switches.contains("--json")
         if parsed.switches.contains("--seed-phases") {
             stdout.write(json ? SeedPhases.json(config) : SeedPhases.table(config))

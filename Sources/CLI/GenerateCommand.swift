@@ -8,28 +8,18 @@ import PilotoGenerators
 /// (`--check`), 2 usage or config error.
 enum GenerateCommand {
     static func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
-        let parsed: ParsedArguments
-        do throws(UsageError) {
-            parsed = try ParsedArguments.parse(
-                arguments, command: "generate", valued: ["--config", "--env", "--out"], switches: ["--check"])
-            if let extra = parsed.positionals.first {
-                throw UsageError(message: "unexpected argument '\(extra)' (use --config FILE, --out DIR)")
-            }
-        } catch {
-            return usageFailure(error, command: "generate", stderr: stderr)
-        }
+        guard
+            let parsed = ParsedArguments.parse(
+                arguments, command: "generate", valued: ["--config", "--env", "--out"], switches: ["--check"],
+                hint: "use --config FILE, --out DIR", stderr: stderr)
+        else { return ExitCode.usage }
         let configPath = parsed.values["--config"] ?? "piloto.yaml"
         let environment = parsed.values["--env"]
         let out = parsed.values["--out"] ?? (environment.map { "out/\($0)" } ?? "out")
 
-        let loaded: LoadedConfig
-        do {
-            loaded = try ConfigLoader.load(path: configPath, environment: environment)
-        } catch {
-            stderr.write(error.rendered)
+        guard let loaded = ConfigLoader.load(path: configPath, environment: environment, reportingTo: stderr) else {
             return ExitCode.usage
         }
-        stderr.write(loaded.renderedWarnings)
 
         let artifacts = Generators.generateAll(loaded.config)
         let writer = ArtifactWriter(directory: out)

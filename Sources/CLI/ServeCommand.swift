@@ -15,10 +15,8 @@ enum ServeCommand {
         var portOverride: Int?
         do throws(UsageError) {
             parsed = try ParsedArguments.parse(
-                arguments, command: "serve", valued: ["--config", "--env", "--port"], switches: ["--dev"])
-            if let extra = parsed.positionals.first {
-                throw UsageError(message: "unexpected argument '\(extra)' (use --config FILE)")
-            }
+                arguments, command: "serve", valued: ["--config", "--env", "--port"], switches: ["--dev"],
+                hint: "use --config FILE")
             if let text = parsed.values["--port"] {
                 // 0 asks the kernel for a free port (tests, local runs).
                 guard let port = Int(text), (0...65535).contains(port) else {
@@ -31,15 +29,10 @@ enum ServeCommand {
         }
         let path = parsed.values["--config"] ?? "piloto.yaml"
         let environment = ProcessEnvironment.current()
-        let loaded: LoadedConfig
-        do {
-            loaded = try ConfigLoader.load(
-                path: path, environment: parsed.values["--env"], variables: environment, purpose: .serve)
-        } catch {
-            stderr.write(error.rendered)
-            return ExitCode.usage
-        }
-        stderr.write(loaded.renderedWarnings)
+        guard
+            let loaded = ConfigLoader.load(
+                path: path, environment: parsed.values["--env"], variables: environment, purpose: .serve, reportingTo: stderr)
+        else { return ExitCode.usage }
         let config = loaded.config
         // Checks `validate` skips (CI validates before the frontend is built), but a server needs.
         let missing = config.missingServeFiles()

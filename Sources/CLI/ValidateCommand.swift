@@ -3,15 +3,11 @@ import PilotoConfig
 /// `piloto validate [--config FILE] [--env NAME]`: every error and warning, exit 0 or 2.
 enum ValidateCommand {
     static func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
-        let parsed: ParsedArguments
-        do throws(UsageError) {
-            parsed = try ParsedArguments.parse(arguments, command: "validate", valued: ["--config", "--env"], switches: [])
-            if let extra = parsed.positionals.first {
-                throw UsageError(message: "unexpected argument '\(extra)' (use --config FILE)")
-            }
-        } catch {
-            return usageFailure(error, command: "validate", stderr: stderr)
-        }
+        guard
+            let parsed = ParsedArguments.parse(
+                arguments, command: "validate", valued: ["--config", "--env"], switches: [], hint: "use --config FILE",
+                stderr: stderr)
+        else { return ExitCode.usage }
         let path = parsed.values["--config"] ?? "piloto.yaml"
         let environment = parsed.values["--env"]
         do {

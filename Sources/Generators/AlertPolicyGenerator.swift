@@ -41,19 +41,20 @@ package enum AlertPolicyGenerator {
                 advice: "Look at the dashboard's latency by route and by country, recent deploys, instance count "
                     + "against max_instances, and whether CPU is throttled (cpu_throttling) or a proxy upstream is slow."))
         }
-        if let cpu = alerts.cpu {
-            specs.append(utilization(
-                file: "cpu", name: "CPU", metric: "cpu", threshold: cpu, minutes: minutes,
-                advice: "Look at requests per second and open WebSockets per instance (containerConcurrency); "
-                    + "raise max_instances or cpu, or lower concurrency. Sustained CPU is also one of the "
-                    + "original design's triggers to re-evaluate the architecture."))
-        }
-        if let memory = alerts.memory {
-            specs.append(utilization(
-                file: "memory", name: "Memory", metric: "memory", threshold: memory, minutes: minutes,
-                advice: "Look at live sessions (sessions.max_sessions with the memory store), open WebSockets and "
-                    + "their back-pressure buffers; raise scaling.memory or move sessions to Redis. An instance "
-                    + "over its limit is killed and its WebSockets drop."))
+        // CPU and memory are the same percentile alert on `container/<metric>/utilizations`.
+        let utilizations: [(metric: String, name: String, threshold: Percentage?, advice: String)] = [
+            ("cpu", "CPU", alerts.cpu,
+             "Look at requests per second and open WebSockets per instance (containerConcurrency); "
+                + "raise max_instances or cpu, or lower concurrency. Sustained CPU is also one of the "
+                + "original design's triggers to re-evaluate the architecture."),
+            ("memory", "Memory", alerts.memory,
+             "Look at live sessions (sessions.max_sessions with the memory store), open WebSockets and "
+                + "their back-pressure buffers; raise scaling.memory or move sessions to Redis. An instance "
+                + "over its limit is killed and its WebSockets drop."),
+        ]
+        for alert in utilizations {
+            guard let threshold = alert.threshold else { continue }
+            specs.append(utilization(metric: alert.metric, name: alert.name, threshold: threshold, minutes: minutes, advice: alert.advice))
         }
         if let errors = alerts.errorRate {
             specs.append(Spec(
@@ -68,11 +69,10 @@ package enum AlertPolicyGenerator {
         return specs
     }
 
-    private static func utilization(
-        file: String, name: String, metric: String, threshold: Percentage, minutes: String, advice: String
-    ) -> Spec {
+    /// The alert file is named after the metric (`cpu.json`, `memory.json`).
+    private static func utilization(metric: String, name: String, threshold: Percentage, minutes: String, advice: String) -> Spec {
         Spec(
-            file: file, title: "\(name) utilization above \(percentText(threshold))",
+            file: metric, title: "\(name) utilization above \(percentText(threshold))",
             conditionName: "p99 of container/\(metric)/utilizations > \(threshold.fractionText) for \(minutes)",
             metricType: "run.googleapis.com/container/\(metric)/utilizations", aligner: "ALIGN_PERCENTILE_99",
             threshold: JSONNumber(fixedPoint: Int64(threshold.hundredths), scaleDigits: 4), extraFilter: nil, denominator: false, advice: advice)

@@ -6,9 +6,4 @@ package struct Artifact: Sendable, Equatable {
     /// Relative path with `/` separators, e.g. `alerts/latency-p99.json`.
     package var path: String
     package var contents: String
-
-    package init(path: String, contents: String) {
-        self.path = path
-        self.contents = contents
-    }
 }

@@ -23,12 +23,6 @@ package enum DeployFacts {
         package var location: String
         package var project: String
         package var repository: String
-
-        package init(location: String, project: String, repository: String) {
-            self.location = location
-            self.project = project
-            self.repository = repository
-        }
     }
 
     package static func artifactRegistry(_ image: String) -> ArtifactRegistry? {

@@ -1,3 +1,5 @@
+import PilotoConfig
+
 /// An ordered YAML value: the generators build this tree and `YAMLEmitter` prints it.
 ///
 /// Mappings are arrays of pairs, never dictionaries, so the key order is the order the generator
@@ -131,24 +133,11 @@ package enum YAMLEmitter {
         return lowered.allSatisfy { $0.isHexDigit || "+-._xo".contains($0) }
     }
 
+    /// YAML's double-quoted style: the shared backslash escapes, other control characters as `\xXX`.
     static func doubleQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + hex2(scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        BackslashEscaping.appendQuoted(text, to: &out) { "\\x" + hex2($0) }
+        return out
     }
 
     private static func hex2(_ value: UInt32) -> String {

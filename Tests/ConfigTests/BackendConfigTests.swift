@@ -1,4 +1,4 @@
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 
 /// `backends:`, proxy route keys and the identity key: decoded values, defaults that depend on

@@ -1,4 +1,4 @@
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 
 /// `DecimalText.fixedPoint`: the exact decimal printer behind percentages in alert policies and

@@ -1,4 +1,4 @@
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 
 /// The decoder reads every key of `PilotoSchema` (a spec with no decode line would be accepted by

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PilotoConfig
+@testable import PilotoConfig
 
 /// The example file is a contract: every key must decode into exactly this value.
 struct ExampleRoundTripTests {

@@ -1,4 +1,4 @@
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 
 /// Typed reads from a parsed document, with the failing path named.

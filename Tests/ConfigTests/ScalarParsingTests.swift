@@ -1,4 +1,4 @@
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 
 struct ScalarParsingTests {

@@ -1,6 +1,6 @@
 import Foundation
 import PilotoConfig
-import PilotoGenerators
+@testable import PilotoGenerators
 import Testing
 
 /// `cloudbuild.yaml` read back and checked against the Cloud Build config schema

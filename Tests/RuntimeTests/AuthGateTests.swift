@@ -1,6 +1,7 @@
-import PilotoConfig
+@testable import PilotoConfig
 import Synchronization
 import Testing
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// `AuthGate` and `SessionCookieWriter`, without sockets.

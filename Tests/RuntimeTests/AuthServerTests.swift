@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 @testable import PilotoRuntime
 import PilotoTestKit

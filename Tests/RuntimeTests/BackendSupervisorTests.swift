@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 @testable import PilotoRuntime
 import PilotoTestKit

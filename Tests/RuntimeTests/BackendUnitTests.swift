@@ -1,5 +1,5 @@
 import Foundation
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 @testable import PilotoRuntime
 

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 @testable import PilotoRuntime
 

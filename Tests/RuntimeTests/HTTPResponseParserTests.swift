@@ -1,4 +1,5 @@
 import Testing
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 struct HTTPResponseParserTests {

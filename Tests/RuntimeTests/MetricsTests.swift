@@ -1,6 +1,7 @@
 import Foundation
 import PilotoConfig
 import Testing
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 import PilotoTestKit
 

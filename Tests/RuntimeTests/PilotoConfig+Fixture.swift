@@ -1,4 +1,4 @@
-import PilotoConfig
+@testable import PilotoConfig
 
 extension PilotoConfig {
     /// A complete config built by hand (the YAML loader lives on another branch until it lands).

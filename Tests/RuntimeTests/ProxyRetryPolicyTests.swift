@@ -1,5 +1,6 @@
 import PilotoConfig
 import Testing
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 struct ProxyRetryPolicyTests {

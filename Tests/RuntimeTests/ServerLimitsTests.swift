@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import PilotoConfig
+@testable import PilotoConfig
 import Testing
 @testable import PilotoRuntime
 

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// Frame parser and encoder: RFC 6455 §5.7 examples, every split, limits and length boundaries.

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// Fragment joining (RFC 6455 §5.4), limits, and UTF-8 across fragments (§8.1).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// RFC 6455 through the server's `/ws/echo` route, covering what Autobahn|Testsuite groups 1–10

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// No byte sequence after the handshake can hurt the server: seeded random mixes of valid frames,

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// The driver's timers on a real server, with the 30 s/5 s defaults shortened: keepalive pings,

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 
+@testable import PilotoHTTPCore
 @testable import PilotoRuntime
 
 /// The pure layer over a real `socketpair(2)`: a tiny single-threaded driver carries out the state

@@ -5,15 +5,10 @@ import Glibc
 /// `.`), from what it detects there; never overwrites one (exit 2).
 enum InitCommand {
     static func run(arguments: [String], stdout: Output, stderr: Output) -> Int32 {
-        let parsed: ParsedArguments
-        do throws(UsageError) {
-            parsed = try ParsedArguments.parse(arguments, command: "init", valued: ["--dir"], switches: [])
-            if let extra = parsed.positionals.first {
-                throw UsageError(message: "unexpected argument '\(extra)' (use --dir DIR)")
-            }
-        } catch {
-            return usageFailure(error, command: "init", stderr: stderr)
-        }
+        guard
+            let parsed = ParsedArguments.parse(
+                arguments, command: "init", valued: ["--dir"], switches: [], hint: "use --dir DIR", stderr: stderr)
+        else { return ExitCode.usage }
         let dir = parsed.values["--dir"] ?? "."
         var isDirectory = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory else {

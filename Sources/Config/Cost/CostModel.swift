@@ -183,22 +183,13 @@ package struct CostItem: Sendable, Equatable {
     package var label: String
     package var usd: Double
     /// How `usd` was reached, term by term, in a fixed order.
-    package var details: [CostDetail]
-
-    package init(id: String, label: String, usd: Double, details: [CostDetail] = []) {
-        self.id = id
-        self.label = label
-        self.usd = usd
-        self.details = details
-    }
+    package var details: [CostDetail] = []
 }
 
 /// The line items that apply, in a fixed order, and their total.
 package struct CostEstimate: Sendable, Equatable {
     package var items: [CostItem]
     package var totalUSD: Double { items.reduce(0) { $0 + $1.usd } }
-
-    package init(items: [CostItem]) { self.items = items }
 
     package func usd(_ id: String) -> Double? { items.first { $0.id == id }?.usd }
 }

@@ -13,12 +13,6 @@ struct Interpolator {
     /// Scalars whose interpolation failed (by position): not type-checked again.
     var failedMarks: Set<SourceMark> = []
 
-    init(file: String, variables: [String: String], source: String) {
-        self.file = file
-        self.variables = variables
-        self.source = source
-    }
-
     /// The column of `reference` (e.g. `${NAME`) on the scalar's line at or after the scalar's start.
     func referenceColumn(_ reference: String, after mark: SourceMark) -> Int? {
         let lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })

@@ -16,13 +16,6 @@ package struct KeyReader {
     let path: String
     let log: KeyReadLog
 
-    package init(specs: [KeySpec], values: TypedSection, path: String, log: KeyReadLog) {
-        self.specs = specs
-        self.values = values
-        self.path = path
-        self.log = log
-    }
-
     /// The value of `name`, typed as the model field wants it.
     package func read<T: ConfigValue>(_ name: String, as type: T.Type = T.self) throws(SchemaDefect) -> T {
         let spec = try lookup(name)

@@ -23,11 +23,6 @@ package struct ModelBuilder {
     /// Which schema paths this builder read (for the coverage test).
     package let log = KeyReadLog()
 
-    package init(sourceName: String, baseDirectory: String) {
-        self.sourceName = sourceName
-        self.baseDirectory = baseDirectory
-    }
-
     /// The model, and each decoded route's index in the file's `routes:` list (for positions).
     func build(
         _ typed: TypedSection, environment: String?, environmentNames: [String]

@@ -34,43 +34,6 @@ package struct TypedSection: Sendable, Equatable {
         }
     }
 
-    package func string(_ name: String) -> String? {
-        if case .string(let v) = self[name] { return v }
-        return nil
-    }
-    package func integer(_ name: String) -> Int? {
-        if case .integer(let v) = self[name] { return v }
-        return nil
-    }
-    package func number(_ name: String) -> Double? {
-        if case .number(let v) = self[name] { return v }
-        if case .integer(let v) = self[name] { return Double(v) }
-        return nil
-    }
-    package func boolean(_ name: String) -> Bool? {
-        if case .boolean(let v) = self[name] { return v }
-        return nil
-    }
-    package func duration(_ name: String) -> TimeSpan? {
-        if case .duration(let v) = self[name] { return v }
-        return nil
-    }
-    package func byteSize(_ name: String) -> ByteSize? {
-        if case .byteSize(let v) = self[name] { return v }
-        return nil
-    }
-    package func percentage(_ name: String) -> Percentage? {
-        if case .percentage(let v) = self[name] { return v }
-        return nil
-    }
-    package func cpu(_ name: String) -> CPU? {
-        if case .cpu(let v) = self[name] { return v }
-        return nil
-    }
-    package func cache(_ name: String) -> CachePolicy? {
-        if case .cache(let v) = self[name] { return v }
-        return nil
-    }
     package func section(_ name: String) -> TypedSection? {
         if case .section(let v) = self[name] { return v }
         return nil
@@ -78,9 +41,6 @@ package struct TypedSection: Sendable, Equatable {
     package func list(_ name: String) -> [TypedValue]? {
         if case .list(let v) = self[name] { return v }
         return nil
-    }
-    package func strings(_ name: String) -> [String] {
-        (list(name) ?? []).compactMap { if case .string(let s) = $0 { s } else { nil } }
     }
 }
 

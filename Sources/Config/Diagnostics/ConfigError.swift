@@ -5,11 +5,6 @@ package struct ConfigError: Error, Sendable {
     /// Compiler-style text of `diagnostics`, capped at `DiagnosticRenderer.displayLimit`.
     package var rendered: String
 
-    package init(diagnostics: [Diagnostic], rendered: String) {
-        self.diagnostics = diagnostics
-        self.rendered = rendered
-    }
-
     /// Only the errors (warnings never decide the exit code).
     package var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 }
@@ -20,11 +15,5 @@ package struct LoadedConfig: Sendable {
     /// Warnings, sorted by position.
     package var warnings: [Diagnostic]
     /// Compiler-style text of `warnings` (empty when there are none).
-    package var renderedWarnings: String
-
-    package init(config: PilotoConfig, warnings: [Diagnostic], renderedWarnings: String = "") {
-        self.config = config
-        self.warnings = warnings
-        self.renderedWarnings = renderedWarnings
-    }
+    package var renderedWarnings: String = ""
 }

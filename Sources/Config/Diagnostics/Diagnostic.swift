@@ -28,18 +28,7 @@ package struct Diagnostic: Sendable, Equatable {
     package var column: Int
     package var message: String
     /// Follow-up positions (`note:`), e.g. the first definition of a duplicated key.
-    package var notes: [Diagnostic]
-
-    package init(
-        severity: Severity, file: String, line: Int, column: Int, message: String, notes: [Diagnostic] = []
-    ) {
-        self.severity = severity
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-        self.notes = notes
-    }
+    package var notes: [Diagnostic] = []
 
     /// The `FILE:LINE:COL: severity: message` header line, without snippet.
     package var header: String { "\(file):\(line):\(column): \(severity.rawValue): \(message)" }

@@ -3,11 +3,6 @@ package struct SourceMark: Sendable, Equatable, Hashable, Comparable {
     package var line: Int
     package var column: Int
 
-    package init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
     /// The start of the file: where diagnostics about a missing top-level key point.
     package static let start = SourceMark(line: 1, column: 1)
 

@@ -86,54 +86,49 @@ package struct JSONParser {
     }
 
     private mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth <= maximumDepth else { throw fail(.tooDeep) }
-        index += 1  // [
         var items: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(items)
+        try members(depth: depth, close: UInt8(ascii: "]")) { (parser) throws(JSONParseError) in
+            items.append(try parser.value(depth: depth))
         }
-        while true {
-            skipWhitespace()
-            items.append(try value(depth: depth))
-            skipWhitespace()
-            guard index < bytes.count else { throw fail() }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(items)
-            default: throw fail()
-            }
-        }
+        return .array(items)
     }
 
     private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        try members(depth: depth, close: UInt8(ascii: "}")) { (parser) throws(JSONParseError) in
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.fail() }
+            let key = try parser.string()
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else { throw parser.fail() }
+            parser.index += 1
+            parser.skipWhitespace()
+            pairs.append((key, try parser.value(depth: depth)))
+        }
+        return .object(pairs)
+    }
+
+    /// The comma-separated members of an array or object, from its opening byte through `close`:
+    /// `member` reads one (whitespace before it already skipped). Arrays and objects differ only there.
+    private mutating func members(
+        depth: Int, close: UInt8, _ member: (inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         guard depth <= maximumDepth else { throw fail(.tooDeep) }
-        index += 1  // {
-        var members: [(String, JSONValue)] = []
+        index += 1  // [ or {
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        if index < bytes.count, bytes[index] == close {
             index += 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail() }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail() }
-            index += 1
-            skipWhitespace()
-            members.append((key, try value(depth: depth)))
+            try member(&self)
             skipWhitespace()
             guard index < bytes.count else { throw fail() }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
+            case close:
                 index += 1
-                return .object(members)
+                return
             default: throw fail()
             }
         }

@@ -10,11 +10,6 @@ package struct JSONReader {
         package let path: String
         package let expected: String
         package var description: String { "\(path): expected \(expected)" }
-
-        package init(path: String, expected: String) {
-            self.path = path
-            self.expected = expected
-        }
     }
 
     private let value: JSONValue?

@@ -4,24 +4,7 @@
 package enum JSONString {
     /// Appends `text` to `out` as a quoted JSON string.
     package static func append(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        BackslashEscaping.appendQuoted(text, to: &out) { $0 < 0x20 ? BackslashEscaping.unicodeEscape($0, uppercase: false) : nil }
     }
 
     /// `text` as a quoted JSON string.

@@ -6,36 +6,20 @@ package struct Backend: Sendable, Equatable {
     /// Where it listens on 127.0.0.1.
     package var port: Int
     /// `run:` argv: piloto starts and supervises it (argv[0] looked up on PATH). Empty: not run by piloto.
-    package var run: [String]
+    package var run: [String] = []
     /// Working directory for `run` (resolved against the config's folder); nil: the config's folder.
     package var dir: ConfigPath?
     /// `GET` path answering 2xx when ready; nil: ready once the port accepts a connection.
     package var health: String?
     /// Extra environment for `run` (and the sidecar container), in file order.
-    package var env: [EnvVar]
+    package var env: [EnvVar] = []
     /// `image:`: a Cloud Run sidecar container instead of a child process (issue 12).
     package var image: String?
     /// Sidecar resources (`cpu`, `memory`), nil: Cloud Run's defaults (1 CPU, 512Mi).
     package var cpu: CPU?
     package var memory: ByteSize?
     /// Sidecar secrets, in the shape of the top-level `secrets:`.
-    package var secrets: [SecretRef]
-
-    package init(
-        name: String, port: Int, run: [String] = [], dir: ConfigPath? = nil, health: String? = nil, env: [EnvVar] = [],
-        image: String? = nil, cpu: CPU? = nil, memory: ByteSize? = nil, secrets: [SecretRef] = []
-    ) {
-        self.name = name
-        self.port = port
-        self.run = run
-        self.dir = dir
-        self.health = health
-        self.env = env
-        self.image = image
-        self.cpu = cpu
-        self.memory = memory
-        self.secrets = secrets
-    }
+    package var secrets: [SecretRef] = []
 }
 
 /// Where a proxy route sends requests, resolved from `upstream:` (a backend name or a URL).
@@ -47,13 +31,6 @@ package struct UpstreamAddress: Sendable, Equatable, Hashable {
     package var basePath: String
     /// The backend's name when `upstream:` named one (metrics label and readiness), else the URL.
     package var label: String
-
-    package init(host: String, port: Int, basePath: String, label: String) {
-        self.host = host
-        self.port = port
-        self.basePath = basePath
-        self.label = label
-    }
 }
 
 extension Backend {
@@ -71,10 +48,4 @@ package struct BackendBuild: Sendable, Equatable {
     package var python: String
     /// Install command, run in `path` with the virtual environment's `pip` first on PATH.
     package var install: String
-
-    package init(path: ConfigPath, python: String, install: String) {
-        self.path = path
-        self.python = python
-        self.install = install
-    }
 }

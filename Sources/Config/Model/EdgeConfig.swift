@@ -13,13 +13,6 @@ package struct EdgeConfig: Sendable, Equatable {
     /// A second URL map + HTTP proxy + forwarding rule on port 80 that redirects to HTTPS.
     package var httpToHTTPS: Bool
 
-    package init(mode: Mode, cdn: Bool, requestHeaders: [HeaderField], httpToHTTPS: Bool) {
-        self.mode = mode
-        self.cdn = cdn
-        self.requestHeaders = requestHeaders
-        self.httpToHTTPS = httpToHTTPS
-    }
-
     package enum Mode: String, Sendable, Equatable, CaseIterable {
         case loadBalancer = "load_balancer"
         case domainMapping = "domain_mapping"

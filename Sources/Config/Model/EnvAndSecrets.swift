@@ -2,11 +2,6 @@
 package struct EnvVar: Sendable, Equatable {
     package var name: String
     package var value: String
-
-    package init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
 }
 
 /// One entry of `secrets:`: an environment variable filled from Secret Manager.
@@ -20,10 +15,4 @@ package struct SecretRef: Sendable, Equatable {
     package var secret: String
     /// The version: a number as text, or `latest` (allowed, warned).
     package var version: String
-
-    package init(envName: String, secret: String, version: String) {
-        self.envName = envName
-        self.secret = secret
-        self.version = version
-    }
 }

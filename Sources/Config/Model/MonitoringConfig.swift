@@ -10,13 +10,6 @@ package struct MonitoringConfig: Sendable, Equatable {
     /// Cloud Monitoring notification channel resource names, in file order.
     package var notificationChannels: [String]
     package var triggers: Triggers
-
-    package init(countryHeader: String?, alerts: AlertThresholds, notificationChannels: [String], triggers: Triggers) {
-        self.countryHeader = countryHeader
-        self.alerts = alerts
-        self.notificationChannels = notificationChannels
-        self.triggers = triggers
-    }
 }
 
 /// `monitoring.alerts:` — one Cloud Monitoring alert policy per non-nil threshold.
@@ -27,16 +20,6 @@ package struct AlertThresholds: Sendable, Equatable {
     package var errorRate: Percentage?
     /// How long a condition must hold before it fires (`for: 5m`).
     package var duration: TimeSpan
-
-    package init(
-        latencyP99: TimeSpan?, cpu: Percentage?, memory: Percentage?, errorRate: Percentage?, duration: TimeSpan
-    ) {
-        self.latencyP99 = latencyP99
-        self.cpu = cpu
-        self.memory = memory
-        self.errorRate = errorRate
-        self.duration = duration
-    }
 }
 
 /// `monitoring.triggers:` — the original design's "when to re-evaluate the architecture" table.
@@ -47,14 +30,4 @@ package struct Triggers: Sendable, Equatable {
     package var cpu: Percentage?
     package var requestsPerSecond: Int?
     package var monthlyCostUSD: Int?
-
-    package init(
-        concurrentUsers: Int?, latencyUS: TimeSpan?, cpu: Percentage?, requestsPerSecond: Int?, monthlyCostUSD: Int?
-    ) {
-        self.concurrentUsers = concurrentUsers
-        self.latencyUS = latencyUS
-        self.cpu = cpu
-        self.requestsPerSecond = requestsPerSecond
-        self.monthlyCostUSD = monthlyCostUSD
-    }
 }

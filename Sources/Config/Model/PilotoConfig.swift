@@ -30,32 +30,9 @@ package struct PilotoConfig: Sendable, Equatable {
     /// A month of expected traffic, for `piloto cost`.
     package var cost: CostUsage = .zero
     /// Channel history, recovery, presence debounce and socket rotation.
-    package var realtime: RealtimeConfig
+    package var realtime: RealtimeConfig = .defaults
     /// `backends:` in file order: processes piloto runs (`run:`) or sidecars (`image:`) behind proxy routes.
     package var backends: [Backend] = []
-
-    package init(
-        sourceName: String, environment: String?, service: ServiceConfig, scaling: ScalingConfig, build: BuildConfig,
-        server: ServerConfig, cookies: CookiesConfig, sessions: SessionsConfig, routes: [Route], env: [EnvVar],
-        secrets: [SecretRef], monitoring: MonitoringConfig, network: NetworkConfig?, environmentNames: [String],
-        realtime: RealtimeConfig = .defaults
-    ) {
-        self.realtime = realtime
-        self.sourceName = sourceName
-        self.environment = environment
-        self.service = service
-        self.scaling = scaling
-        self.build = build
-        self.server = server
-        self.cookies = cookies
-        self.sessions = sessions
-        self.routes = routes
-        self.env = env
-        self.secrets = secrets
-        self.monitoring = monitoring
-        self.network = network
-        self.environmentNames = environmentNames
-    }
 }
 
 /// A path written in the config, kept both as written (for generated artifacts, which must not
@@ -65,11 +42,6 @@ package struct ConfigPath: Sendable, Equatable, Hashable {
     package var asWritten: String
     /// Absolute, resolved against the directory that holds the config file.
     package var resolved: String
-
-    package init(asWritten: String, resolved: String) {
-        self.asWritten = asWritten
-        self.resolved = resolved
-    }
 }
 
 extension PilotoConfig {

@@ -12,12 +12,6 @@ package struct PilotoSource: Sendable, Equatable {
     /// A folder inside the build context (vendored copy, submodule, or `.` for piloto's own repo).
     package var path: ConfigPath?
 
-    package init(git: String? = nil, ref: String? = nil, path: ConfigPath? = nil) {
-        self.git = git
-        self.ref = ref
-        self.path = path
-    }
-
     /// What the Dockerfile does, once validate has accepted the keys.
     package enum Origin: Sendable, Equatable {
         case clone(url: String, ref: String)

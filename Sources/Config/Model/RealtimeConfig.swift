@@ -10,12 +10,6 @@ package struct RealtimeConfig: Sendable, Equatable {
     /// Each socket is closed with 1001 this long before `scaling.request_timeout`.
     package var rotateBeforeTimeout: TimeSpan
 
-    package init(history: HistoryConfig, presenceDebounce: TimeSpan, rotateBeforeTimeout: TimeSpan) {
-        self.history = history
-        self.presenceDebounce = presenceDebounce
-        self.rotateBeforeTimeout = rotateBeforeTimeout
-    }
-
     /// How long before `requestTimeout` to rotate: the configured value when it is below the
     /// timeout (validation rejects a written one that is not), else a twelfth of the timeout
     /// (the 5m default under Cloud Run's 300s default timeout → 25s).
@@ -37,10 +31,4 @@ package struct HistoryConfig: Sendable, Equatable {
     package var ttl: TimeSpan
     /// Bound on the stored bytes per channel (memory store).
     package var maxBytes: ByteSize
-
-    package init(size: Int, ttl: TimeSpan, maxBytes: ByteSize) {
-        self.size = size
-        self.ttl = ttl
-        self.maxBytes = maxBytes
-    }
 }

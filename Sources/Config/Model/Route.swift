@@ -6,12 +6,6 @@ package struct Route: Sendable, Equatable {
     /// `auth: required` — a valid session cookie is needed (401 otherwise).
     package var authRequired: Bool
 
-    package init(path: String, handler: RouteHandler, authRequired: Bool) {
-        self.path = path
-        self.handler = handler
-        self.authRequired = authRequired
-    }
-
     /// True when `requestPath` falls under this route's prefix on a segment boundary
     /// (`/api` matches `/api` and `/api/x`, not `/apix`).
     /// Compares UTF-8 bytes: paths are normalized before routing, and `String.hasPrefix` would pay
@@ -70,8 +64,6 @@ package enum RouteHandler: Sendable, Equatable {
 package struct MetricsRoute: Sendable, Equatable {
     /// When false (default) only loopback clients get an answer; others get 404.
     package var allowRemote: Bool
-
-    package init(allowRemote: Bool) { self.allowRemote = allowRemote }
 }
 
 /// `handler: websocket` options.
@@ -81,12 +73,6 @@ package struct WebSocketRoute: Sendable, Equatable {
     package var maxMessage: ByteSize
     /// Extra allowed `Origin` values besides `https://<service.domain>`, in file order.
     package var origins: [String]
-
-    package init(mode: Mode, maxMessage: ByteSize, origins: [String]) {
-        self.mode = mode
-        self.maxMessage = maxMessage
-        self.origins = origins
-    }
 
     package enum Mode: String, Sendable, Equatable, CaseIterable {
         /// Every message comes straight back to its sender.
@@ -100,11 +86,6 @@ package struct WebSocketRoute: Sendable, Equatable {
 package struct StaticRoute: Sendable, Equatable {
     package var root: ConfigPath
     package var cache: CachePolicy
-
-    package init(root: ConfigPath, cache: CachePolicy) {
-        self.root = root
-        self.cache = cache
-    }
 }
 
 /// `cache:` on a static route.
@@ -131,11 +112,6 @@ package struct SPARoute: Sendable, Equatable {
     package var root: ConfigPath
     /// The fallback document, default `index.html`.
     package var index: String
-
-    package init(root: ConfigPath, index: String) {
-        self.root = root
-        self.index = index
-    }
 }
 
 /// `handler: proxy` options: forward to the team's backend over HTTP/1.1 (docs/proxy.md).
@@ -143,40 +119,23 @@ package struct ProxyRoute: Sendable, Equatable {
     /// As written: a `backends:` name or `http://host:port[/base]`.
     package var upstream: String
     /// Forward the path without the route prefix (`/api/clientes/7` → `/7`); default false.
-    package var stripPrefix: Bool
+    package var stripPrefix: Bool = false
     /// Connecting to the upstream; each attempt (a refused one is retried until `hold`).
-    package var connectTimeout: TimeSpan
+    package var connectTimeout: TimeSpan = .seconds(2)
     /// Request sent → first response byte; past it → 504.
-    package var timeout: TimeSpan
+    package var timeout: TimeSpan = .seconds(60)
     /// Silence on an open response body or tunnel; past it the connection is closed.
-    package var idleTimeout: TimeSpan
+    package var idleTimeout: TimeSpan = .seconds(300)
     /// How long refused connects are retried (a backend restarting) before 502.
-    package var hold: TimeSpan
-    package var retry: ProxyRetry
+    package var hold: TimeSpan = .seconds(10)
+    package var retry: ProxyRetry = .safe
     /// Request body limit on this route (413); nil: `server.limits.body_bytes`.
     package var maxBody: ByteSize?
     /// Forward `Upgrade: websocket` (Origin policy and auth still apply).
-    package var websocket: Bool
+    package var websocket: Bool = false
     /// How the logged-in user is told to the backend. The decoder resolves the default
     /// (`signed` when `sessions.identity_key` is set, else `headers` when sessions exist, else `off`).
-    package var identity: ProxyIdentity
-
-    package init(
-        upstream: String, stripPrefix: Bool = false, connectTimeout: TimeSpan = .seconds(2), timeout: TimeSpan = .seconds(60),
-        idleTimeout: TimeSpan = .seconds(300), hold: TimeSpan = .seconds(10), retry: ProxyRetry = .safe,
-        maxBody: ByteSize? = nil, websocket: Bool = false, identity: ProxyIdentity = .off
-    ) {
-        self.upstream = upstream
-        self.stripPrefix = stripPrefix
-        self.connectTimeout = connectTimeout
-        self.timeout = timeout
-        self.idleTimeout = idleTimeout
-        self.hold = hold
-        self.retry = retry
-        self.maxBody = maxBody
-        self.websocket = websocket
-        self.identity = identity
-    }
+    package var identity: ProxyIdentity = .off
 }
 
 /// `retry:` on a proxy route.

@@ -14,17 +14,6 @@ package struct ServerConfig: Sendable, Equatable {
     /// How many proxies in front of piloto append to `X-Forwarded-For` (Cloud Run's front end: 1):
     /// the client address is that many entries from the right; 0 trusts none (the socket peer).
     package var trustedHops: Int = 1
-
-    package init(
-        port: Int, shutdownGrace: TimeSpan, accessLog: Bool, limits: ServerLimits, headers: [HeaderField], workers: Int
-    ) {
-        self.port = port
-        self.shutdownGrace = shutdownGrace
-        self.accessLog = accessLog
-        self.limits = limits
-        self.headers = headers
-        self.workers = workers
-    }
 }
 
 /// `server.limits:` — every limit on what a client controls.
@@ -43,28 +32,10 @@ package struct ServerLimits: Sendable, Equatable {
     package var bodyTimeout: TimeSpan
     /// Header fields per request; beyond → 431.
     package var maxHeaderCount: Int
-
-    package init(
-        headerBytes: ByteSize, bodyBytes: ByteSize, headerTimeout: TimeSpan, idleTimeout: TimeSpan, maxConnections: Int,
-        bodyTimeout: TimeSpan, maxHeaderCount: Int
-    ) {
-        self.headerBytes = headerBytes
-        self.bodyBytes = bodyBytes
-        self.headerTimeout = headerTimeout
-        self.idleTimeout = idleTimeout
-        self.maxConnections = maxConnections
-        self.bodyTimeout = bodyTimeout
-        self.maxHeaderCount = maxHeaderCount
-    }
 }
 
 /// One `Name: value` pair, kept in the order written.
 package struct HeaderField: Sendable, Equatable, Hashable {
     package var name: String
     package var value: String
-
-    package init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
 }

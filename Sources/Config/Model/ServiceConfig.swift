@@ -12,15 +12,6 @@ package struct ServiceConfig: Sendable, Equatable {
     package var image: String
     package var ingress: Ingress
 
-    package init(name: String, domain: String, project: String?, region: String, image: String, ingress: Ingress) {
-        self.name = name
-        self.domain = domain
-        self.project = project
-        self.region = region
-        self.image = image
-        self.ingress = ingress
-    }
-
     /// `run.googleapis.com/ingress` values.
     package enum Ingress: String, Sendable, Equatable, CaseIterable {
         case all
@@ -48,22 +39,6 @@ package struct ScalingConfig: Sendable, Equatable {
     package var sessionAffinity: Bool
     package var executionEnvironment: ExecutionEnvironment
 
-    package init(
-        minInstances: Int, maxInstances: Int, concurrency: Int, cpu: CPU, memory: ByteSize, cpuThrottling: Bool,
-        startupCPUBoost: Bool, requestTimeout: TimeSpan, sessionAffinity: Bool, executionEnvironment: ExecutionEnvironment
-    ) {
-        self.minInstances = minInstances
-        self.maxInstances = maxInstances
-        self.concurrency = concurrency
-        self.cpu = cpu
-        self.memory = memory
-        self.cpuThrottling = cpuThrottling
-        self.startupCPUBoost = startupCPUBoost
-        self.requestTimeout = requestTimeout
-        self.sessionAffinity = sessionAffinity
-        self.executionEnvironment = executionEnvironment
-    }
-
     /// `run.googleapis.com/execution-environment` values.
     package enum ExecutionEnvironment: String, Sendable, Equatable, CaseIterable {
         case gen1
@@ -81,12 +56,6 @@ package struct BuildConfig: Sendable, Equatable {
     package var piloto: PilotoSource?
     /// The Python build of the `run:` backends; nil when none is built into the image.
     package var backend: BackendBuild? = nil
-
-    package init(swift: String, frontend: FrontendBuild?, piloto: PilotoSource? = nil) {
-        self.swift = swift
-        self.frontend = frontend
-        self.piloto = piloto
-    }
 }
 
 /// `build.frontend:` — a Node project built in the Dockerfile's first stage.
@@ -99,12 +68,4 @@ package struct FrontendBuild: Sendable, Equatable {
     package var build: String
     /// Build output folder, relative to `path`.
     package var output: String
-
-    package init(path: ConfigPath, node: String, install: String, build: String, output: String) {
-        self.path = path
-        self.node = node
-        self.install = install
-        self.build = build
-        self.output = output
-    }
 }

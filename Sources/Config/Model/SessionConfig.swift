@@ -1,8 +1,6 @@
 /// `cookies:` — the cookies the server sets.
 package struct CookiesConfig: Sendable, Equatable {
     package var session: SessionCookie
-
-    package init(session: SessionCookie) { self.session = session }
 }
 
 /// `cookies.session:` — the session cookie's attributes, exactly as sent in `Set-Cookie`.
@@ -15,18 +13,6 @@ package struct SessionCookie: Sendable, Equatable {
     package var path: String
     /// nil: a host-only cookie (the strict choice for one origin).
     package var domain: String?
-
-    package init(
-        name: String, httpOnly: Bool, secure: Bool, sameSite: SameSite, maxAge: TimeSpan, path: String, domain: String?
-    ) {
-        self.name = name
-        self.httpOnly = httpOnly
-        self.secure = secure
-        self.sameSite = sameSite
-        self.maxAge = maxAge
-        self.path = path
-        self.domain = domain
-    }
 
     package enum SameSite: String, Sendable, Equatable, CaseIterable {
         case strict
@@ -60,17 +46,8 @@ package struct SessionsConfig: Sendable, Equatable {
     /// generator can hand the same Secret Manager secret to sidecars; nil when written literally.
     package var identityKeyVariable: String? = nil
 
-    package init(store: Store, redisURL: String, ttl: TimeSpan, usersFile: ConfigPath?, maxSessions: Int) {
-        self.store = store
-        self.redisURL = redisURL
-        self.ttl = ttl
-        self.usersFile = usersFile
-        self.maxSessions = maxSessions
-    }
-
     package enum Store: String, Sendable, Equatable, CaseIterable {
         case memory
         case redis
     }
 }
-

@@ -3,7 +3,6 @@
 package struct TimeSpan: Sendable, Equatable, Hashable, Comparable {
     package var milliseconds: Int64
 
-    package init(milliseconds: Int64) { self.milliseconds = milliseconds }
     package static func seconds(_ s: Int64) -> TimeSpan { TimeSpan(milliseconds: s * 1000) }
     package static func minutes(_ m: Int64) -> TimeSpan { TimeSpan(milliseconds: m * 60_000) }
     package static func hours(_ h: Int64) -> TimeSpan { TimeSpan(milliseconds: h * 3_600_000) }
@@ -21,7 +20,6 @@ package struct TimeSpan: Sendable, Equatable, Hashable, Comparable {
 package struct ByteSize: Sendable, Equatable, Hashable, Comparable {
     package var bytes: Int64
 
-    package init(bytes: Int64) { self.bytes = bytes }
     package static func kibibytes(_ n: Int64) -> ByteSize { ByteSize(bytes: n << 10) }
     package static func mebibytes(_ n: Int64) -> ByteSize { ByteSize(bytes: n << 20) }
     package static func gibibytes(_ n: Int64) -> ByteSize { ByteSize(bytes: n << 30) }
@@ -42,7 +40,6 @@ package struct ByteSize: Sendable, Equatable, Hashable, Comparable {
 package struct Percentage: Sendable, Equatable, Hashable, Comparable {
     package var hundredths: Int
 
-    package init(hundredths: Int) { self.hundredths = hundredths }
     package static func percent(_ p: Int) -> Percentage { Percentage(hundredths: p * 100) }
 
     /// The value as a fraction of one, as exact decimal text: 70% → `0.7`, 1% → `0.01`, 100% → `1`.
@@ -57,7 +54,6 @@ package struct Percentage: Sendable, Equatable, Hashable, Comparable {
 package struct CPU: Sendable, Equatable, Hashable, Comparable {
     package var millicores: Int
 
-    package init(millicores: Int) { self.millicores = millicores }
     package static func cores(_ n: Int) -> CPU { CPU(millicores: n * 1000) }
 
     /// The quantity Cloud Run expects: `1`, `2`, or `500m`.

@@ -62,19 +62,13 @@ package enum JSONSchemaWriter {
         case .boolean:
             return [("type", .string("boolean"))]
         case .duration:
-            return [("type", .string("string")), ("pattern", .string("^[0-9]+(ms|s|m|h|d)$"))]
+            return text(matching: "^[0-9]+(ms|s|m|h|d)$")
         case .byteSize:
-            return [
-                ("type", .array([.string("string"), .string("integer")])),
-                ("pattern", .string("^[0-9]+(B|KiB|MiB|GiB|Ki|Mi|Gi)?$")),
-            ]
+            return text(matching: "^[0-9]+(B|KiB|MiB|GiB|Ki|Mi|Gi)?$", orBare: "integer")
         case .percentage:
-            return [("type", .string("string")), ("pattern", .string("^[0-9]+(\\.[0-9]{1,2})?%$"))]
+            return text(matching: "^[0-9]+(\\.[0-9]{1,2})?%$")
         case .cpu:
-            return [
-                ("type", .array([.string("string"), .string("number")])),
-                ("pattern", .string("^([0-9]+(\\.[0-9]{1,3})?|[0-9]+m)$")),
-            ]
+            return text(matching: "^([0-9]+(\\.[0-9]{1,3})?|[0-9]+m)$", orBare: "number")
         case .choice(let words):
             return [("enum", .array(words.map(JSONValue.string)))]
         case .cachePolicy:
@@ -93,6 +87,13 @@ package enum JSONSchemaWriter {
     }
 
     /// One route: the union of keys, plus per-handler required keys and forbidden keys.
+    /// A unit-carrying scalar (`5m`, `512Mi`, `70%`, `500m`): text matching `pattern`, or also a
+    /// bare JSON number of type `bare` where the unit may be left out.
+    static func text(matching pattern: String, orBare bare: String? = nil) -> [(String, JSONValue)] {
+        let type: JSONValue = bare.map { .array([.string("string"), .string($0)]) } ?? .string("string")
+        return [("type", type), ("pattern", .string(pattern))]
+    }
+
     static func routeItem(_ specs: [KeySpec]) -> [(String, JSONValue)] {
         var members = objectMembers(specs, partial: false)
         let rules: [JSONValue] = PilotoSchema.handlerNames.map { handler in

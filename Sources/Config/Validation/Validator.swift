@@ -13,14 +13,6 @@ struct Validator {
     /// False when serving: build-time inputs (`build.piloto.path`'s Package.swift) are not in the image.
     var checksBuildSources = true
 
-    init(file: String, config: PilotoConfig, sourceMap: SourceMap, skip: Set<String>, routeIndices: [Int]) {
-        self.routeIndices = routeIndices
-        self.file = file
-        self.config = config
-        self.sourceMap = sourceMap
-        self.skip = skip
-    }
-
     /// True when any of `paths` had a rejected value.
     func rejected(_ paths: [String]) -> Bool {
         paths.contains { path in

@@ -40,12 +40,6 @@ package struct YAMLScalar: Sendable, Equatable {
     package var style: Style
     package var mark: SourceMark
 
-    package init(text: String, style: Style, mark: SourceMark) {
-        self.text = text
-        self.style = style
-        self.mark = mark
-    }
-
     /// `key:` with nothing, `~` or `null` written plainly: the absence of a value.
     package var isNull: Bool {
         style == .plain && (text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL")
@@ -56,11 +50,6 @@ package struct YAMLScalar: Sendable, Equatable {
 package struct YAMLSequence: Sendable, Equatable {
     package var items: [YAMLNode]
     package var mark: SourceMark
-
-    package init(items: [YAMLNode], mark: SourceMark) {
-        self.items = items
-        self.mark = mark
-    }
 }
 
 /// A mapping with scalar keys, in file order (never a Dictionary: order matters for messages).
@@ -68,20 +57,10 @@ package struct YAMLMapping: Sendable, Equatable {
     package struct Pair: Sendable, Equatable {
         package var key: YAMLScalar
         package var value: YAMLNode
-
-        package init(key: YAMLScalar, value: YAMLNode) {
-            self.key = key
-            self.value = value
-        }
     }
 
     package var pairs: [Pair]
     package var mark: SourceMark
-
-    package init(pairs: [Pair], mark: SourceMark) {
-        self.pairs = pairs
-        self.mark = mark
-    }
 
     /// The first pair whose key is `name` (duplicates were already reported).
     package func pair(_ name: String) -> Pair? { pairs.first { $0.key.text == name } }

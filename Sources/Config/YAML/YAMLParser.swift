@@ -84,11 +84,6 @@ private struct TreeBuilder {
     var diagnostics: [Diagnostic] = []
     var documents = 0
 
-    init(file: String, renderer: DiagnosticRenderer) {
-        self.file = file
-        self.renderer = renderer
-    }
-
     mutating func report(_ mark: SourceMark, _ message: String, notes: [Diagnostic] = []) {
         diagnostics.append(
             Diagnostic(severity: .error, file: file, line: mark.line, column: mark.column, message: message, notes: notes))

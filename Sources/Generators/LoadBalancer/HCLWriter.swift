@@ -1,3 +1,5 @@
+import PilotoConfig
+
 /// The little of HCL (Terraform's syntax) that `out/lb/main.tf` needs, written exactly as
 /// `terraform fmt` would lay it out, so `terraform fmt -check` is clean on generated files.
 ///
@@ -131,27 +133,14 @@ enum HCL {
     /// A quoted HCL string whose content is exactly `text`: template introducers are doubled
     /// (`$${`, `%%{`), so a header value such as `{client_region}` reaches Google unchanged.
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        let scalars = Array(text.unicodeScalars)
-        for (index, scalar) in scalars.enumerated() {
-            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "$" where next == "{": out += "$$"
-            case "%" where next == "{": out += "%%"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+        var escaped = ""
+        BackslashEscaping.appendQuoted(text, to: &escaped) { BackslashEscaping.unicodeEscape($0, uppercase: true) }
+        var out = ""
+        for scalar in escaped.unicodeScalars {
+            // No escape contains `$`, `%` or `{`, so a `{` after one of them was so in `text`.
+            if scalar == "{", let last = out.unicodeScalars.last, last == "$" || last == "%" { out.unicodeScalars.append(last) }
+            out.unicodeScalars.append(scalar)
         }
-        return out + "\""
+        return out
     }
 }

@@ -12,12 +12,9 @@ import Synchronization
 /// which a watch on the old inode would miss. A missing or unreadable file keeps the last good
 /// list and logs the problem.
 package final class UserDirectory: Sendable {
-    /// `@unchecked`: Dispatch sources are thread-safe objects, only not marked `Sendable`.
-    private struct State: @unchecked Sendable {
+    private struct State {
         var users = UsersFile()
         var identity: FileIdentity?
-        var timer: (any DispatchSourceTimer)?
-        var signal: (any DispatchSourceSignal)?
     }
 
     /// What changes when the file is edited or replaced.
@@ -33,6 +30,8 @@ package final class UserDirectory: Sendable {
     package let path: String?
     private let logger: Logger?
     private let state = Mutex(State())
+    private let timer = DispatchSourceSlot()
+    private let signal = DispatchSourceSlot()
     private let queue = DispatchQueue(label: "piloto-users-file")
 
     /// Loads the file once, synchronously, so the server starts with its users.
@@ -66,12 +65,7 @@ package final class UserDirectory: Sendable {
             deadline: .now() + .milliseconds(intervalMilliseconds), repeating: .milliseconds(intervalMilliseconds),
             leeway: .milliseconds(max(1, intervalMilliseconds / 10)))
         timer.setEventHandler { [weak self] in self?.reloadIfChanged() }
-        timer.resume()
-        let previous = state.withLock { s in
-            defer { s.timer = timer }
-            return s.timer
-        }
-        previous?.cancel()
+        self.timer.install(timer)
     }
 
     /// Reloads on every SIGHUP (`kill -HUP`, the traditional "re-read your config"), whatever the
@@ -81,25 +75,13 @@ package final class UserDirectory: Sendable {
         Glibc.signal(SIGHUP, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
         source.setEventHandler { [weak self] in self?.reload(force: true) }
-        source.resume()
-        let previous = state.withLock { s in
-            defer { s.signal = source }
-            return s.signal
-        }
-        previous?.cancel()
+        signal.install(source)
     }
 
     /// Stops the poll timer and the SIGHUP handler.
     package func stop() {
-        let (timer, signal) = state.withLock { s in
-            defer {
-                s.timer = nil
-                s.signal = nil
-            }
-            return (s.timer, s.signal)
-        }
-        timer?.cancel()
-        signal?.cancel()
+        timer.cancel()
+        signal.cancel()
     }
 
     /// Re-reads the file when its identity changed since the last load; returns true if reloaded.

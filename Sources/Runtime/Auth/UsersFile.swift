@@ -6,17 +6,12 @@
 /// typo cannot lock everyone out.
 package struct UsersFile: Sendable, Equatable {
     /// Login → stored hash. Looked up by key only; never iterated to produce output.
-    package var hashes: [String: String]
-    package var problems: [Problem]
+    package var hashes: [String: String] = [:]
+    package var problems: [Problem] = []
 
     package struct Problem: Sendable, Equatable {
         package var line: Int
         package var message: String
-    }
-
-    package init(hashes: [String: String] = [:], problems: [Problem] = []) {
-        self.hashes = hashes
-        self.problems = problems
     }
 
     /// Parses the file's text (any bytes: invalid UTF-8 is repaired, never fatal).

@@ -96,8 +96,6 @@ package final class ChildReaper: Sendable {
 package struct ExitStatus: Sendable, Equatable {
     package let raw: Int32
 
-    package init(raw: Int32) { self.raw = raw }
-
     /// The exit code when the process exited normally.
     package var code: Int32? { (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : nil }
     /// The signal that killed it.

@@ -1,6 +1,5 @@
 import Dispatch
 import FoundationEssentials
-import Synchronization
 
 /// The dashboard across instances (`sessions.store: redis`): every instance publishes its
 /// `InstanceSnapshot` to Redis every `interval` (5 s) and the dashboard merges all live ones.
@@ -16,16 +15,11 @@ package final class DashboardCluster: Sendable {
     package static let keyPrefix = "piloto:dashboard:instance:"
     package static let indexKey = "piloto:dashboard:instances"
 
-    /// `@unchecked`: Dispatch sources are thread-safe objects, only not marked `Sendable`.
-    private struct Timer: @unchecked Sendable {
-        var source: (any DispatchSourceTimer)?
-    }
-
     private let client: RedisClient
     private let source: DashboardSource
     private let intervalMilliseconds: Int
     private let ttlSeconds: Int
-    private let timer = Mutex(Timer())
+    private let timer = DispatchSourceSlot()
     private let queue = DispatchQueue(label: "piloto-dashboard-cluster")
 
     package init(
@@ -48,21 +42,10 @@ package final class DashboardCluster: Sendable {
         source.schedule(
             deadline: .now(), repeating: .milliseconds(intervalMilliseconds), leeway: .milliseconds(intervalMilliseconds / 10))
         source.setEventHandler { self.publish() }
-        source.resume()
-        let previous = timer.withLock { t in
-            defer { t.source = source }
-            return t.source
-        }
-        previous?.cancel()
+        timer.install(source)
     }
 
-    package func stop() {
-        let source = timer.withLock { t in
-            defer { t.source = nil }
-            return t.source
-        }
-        source?.cancel()
-    }
+    package func stop() { timer.cancel() }
 
     /// This instance's snapshot, now.
     package func localSnapshot() -> InstanceSnapshot { InstanceSnapshot(instance: instance, reading: source.reading()) }

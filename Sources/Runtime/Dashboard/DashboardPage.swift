@@ -1,3 +1,5 @@
+import PilotoConfig
+
 /// The dashboard's HTML, embedded in the binary: no CDN, no build step, nothing to deploy beside
 /// the server. No inline script or style (the example's CSP is `default-src 'self'`): the page
 /// loads `<p>/dashboard.js` and `<p>/dashboard.css`, and finds the metrics URL in a data attribute.
@@ -48,20 +50,9 @@ package enum DashboardPage {
 
     /// HTML-escapes text for an attribute value (the prefix comes from the config, not a client,
     /// but the config is text too).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { CharacterEscaping.replacing(text, htmlEscapes) }
+
+    private static let htmlEscapes: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
 
     private static let template = """
         <!doctype html>

@@ -20,19 +20,6 @@ package struct DashboardReading: Sendable {
     /// Instances the figures add up (at least 1).
     package var instanceCount: Int { max(1, instances.count) }
 
-    package init(
-        metrics: MetricsSnapshot, webSockets: WebSocketGauge.Snapshot, rates: UsageSampler.Rates,
-        residentBytes: Int64?, uptimeNanos: Int64, draining: Bool, unixMilliseconds: Int64
-    ) {
-        self.metrics = metrics
-        self.webSockets = webSockets
-        self.rates = rates
-        self.residentBytes = residentBytes
-        self.uptimeNanos = uptimeNanos
-        self.draining = draining
-        self.unixMilliseconds = unixMilliseconds
-    }
-
     /// Every route's latencies merged (unmatched requests included: they are traffic too).
     package var overall: LatencyHistogram {
         var merged = LatencyHistogram()

@@ -8,12 +8,6 @@ package struct UsageSample: Sendable, Equatable {
     package var requests: Int64
     /// User + system CPU time used by the process so far, in nanoseconds (nil: /proc unreadable).
     package var cpuNanos: Int64?
-
-    package init(atNanos: Int64, requests: Int64, cpuNanos: Int64?) {
-        self.atNanos = atNanos
-        self.requests = requests
-        self.cpuNanos = cpuNanos
-    }
 }
 
 /// Rates over the recent past, from a small ring of counter readings.

@@ -8,13 +8,6 @@ package struct MetricsResponder: Responder {
     let state: ServerState
     let logger: Logger?
 
-    package init(allowRemote: Bool, metrics: MetricsRegistry, state: ServerState, logger: Logger?) {
-        self.allowRemote = allowRemote
-        self.metrics = metrics
-        self.state = state
-        self.logger = logger
-    }
-
     package func respond(to request: HTTPRequest) throws(HTTPError) -> RouteResponse {
         guard allowRemote || request.remote.isLoopback else { throw HTTPError(.notFound) }
         guard request.isRead else { throw .readOnly }

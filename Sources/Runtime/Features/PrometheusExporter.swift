@@ -82,15 +82,8 @@ package enum PrometheusExporter {
 
     /// A label value with `\`, `"` and newline escaped.
     package static func quote(_ text: String) -> String {
-        var out = "\""
-        for ch in text {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
-            }
-        }
-        return out + "\""
+        "\"" + CharacterEscaping.replacing(text, labelEscapes) + "\""
     }
+
+    private static let labelEscapes: [Character: String] = ["\\": "\\\\", "\"": "\\\"", "\n": "\\n"]
 }

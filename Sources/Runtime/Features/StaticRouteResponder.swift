@@ -8,13 +8,6 @@ package struct StaticRouteResponder: Responder {
     /// The SPA's index file; nil for `handler: static`.
     let spaIndex: String?
 
-    package init(files: StaticRoots, root: Int, prefix: String, spaIndex: String?) {
-        self.files = files
-        self.root = root
-        self.prefix = prefix
-        self.spaIndex = spaIndex
-    }
-
     package func respond(to request: HTTPRequest) throws(HTTPError) -> RouteResponse {
         guard request.isRead else { throw .readOnly }
         return SPAResponder.respond(to: request, store: files.store(root), prefix: prefix, index: spaIndex)

@@ -4,12 +4,6 @@ package struct HistoryEntry: Sendable, Equatable {
     package var offset: Int64
     package var atMilliseconds: Int64
     package var payload: [UInt8]
-
-    package init(offset: Int64, atMilliseconds: Int64, payload: [UInt8]) {
-        self.offset = offset
-        self.atMilliseconds = atMilliseconds
-        self.payload = payload
-    }
 }
 
 /// The memory store's per-channel history: a ring bounded by message count *and* bytes, with

@@ -5,13 +5,6 @@ package struct ChannelRead: Sendable, Equatable {
     package var top: Int64
     package var outcome: RecoveryOutcome
     package var entries: [HistoryEntry]
-
-    package init(epoch: String, top: Int64, outcome: RecoveryOutcome, entries: [HistoryEntry]) {
-        self.epoch = epoch
-        self.top = top
-        self.outcome = outcome
-        self.entries = entries
-    }
 }
 
 /// A stored message arriving live: from this instance's publish (memory) or from pub/sub (Redis).
@@ -19,12 +12,6 @@ package struct LiveMessage: Sendable, Equatable {
     package var channel: String
     package var epoch: String
     package var entry: HistoryEntry
-
-    package init(channel: String, epoch: String, entry: HistoryEntry) {
-        self.channel = channel
-        self.epoch = epoch
-        self.entry = entry
-    }
 }
 
 /// How a client publish ended.

@@ -2,11 +2,6 @@
 package struct PresenceMember: Sendable, Equatable {
     package var user: String
     package var sinceMilliseconds: Int64
-
-    package init(user: String, sinceMilliseconds: Int64) {
-        self.user = user
-        self.sinceMilliseconds = sinceMilliseconds
-    }
 }
 
 /// A presence change to broadcast (`join`/`leave` are per user, never per connection).

@@ -18,11 +18,6 @@ package struct PublishRequest: Sendable, Equatable {
     package var id: String?
     package var data: PublishData
 
-    package init(id: String?, data: PublishData) {
-        self.id = id
-        self.data = data
-    }
-
     /// Ids longer than this are not ids (they would sit in the dedupe window): plain message.
     package static let maxIDBytes = 128
 

@@ -4,12 +4,6 @@ package struct StreamPosition: Sendable, Equatable {
     package var epoch: String
     package var top: Int64
     package var firstStored: Int64?
-
-    package init(epoch: String, top: Int64, firstStored: Int64?) {
-        self.epoch = epoch
-        self.top = top
-        self.firstStored = firstStored
-    }
 }
 
 /// Why a reconnect could not be recovered; the raw value is the wire `reason`.

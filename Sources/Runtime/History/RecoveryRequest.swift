@@ -7,13 +7,7 @@
 package struct RecoveryRequest: Sendable, Equatable {
     package var epoch: String?
     package var offset: Int64?
-    package var last: Int
-
-    package init(epoch: String? = nil, offset: Int64? = nil, last: Int = 0) {
-        self.epoch = epoch
-        self.offset = offset
-        self.last = last
-    }
+    package var last: Int = 0
 
     /// From the raw query (the part after `?`, not percent-decoded: epochs and numbers never need it).
     package static func parse(query: Substring?) -> RecoveryRequest {

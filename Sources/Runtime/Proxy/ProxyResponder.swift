@@ -19,9 +19,7 @@ package struct ProxyResponder: Responder {
                 return ProxyError.upgradeNotForwarded.response
             }
             do {
-                _ = try WebSocketHandshake.accept(
-                    method: request.method, version: request.head.version.text, headers: request.headers.fields,
-                    origins: origins)
+                _ = try WebSocketHandshake.accept(request, origins: origins)
             } catch {
                 return ProxyError.handshakeRefused(error).response
             }

@@ -3,8 +3,6 @@
 package struct LoopInstant: InstantProtocol, Sendable {
     package var milliseconds: Int64
 
-    package init(milliseconds: Int64) { self.milliseconds = milliseconds }
-
     package func advanced(by duration: Duration) -> LoopInstant {
         let (seconds, attoseconds) = duration.components
         return LoopInstant(milliseconds: milliseconds &+ seconds &* 1000 &+ attoseconds / 1_000_000_000_000_000)

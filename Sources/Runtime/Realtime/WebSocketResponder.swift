@@ -60,9 +60,7 @@ package final class WebSocketResponder: Responder {
         }
         let accepted: WebSocketHandshake.Accepted
         do {
-            accepted = try WebSocketHandshake.accept(
-                method: request.method, version: request.head.version.text, headers: request.headers.fields,
-                origins: origins)
+            accepted = try WebSocketHandshake.accept(request, origins: origins)
         } catch {
             return UpgradeRefusal.handshake(error).response
         }

@@ -75,14 +75,10 @@ package struct RESPParser: Sendable {
             index = cursor
             return .integer(value)
         case UInt8(ascii: "$"):
-            let length = try integer(line)
-            if length == -1 {
+            guard let count = try count(line, maximum: limits.maxBulkLength, beyond: RESPError.bulkTooLarge) else {
                 index = cursor
                 return .bulkString(nil)
             }
-            guard length >= 0 else { throw .invalidLength(length) }
-            guard length <= Int64(limits.maxBulkLength) else { throw .bulkTooLarge(length) }
-            let count = Int(length)
             guard buffer.count - cursor >= count + 2 else { return nil }
             // The payload is binary: only the two bytes after it must be CRLF.
             guard buffer[cursor + count] == 13, buffer[cursor + count + 1] == 10 else { throw .missingCRLF }
@@ -90,18 +86,15 @@ package struct RESPParser: Sendable {
             index = cursor + count + 2
             return .bulkString(bytes)
         case UInt8(ascii: "*"):
-            let count = try integer(line)
-            if count == -1 {
+            guard let count = try count(line, maximum: limits.maxArrayCount, beyond: RESPError.arrayTooLarge) else {
                 index = cursor
                 return .array(nil)
             }
-            guard count >= 0 else { throw .invalidLength(count) }
-            guard count <= Int64(limits.maxArrayCount) else { throw .arrayTooLarge(count) }
             guard depth < limits.maxDepth else { throw .nestingTooDeep }
             var items: [RESPValue] = []
             // Each element needs at least 3 bytes (`:0\r\n` is 4): never reserve more than could arrive.
-            items.reserveCapacity(min(Int(count), (buffer.count - cursor) / 3 + 1))
-            for _ in 0..<Int(count) {
+            items.reserveCapacity(min(count, (buffer.count - cursor) / 3 + 1))
+            for _ in 0..<count {
                 guard let item = try parse(at: &cursor, depth: depth + 1) else { return nil }
                 items.append(item)
             }
@@ -132,6 +125,18 @@ package struct RESPParser: Sendable {
         }
         if i - cursor > limits.maxLineLength { throw .lineTooLong }
         return nil
+    }
+
+    /// The count in a `$` or `*` header: nil for -1 (RESP2's null), else 0...`maximum`
+    /// (`invalidLength` below, `beyond` above). Bulk strings and arrays share the rule.
+    private func count(
+        _ line: Range<Int>, maximum: Int, beyond: (Int64) -> RESPError
+    ) throws(RESPError) -> Int? {
+        let value = try integer(line)
+        if value == -1 { return nil }
+        guard value >= 0 else { throw .invalidLength(value) }
+        guard value <= Int64(maximum) else { throw beyond(value) }
+        return Int(value)
     }
 
     /// A decimal Int64: optional `-`, then at least one digit, nothing else.

@@ -28,12 +28,6 @@ package struct RedisPubSubMessage: Sendable, Equatable {
     package var pattern: String?
     package var payload: [UInt8]
 
-    package init(channel: String, pattern: String? = nil, payload: [UInt8]) {
-        self.channel = channel
-        self.pattern = pattern
-        self.payload = payload
-    }
-
     /// The subscription it arrived through.
     package var subscription: RedisSubscription { pattern.map { .pattern($0) } ?? .channel(channel) }
 }

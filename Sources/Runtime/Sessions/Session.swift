@@ -9,13 +9,6 @@ package struct Session: Sendable, Equatable {
     /// Unix milliseconds. The TTL is fixed at login (`sessions.ttl`, like the cookie's Max-Age): a
     /// stolen cookie stops working at a known time, whatever the activity.
     package var expiresAt: Int64
-
-    package init(id: String, login: String, createdAt: Int64, expiresAt: Int64) {
-        self.id = id
-        self.login = login
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-    }
 }
 
 /// Why a session store could not answer. Turned into an HTTP status only at the boundary:

@@ -19,19 +19,6 @@ package struct HTTPRequestHead: Sendable, Equatable {
     /// `Expect: 100-continue` on HTTP/1.1 (RFC 9110 §10.1.1; ignored on 1.0).
     package var expectContinue: Bool
 
-    package init(
-        method: String, target: String, version: HTTPVersion, headers: HTTPHeaders, framing: BodyFraming,
-        keepAlive: Bool, expectContinue: Bool
-    ) {
-        self.method = method
-        self.target = target
-        self.version = version
-        self.headers = headers
-        self.framing = framing
-        self.keepAlive = keepAlive
-        self.expectContinue = expectContinue
-    }
-
     package var isHead: Bool { method == "HEAD" }
 }
 

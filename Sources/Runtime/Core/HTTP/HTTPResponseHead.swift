@@ -11,7 +11,7 @@ package enum ResponseFraming: Sendable, Equatable {
 
 /// A parsed upstream status line and header section, with the framing facts the proxy needs.
 package struct HTTPResponseHead: Sendable, Equatable {
-    package var version: HTTPVersion
+    package var version: HTTPVersion = .http11
     package var status: Int
     /// As sent (may be empty); clients ignore it (RFC 9112 §4).
     package var reason: String
@@ -21,18 +21,6 @@ package struct HTTPResponseHead: Sendable, Equatable {
     /// True when the upstream connection may carry another request once this body ends: HTTP/1.1
     /// without `Connection: close`, with a self-delimiting body, and no CL+TE conflict.
     package var keepAlive: Bool
-
-    package init(
-        version: HTTPVersion = .http11, status: Int, reason: String, headers: HTTPHeaders, framing: ResponseFraming,
-        keepAlive: Bool
-    ) {
-        self.version = version
-        self.status = status
-        self.reason = reason
-        self.headers = headers
-        self.framing = framing
-        self.keepAlive = keepAlive
-    }
 }
 
 /// What the response parser hands out, in order: one head, zero or more body pieces, one end

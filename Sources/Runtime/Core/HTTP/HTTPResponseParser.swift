@@ -122,6 +122,18 @@ package struct HTTPResponseParser: Sendable {
         }
     }
 
+    /// The body bytes at `i` of the `owed` still due (a length-delimited body or one chunk's data),
+    /// advancing `i` past them, and how many are owed after them.
+    @inline(__always)
+    private static func bodyPiece(
+        _ raw: UnsafeRawBufferPointer, at i: inout Int, owed: Int
+    ) -> (piece: UnsafeRawBufferPointer, left: Int) {
+        let take = min(raw.count - i, owed)
+        let piece = UnsafeRawBufferPointer(rebasing: raw[i..<(i + take)])
+        i += take
+        return (piece, owed - take)
+    }
+
     private mutating func run(
         _ raw: UnsafeRawBufferPointer, _ emit: (HTTPResponseEvent) -> ParseControl
     ) throws(HTTPResponseParseError) -> Int {
@@ -170,20 +182,16 @@ package struct HTTPResponseParser: Sendable {
                     if emit(.head(head)) == .stop { return i }
                 }
             case .fixedBody(let remaining):
-                let take = min(n - i, remaining)
-                let piece = UnsafeRawBufferPointer(rebasing: raw[i..<(i + take)])
-                i += take
-                state = take == remaining ? .endPending : .fixedBody(remaining: remaining - take)
+                let (piece, left) = Self.bodyPiece(raw, at: &i, owed: remaining)
+                state = left == 0 ? .endPending : .fixedBody(remaining: left)
                 if emit(.body(piece)) == .stop { return i }
             case .untilClose:
                 let piece = UnsafeRawBufferPointer(rebasing: raw[i..<n])
                 i = n
                 if emit(.body(piece)) == .stop { return i }
             case .chunkData(let remaining):
-                let take = min(n - i, remaining)
-                let piece = UnsafeRawBufferPointer(rebasing: raw[i..<(i + take)])
-                i += take
-                state = take == remaining ? .chunkDataCR : .chunkData(remaining: remaining - take)
+                let (piece, left) = Self.bodyPiece(raw, at: &i, owed: remaining)
+                state = left == 0 ? .chunkDataCR : .chunkData(remaining: left)
                 if emit(.body(piece)) == .stop { return i }
             case .chunkDataCR:
                 // RFC 9112 §7.1: chunk-data is followed by exactly CRLF.

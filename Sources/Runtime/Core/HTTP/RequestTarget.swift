@@ -21,11 +21,6 @@ package struct RequestTarget: Sendable, Equatable {
     /// The raw query after `?`, undecoded; nil when absent.
     package var query: String?
 
-    package init(path: String, query: String?) {
-        self.path = path
-        self.query = query
-    }
-
     /// Normalizes `target` as sent in the request line.
     package static func parse(_ target: String) throws(RequestTargetError) -> RequestTarget {
         if let common = originFormFastPath(target) { return common }

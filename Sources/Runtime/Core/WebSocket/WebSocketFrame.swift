@@ -15,15 +15,9 @@ package enum WebSocketOpcode: UInt8, Sendable, Equatable, CaseIterable {
 /// client's mask, and the encoder adds one only when asked to (test clients).
 package struct WebSocketFrame: Sendable, Equatable {
     /// FIN bit: this is the last fragment of its message (always true for control frames).
-    package var fin: Bool
+    package var fin: Bool = true
     package var opcode: WebSocketOpcode
-    package var payload: [UInt8]
-
-    package init(fin: Bool = true, opcode: WebSocketOpcode, payload: [UInt8] = []) {
-        self.fin = fin
-        self.opcode = opcode
-        self.payload = payload
-    }
+    package var payload: [UInt8] = []
 }
 
 /// A complete data message, after joining fragments and (for text) validating UTF-8.
