@@ -50,6 +50,8 @@ package final class Router: Sendable {
     }
 
     let entries: [Entry]
+    /// `entries[i].route.path` as bytes, for `match` (one per entry, same order).
+    private let prefixes: [RoutePrefix]
     /// The static and SPA roots' files: `Server.start` reads them once the loops accept.
     package let files: StaticRoots
     package let state: ServerState
@@ -69,6 +71,7 @@ package final class Router: Sendable {
         logger: Logger?, devMode: Bool = false
     ) {
         self.entries = entries
+        prefixes = entries.map { RoutePrefix($0.route.path) }
         self.files = files
         self.notFound = notFound
         self.state = state
@@ -79,25 +82,31 @@ package final class Router: Sendable {
 
     /// The route index for a path (`patterns.count` means unmatched).
     package func match(_ path: String) -> Int {
-        for (index, entry) in entries.enumerated() where entry.route.matches(path) { return index }
-        return entries.count
+        let found = path.utf8.withContiguousStorageIfAvailable { bytes in prefixes.firstIndex { $0.matches(bytes) } }
+        if let found { return found ?? entries.count }
+        // A bridged or lazily built string without contiguous UTF-8 (not what the parser makes).
+        return entries.firstIndex { $0.route.matches(path) } ?? entries.count
     }
 
     /// Answers one request; `route` is the index from `match`.
     package func respond(to request: HTTPRequest, route: Int) throws(HTTPError) -> RouteResponse {
         guard route < entries.count else { return .prebuilt(notFound, includeBody: !request.head.isHead) }
-        let entry = entries[route]
-        guard request.body.count <= entry.maxBody else {
-            throw HTTPError(.contentTooLarge, "request body larger than \(entry.maxBody) bytes")
+        // Fields read in place (`entries[route].x`), not a local copy of the entry: a copy retains
+        // every string of its `Route`, on every request.
+        let maxBody = entries[route].maxBody
+        guard request.body.count <= maxBody else {
+            throw HTTPError(.contentTooLarge, "request body larger than \(maxBody) bytes")
         }
-        if entry.csrfProtected && !request.isRead && !CSRFPolicy.isSafe(request.method), let reason = csrf.refusal(request) {
+        if entries[route].csrfProtected && !request.isRead && !CSRFPolicy.isSafe(request.method), let reason = csrf.refusal(request) {
             logger?.log(.warning, "csrf: \(reason)", fields: [("path", .string(request.path)), ("method", .string(request.method))])
             throw HTTPError(.forbidden, reason)
         }
         // Sessions are checked by the responders that have a store; elsewhere fail closed rather
         // than serve publicly.
-        guard !entry.route.authRequired || entry.checksSessions else { throw HTTPError(.unauthorized, "authentication required") }
-        return try entry.responder.respond(to: request)
+        guard !entries[route].route.authRequired || entries[route].checksSessions else {
+            throw HTTPError(.unauthorized, "authentication required")
+        }
+        return try entries[route].responder.respond(to: request)
     }
 }
 

@@ -60,8 +60,7 @@ package struct ResponseSerializer: Sendable {
         queue.append(response.statusLine)
         queue.append(date.line)
         if close { queue.append(Self.connectionClose) }
-        queue.append(response.fieldLines)
-        queue.append(Self.crlf)
+        queue.append(response.fieldLinesAndEnd)
         if includeBody, let body = response.body { queue.append(shared: body, range: response.bodyRange) }
     }
 

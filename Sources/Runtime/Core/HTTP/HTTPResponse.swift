@@ -35,12 +35,15 @@ package struct HTTPResponse: Sendable {
 
 /// A response computed at boot, byte for byte, except for `Date` and `Connection: close`, which the
 /// serializer splices in between the status line and the fixed fields.
-package struct PrebuiltResponse: Sendable {
+///
+/// A final class, not a struct: it is immutable, and it travels by value through `RouteResponse`
+/// on every request; as a struct each copy retained its arrays and body one by one.
+package final class PrebuiltResponse: Sendable {
     package let status: HTTPStatus
     /// `HTTP/1.1 200 OK\r\n`.
     package let statusLine: [UInt8]
-    /// Every other field line, each ending in CRLF, without the final empty line.
-    package let fieldLines: [UInt8]
+    /// Every other field line, each ending in CRLF, and then the empty line that ends the head.
+    package let fieldLinesAndEnd: [UInt8]
     /// The body and the part of it sent (shared with other variants; never copied).
     package let body: SharedBytes?
     package let bodyRange: Range<Int>
@@ -50,7 +53,8 @@ package struct PrebuiltResponse: Sendable {
         statusLine = Array("HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
         var lines: [UInt8] = []
         for (name, value) in fields { lines += Array("\(name): \(value)\r\n".utf8) }
-        fieldLines = lines
+        lines += [0x0D, 0x0A]
+        fieldLinesAndEnd = lines
         self.body = body
         self.bodyRange = bodyRange ?? 0..<(body?.count ?? 0)
     }
