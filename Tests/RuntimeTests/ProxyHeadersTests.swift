@@ -72,6 +72,13 @@ struct ProxyHeadersTests {
         let tunnel = ProxyResponseHeaders.filter(
             Self.fields([("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", "x")]), tunnel: true)
         #expect(tunnel.map { "\($0.name): \($0.value)" } == ["Sec-WebSocket-Accept: x", "Upgrade: websocket", "Connection: Upgrade"])
+        // Names the `Connection` list nominates are matched whatever their length (the filter only
+        // searches the list for names of a listed length; 63 bytes and longer share one bit).
+        let long = "X-" + String(repeating: "a", count: 70), longer = "X-" + String(repeating: "a", count: 80)
+        let nominated = ProxyResponseHeaders.filter(Self.fields([
+            ("Connection", "\(long), x-b"), (long, "1"), (longer, "2"), ("X-B", "3"), ("X-C", "4"), ("x-bb", "5"),
+        ]))
+        #expect(nominated.map(\.name) == [longer, "X-C", "x-bb"])
     }
 
     /// trusted_hops semantics, as a table: (elements, hops) → chosen.

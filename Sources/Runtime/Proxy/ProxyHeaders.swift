@@ -120,14 +120,16 @@ package enum ProxyResponseHeaders {
     package static func filter(_ headers: HTTPHeaders, tunnel: Bool = false) -> [(name: String, value: String)] {
         // The upstream's `Connection` list is matched in place (nearly every response has one,
         // `keep-alive`): splitting it into Strings was two allocations per response.
-        let hasConnection = headers["Connection"] != nil
+        // Lengths of the names the upstream's `Connection` lists (`keep-alive`: just 10), so the
+        // list is searched only for a field whose name could be one of them.
+        let nominated = headers.listElementLengths("Connection")
         let hadTransferEncoding = headers["Transfer-Encoding"] != nil
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count)
         for field in headers.fields {
             let name = field.name
             if ProxyHopByHop.isHopByHop(name) || hasASCIIPrefix(name, "proxy-") { continue }
-            if hasConnection && headers.containsToken("Connection", name) { continue }
+            if nominated & HTTPHeaders.lengthBit(name.utf8.count) != 0 && headers.containsToken("Connection", name) { continue }
             if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { continue }
             out.append(field)
         }

@@ -38,6 +38,23 @@ package struct HTTPHeaders: Sendable, Equatable {
         return out
     }
 
+    /// The lengths of the list elements of every `name` field, as a bit set (bit `n` for an
+    /// element of `n` bytes; bit 63 for 63 bytes or more). Nothing is allocated.
+    ///
+    /// Why: a proxy drops every response field the upstream's `Connection` names; asking
+    /// `containsToken` for each field was a scan of the list per field. Only a field whose name
+    /// length is in this set can be named, so the scan runs for almost none.
+    package func listElementLengths(_ name: String) -> UInt64 {
+        var lengths: UInt64 = 0
+        for field in fields where field.name.asciiCaseInsensitiveEquals(name) {
+            forEachListElement(field.value) { lengths |= HTTPHeaders.lengthBit($0.count) }
+        }
+        return lengths
+    }
+
+    /// The bit of `listElementLengths` for a name of `count` bytes.
+    package static func lengthBit(_ count: Int) -> UInt64 { 1 << UInt64(min(count, 63)) }
+
     /// True when a list-valued field contains `token` (case-insensitive), e.g. `Connection: close`.
     /// Called for every upstream response that has a `Connection` field: nothing is allocated.
     package func containsToken(_ name: String, _ token: String) -> Bool {
