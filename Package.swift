@@ -41,7 +41,7 @@ func staticCLibrary(_ archive: String) -> [LinkerSetting] {
 ///   the loader would read, page by page, at every start. lld ships in the Swift toolchain on Linux.
 /// - `StaticLink/libstdc++.so`, a linker script that turns the Swift runtime's `-lstdc++` into
 ///   `libstdc++.a`: no libstdc++.so.6 mapped at run time (~1 MiB resident, one less library to load).
-/// Measured on this repo's piloto.yaml (ARCHITECTURE.md, "The binary"): peak RSS 14.0 → 12.7 MiB.
+/// Measured on this repo's piloto.yaml under bench/run's load: peak RSS 14.2 → 13.1 MiB, binary 17.9 → 16.9 MB.
 /// Debug builds and tests keep the toolchain's defaults.
 let releaseLinking: [LinkerSetting] = [
     .unsafeFlags(
