@@ -100,22 +100,24 @@ routes:
                 env={"PORT": str(port)}, cwd=work, note=str(binary), health_path=health)
 
 
-def nginx_proxy_spec(work: Path, logdir: Path, upstream: int) -> Spec:
+def nginx_proxy_spec(work: Path, logdir: Path, upstream: int, own_health: bool = True, name: str = "nginx-proxy") -> Spec:
+    """nginx in front of `upstream`. `own_health`: nginx answers /api/health itself (the fast
+    upstream comparison); False proxies it too (in front of uvicorn, whose /api/health is measured)."""
     port = servers.free_port()
-    conf = work / "nginx-proxy.conf"
+    conf = work / f"{name}.conf"
+    health = """    location = /api/health { default_type application/json; return 200 '{"status":"ok"}'; }\n""" if own_health else ""
     conf.write_text(f"""
 worker_processes 1;
 daemon off;
-pid {work}/nginx-proxy.pid;
-error_log {logdir}/nginx-proxy-error.log;
+pid {work}/{name}.pid;
+error_log {logdir}/{name}-error.log;
 events {{ worker_connections 4096; }}
 http {{
   access_log off;
   upstream backend {{ server 127.0.0.1:{upstream}; keepalive 64; }}
   server {{
     listen 127.0.0.1:{port};
-    location = /api/health {{ default_type application/json; return 200 '{{"status":"ok"}}'; }}
-    location / {{
+{health}    location / {{
       proxy_pass http://backend;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
@@ -257,13 +259,15 @@ def main(argv) -> int:
     if uvicorn:
         out += ["", f"## FastAPI/uvicorn alone vs behind piloto (wrk -c{args.uvicorn_connections}, uvicorn on CPU 1, piloto on CPU 0)", "",
                 "| path | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
-        for label in ("uvicorn alone", "uvicorn behind piloto"):
+        for label in ("uvicorn alone", "uvicorn behind piloto", "uvicorn behind nginx"):
             r = uvicorn.get(label)
             if r:
                 out.append(f"| {label} | {fmt(r['requests_per_s'])} | {fmt(r['p50_ms'], 2)} | {fmt(r['p99_ms'], 2)} |")
         if uvicorn.get("added_p99_ms") is not None:
             added = uvicorn["added_p99_ms"]
             out += ["", f"p99 added by piloto: {added:.3f} ms (target < 0.3 ms): {'met' if added < 0.3 else 'not met'}"]
+        if uvicorn.get("added_p99_ms_nginx") is not None:
+            out += [f"p99 added by nginx in the same layout (reference): {uvicorn['added_p99_ms_nginx']:.3f} ms"]
     report = "\n".join(out)
     print(report)
     results_dir = BENCH / "results"
@@ -294,12 +298,17 @@ def bench_uvicorn(args, work: Path, logdir: Path, binary: Path) -> dict:
     results = {}
     try:
         wrk(port, "/api/health", "1s", args.uvicorn_connections)
-        alone, behind = [], []
+        alone, behind, behind_nginx = [], [], []
         # piloto's own health moves to /healthz so that /api/health is the backend's, proxied as is.
         spec = piloto_proxy_spec(binary, work, port, prefix="/api", health="/healthz")
         piloto = servers.start(spec, logdir)
         if piloto is None:
             return {}
+        # nginx in front of the same uvicorn, on the same CPU as piloto: what any proxy hop costs
+        # in this layout (uvicorn shares CPU 1 with wrk, so it loses throughput to the hop's
+        # timing, and its queue grows), measured beside piloto's so the target can be read against it.
+        nginx_spec = nginx_proxy_spec(work, logdir, port, own_health=False, name="nginx-uvicorn") if shutil.which("nginx") else None
+        nginx = servers.start(nginx_spec, logdir) if nginx_spec else None
         try:
             path = "/api/health"
             if servers.probe(spec.port, path) != 200:
@@ -308,12 +317,20 @@ def bench_uvicorn(args, work: Path, logdir: Path, binary: Path) -> dict:
             for _ in range(max(args.rounds, 1)):
                 alone.append(wrk(port, "/api/health", args.duration, args.uvicorn_connections))
                 behind.append(wrk(spec.port, path, args.duration, args.uvicorn_connections))
+                if nginx:
+                    behind_nginx.append(wrk(nginx_spec.port, path, args.duration, args.uvicorn_connections))
         finally:
             servers.stop(piloto)
+            if nginx:
+                servers.stop(nginx)
         results["uvicorn alone"] = merge(alone)
         results["uvicorn behind piloto"] = merge(behind)
         a, b = results["uvicorn alone"].get("p99_ms"), results["uvicorn behind piloto"].get("p99_ms")
         results["added_p99_ms"] = (b - a) if a is not None and b is not None else None
+        if behind_nginx:
+            results["uvicorn behind nginx"] = merge(behind_nginx)
+            n = results["uvicorn behind nginx"].get("p99_ms")
+            results["added_p99_ms_nginx"] = (n - a) if a is not None and n is not None else None
     finally:
         servers.stop(proc)
     return results
