@@ -138,8 +138,7 @@ package struct HTTPConnection: Sendable {
                         phaseStart = now
                         return .bodyEnd
                     }
-                    guard let done = head else { continue }
-                    head = nil
+                    guard let done = head.take() else { continue }
                     readingBodySince = nil
                     if !parser.isIdle { readingHeadSince = now }
                     let target: RequestTarget

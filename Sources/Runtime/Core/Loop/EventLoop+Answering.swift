@@ -26,7 +26,8 @@ extension EventLoop {
 
     /// Writes the answer to `request` and tells the observer.
     func finish(_ slot: ConnectionSlot, answer: RouteResponse, request: HTTPRequest, context requestContext: RequestContext, now: Int64) {
-        let head = request.head
+        // `request.head.isHead`, not a local copy of the head: a copy retains its strings and fields.
+        let includeBody = !request.head.isHead
         if slot.http.streamingBody && !answer.startsExchange {
             // Nobody will take the rest of the streamed body: answer, then end the connection.
             slot.http.abandonStreamingBody()
@@ -44,7 +45,7 @@ extension EventLoop {
         switch answer {
         case .response(let response):
             status = response.status
-            context.serializer.write(response, includeBody: !head.isHead, close: close, date: date, into: &slot.output)
+            context.serializer.write(response, includeBody: includeBody, close: close, date: date, into: &slot.output)
         case .prebuilt(let response, let includeBody):
             status = response.status
             context.serializer.write(response, includeBody: includeBody, close: close, date: date, into: &slot.output)
@@ -62,7 +63,7 @@ extension EventLoop {
             return
         case .deferred:
             // A promise may not complete with another promise.
-            status = writeError(HTTPError(.internalServerError), to: slot, includeBody: !head.isHead, close: close)
+            status = writeError(HTTPError(.internalServerError), to: slot, includeBody: includeBody, close: close)
         }
         slot.http.responseQueued(now: now)
         let nanos = SystemClock.nowNanoseconds() - request.startNanos
