@@ -336,13 +336,23 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         out.append(0x20)
         out.append(contentsOf: Self.reason(head).utf8)
         out.append(contentsOf: Self.crlf)
-        let fields = ProxyResponseHeaders.filter(head.headers)
-        if !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals("Date") }) { out += link.dateLine }
-        for (name, value) in fields where !name.asciiCaseInsensitiveEquals("Content-Length") {
-            out.appendField(name, value)
+        // One pass over the kept fields, written straight into the head; piloto's `Date` goes
+        // before them when the upstream sent none, and `server.headers` after them when it did not
+        // set the same field.
+        let fieldsStart = out.count
+        var hasDate = false
+        var serverSet = ServerHeadersSet(plan)
+        ProxyResponseHeaders.forEachKept(head.headers) { field in
+            let name = field.name
+            let length = name.utf8.count
+            if length == 4 && name.asciiCaseInsensitiveEquals("Date") { hasDate = true }
+            serverSet.markSet(name, length: length)
+            if length == 14 && name.asciiCaseInsensitiveEquals("Content-Length") { return }
+            out.appendField(name, field.value)
         }
-        for (name, value) in plan.serverHeaders where !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals(name) }) {
-            out.appendField(name, value)
+        if !hasDate { out.insert(contentsOf: link.dateLine, at: fieldsStart) }
+        for (index, field) in plan.serverHeaders.enumerated() where !serverSet.isSet(index, head.headers) {
+            out.appendField(field.name, field.value)
         }
         var closeDelimited = false
         switch head.framing {

@@ -25,6 +25,8 @@ package final class ProxyPlan: Sendable {
     let tunnelMaxAge: Int64
     /// `server.headers`, added to relayed responses that do not set the same field themselves.
     let serverHeaders: [(name: String, value: String)]
+    /// `HTTPHeaders.lengthBit` of each server header's name (`ServerHeadersSet`).
+    let serverHeaderLengths: UInt64
     let metrics: ProxyUpstreamMetrics
     /// Every loop's pools (this plan's pool is `upstream` in each).
     let upstreams: ProxyUpstreams
@@ -49,6 +51,7 @@ package final class ProxyPlan: Sendable {
         self.websocket = websocket
         self.tunnelMaxAge = tunnelMaxAge
         self.serverHeaders = serverHeaders
+        serverHeaderLengths = serverHeaders.reduce(0) { $0 | HTTPHeaders.lengthBit($1.name.utf8.count) }
         self.metrics = metrics
         self.upstreams = upstreams
     }
