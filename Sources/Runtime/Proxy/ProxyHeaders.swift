@@ -26,16 +26,21 @@ package enum ProxyRequestHeaders {
     ) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count + 6 + identity.count)
-        forEachField(from: headers, clientIP: clientIP, proto: proto, host: host, identity: identity, websocket: websocket) {
+        let forwarded = forwarded(for: clientIP, proto: proto, host: host)
+        forEachField(
+            from: headers, clientIP: clientIP, proto: proto, host: host, forwarded: forwarded, identity: identity,
+            websocket: websocket
+        ) {
             out.append(($0, $1))
         }
         return out
     }
 
     /// `build`'s fields, handed to `emit` one by one in the same order (the proxy writes them
-    /// straight into the request bytes: no array of pairs per request).
+    /// straight into the request bytes: no array of pairs per request). `forwarded` is
+    /// `forwarded(for: clientIP, proto: proto, host: host)`, given so a caller can reuse it.
     static func forEachField(
-        from headers: HTTPHeaders, clientIP: String, proto: String, host: String,
+        from headers: HTTPHeaders, clientIP: String, proto: String, host: String, forwarded: String,
         identity: [(name: String, value: String)], websocket: Bool, _ emit: (String, String) -> Void
     ) {
         let listed = headers["Connection"] == nil ? [] : headers.listElements("Connection")
@@ -58,7 +63,7 @@ package enum ProxyRequestHeaders {
         emit("X-Forwarded-For", clientIP)
         emit("X-Forwarded-Proto", proto)
         emit("X-Forwarded-Host", host)
-        emit("Forwarded", forwarded(for: clientIP, proto: proto, host: host))
+        emit("Forwarded", forwarded)
         for field in identity { emit(field.name, field.value) }
     }
 
