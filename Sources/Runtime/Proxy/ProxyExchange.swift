@@ -331,10 +331,10 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         var out = local.headScratch
         local.headScratch = []
         out.removeAll(keepingCapacity: true)
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        out.appendUTF8("HTTP/1.1 ")
         out.appendDecimal(head.status)
         out.append(0x20)
-        out.append(contentsOf: Self.reason(head).utf8)
+        out.appendUTF8(Self.reason(head))
         out.append(contentsOf: Self.crlf)
         // One pass over the kept fields, written straight into the head; piloto's `Date` goes
         // before them when the upstream sent none, and `server.headers` after them when it did not
@@ -365,14 +365,14 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
                 closeDelimited = true
             } else {
                 clientChunked = true
-                out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+                out.appendUTF8("Transfer-Encoding: chunked\r\n")
             }
         case .none:
-            if !noBody { out.append(contentsOf: "Content-Length: 0\r\n".utf8) }
+            if !noBody { out.appendUTF8("Content-Length: 0\r\n") }
         }
         // A refused upgrade still ends the connection: the client asked to leave HTTP on it.
         closeClient = link.mustClose || closeDelimited || request.websocketKey != nil
-        if closeClient { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        if closeClient { out.appendUTF8("Connection: close\r\n") }
         out.append(contentsOf: Self.crlf)
         link.append(out)
         local.headScratch = out
