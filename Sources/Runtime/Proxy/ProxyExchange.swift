@@ -42,7 +42,8 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
     /// Above this many unsent bytes the client's body is paused; below it, reading resumes.
     private static let pauseAbove = 256 * 1024
     private var bodyPaused = false
-    private var parser = HTTPResponseParser()
+    /// From the loop's spares (`LoopProxyState.takeParser`), handed back when the response is done.
+    private var parser: HTTPResponseParser
     private var responseBytesSeen = false
     private var headRelayed = false
     private var status = 0
@@ -69,6 +70,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         self.local = local
         outgoing = request.bytes
         requestComplete = request.streamedBody == nil
+        parser = local.takeParser()
     }
 
     private var metrics: ProxyUpstreamMetrics { plan.metrics }
@@ -384,6 +386,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
     /// (when it may: keep-alive, fully written, nothing unread), then the client is told.
     private func responseDone(extraBytes: Bool, now: Int64) {
         phase = .finished
+        local.recycle(&parser)
         if let upstream = connection {
             connection = nil
             if upstreamKeepAlive && !extraBytes && requestComplete && written == outgoing.count {
