@@ -5,17 +5,25 @@
 extension Array where Element == UInt8 {
     /// `name: value CRLF`.
     mutating func appendField(_ name: String, _ value: String) {
-        append(contentsOf: name.utf8)
+        appendUTF8(name)
         append(0x3A)
         append(0x20)
-        append(contentsOf: value.utf8)
+        appendUTF8(value)
         append(0x0D)
         append(0x0A)
     }
 
+    /// `text`'s UTF-8 bytes, copied from its contiguous storage when it has one (every native
+    /// String: small or not). Why: `append(contentsOf: text.utf8)` went through the generic
+    /// sequence copy, ~5 % of a proxied request's user CPU in `perf` (twice per header line).
+    mutating func appendUTF8(_ text: String) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) }
+        if copied == nil { append(contentsOf: text.utf8) }
+    }
+
     /// `name: <decimal> CRLF` (a non-negative count, e.g. `Content-Length`).
     mutating func appendField(_ name: String, decimal value: Int) {
-        append(contentsOf: name.utf8)
+        appendUTF8(name)
         append(0x3A)
         append(0x20)
         appendDecimal(value)

@@ -42,7 +42,8 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
     /// Above this many unsent bytes the client's body is paused; below it, reading resumes.
     private static let pauseAbove = 256 * 1024
     private var bodyPaused = false
-    private var parser = HTTPResponseParser()
+    /// From the loop's spares (`LoopProxyState.takeParser`), handed back when the response is done.
+    private var parser: HTTPResponseParser
     private var responseBytesSeen = false
     private var headRelayed = false
     private var status = 0
@@ -69,6 +70,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         self.local = local
         outgoing = request.bytes
         requestComplete = request.streamedBody == nil
+        parser = local.takeParser()
     }
 
     private var metrics: ProxyUpstreamMetrics { plan.metrics }
@@ -331,18 +333,28 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         var out = local.headScratch
         local.headScratch = []
         out.removeAll(keepingCapacity: true)
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        out.appendUTF8("HTTP/1.1 ")
         out.appendDecimal(head.status)
         out.append(0x20)
-        out.append(contentsOf: Self.reason(head).utf8)
+        out.appendUTF8(Self.reason(head))
         out.append(contentsOf: Self.crlf)
-        let fields = ProxyResponseHeaders.filter(head.headers)
-        if !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals("Date") }) { out += link.dateLine }
-        for (name, value) in fields where !name.asciiCaseInsensitiveEquals("Content-Length") {
-            out.appendField(name, value)
+        // One pass over the kept fields, written straight into the head; piloto's `Date` goes
+        // before them when the upstream sent none, and `server.headers` after them when it did not
+        // set the same field.
+        let fieldsStart = out.count
+        var hasDate = false
+        var serverSet = ServerHeadersSet(plan)
+        ProxyResponseHeaders.forEachKept(head.headers) { field in
+            let name = field.name
+            let length = name.utf8.count
+            if length == 4 && name.asciiCaseInsensitiveEquals("Date") { hasDate = true }
+            serverSet.markSet(name, length: length)
+            if length == 14 && name.asciiCaseInsensitiveEquals("Content-Length") { return }
+            out.appendField(name, field.value)
         }
-        for (name, value) in plan.serverHeaders where !fields.contains(where: { $0.name.asciiCaseInsensitiveEquals(name) }) {
-            out.appendField(name, value)
+        if !hasDate { out.insert(contentsOf: link.dateLine, at: fieldsStart) }
+        for (index, field) in plan.serverHeaders.enumerated() where !serverSet.isSet(index, head.headers) {
+            out.appendField(field.name, field.value)
         }
         var closeDelimited = false
         switch head.framing {
@@ -355,14 +367,14 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
                 closeDelimited = true
             } else {
                 clientChunked = true
-                out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+                out.appendUTF8("Transfer-Encoding: chunked\r\n")
             }
         case .none:
-            if !noBody { out.append(contentsOf: "Content-Length: 0\r\n".utf8) }
+            if !noBody { out.appendUTF8("Content-Length: 0\r\n") }
         }
         // A refused upgrade still ends the connection: the client asked to leave HTTP on it.
         closeClient = link.mustClose || closeDelimited || request.websocketKey != nil
-        if closeClient { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        if closeClient { out.appendUTF8("Connection: close\r\n") }
         out.append(contentsOf: Self.crlf)
         link.append(out)
         local.headScratch = out
@@ -374,6 +386,7 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
     /// (when it may: keep-alive, fully written, nothing unread), then the client is told.
     private func responseDone(extraBytes: Bool, now: Int64) {
         phase = .finished
+        local.recycle(&parser)
         if let upstream = connection {
             connection = nil
             if upstreamKeepAlive && !extraBytes && requestComplete && written == outgoing.count {

@@ -26,16 +26,21 @@ package enum ProxyRequestHeaders {
     ) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count + 6 + identity.count)
-        forEachField(from: headers, clientIP: clientIP, proto: proto, host: host, identity: identity, websocket: websocket) {
+        let forwarded = forwarded(for: clientIP, proto: proto, host: host)
+        forEachField(
+            from: headers, clientIP: clientIP, proto: proto, host: host, forwarded: forwarded, identity: identity,
+            websocket: websocket
+        ) {
             out.append(($0, $1))
         }
         return out
     }
 
     /// `build`'s fields, handed to `emit` one by one in the same order (the proxy writes them
-    /// straight into the request bytes: no array of pairs per request).
+    /// straight into the request bytes: no array of pairs per request). `forwarded` is
+    /// `forwarded(for: clientIP, proto: proto, host: host)`, given so a caller can reuse it.
     static func forEachField(
-        from headers: HTTPHeaders, clientIP: String, proto: String, host: String,
+        from headers: HTTPHeaders, clientIP: String, proto: String, host: String, forwarded: String,
         identity: [(name: String, value: String)], websocket: Bool, _ emit: (String, String) -> Void
     ) {
         let listed = headers["Connection"] == nil ? [] : headers.listElements("Connection")
@@ -58,7 +63,7 @@ package enum ProxyRequestHeaders {
         emit("X-Forwarded-For", clientIP)
         emit("X-Forwarded-Proto", proto)
         emit("X-Forwarded-Host", host)
-        emit("Forwarded", forwarded(for: clientIP, proto: proto, host: host))
+        emit("Forwarded", forwarded)
         for field in identity { emit(field.name, field.value) }
     }
 
@@ -118,39 +123,53 @@ package enum ProxyResponseHeaders {
     /// (RFC 9112 §6.3 item 3: an intermediary MUST remove it). `tunnel`: for a 101 to a WebSocket
     /// upgrade, `Upgrade` and `Connection: Upgrade` are kept (sent as `Upgrade: websocket`).
     package static func filter(_ headers: HTTPHeaders, tunnel: Bool = false) -> [(name: String, value: String)] {
-        // The upstream's `Connection` list is matched in place (nearly every response has one,
-        // `keep-alive`): splitting it into Strings was two allocations per response.
-        // Lengths of the names the upstream's `Connection` lists (`keep-alive`: just 10), so the
-        // list is searched only for a field whose name could be one of them.
-        let nominated = headers.listElementLengths("Connection")
-        let hadTransferEncoding = headers["Transfer-Encoding"] != nil
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count)
-        for field in headers.fields {
-            let name = field.name
-            if ProxyHopByHop.isHopByHop(name) || hasASCIIPrefix(name, "proxy-") { continue }
-            if nominated & HTTPHeaders.lengthBit(name.utf8.count) != 0 && headers.containsToken("Connection", name) { continue }
-            if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { continue }
-            out.append(field)
-        }
+        forEachKept(headers) { out.append($0) }
         if tunnel {
             out.append(("Upgrade", "websocket"))
             out.append(("Connection", "Upgrade"))
         }
         return out
     }
+
+    /// `filter`'s fields (without the tunnel's), handed to `body` in order: the proxy writes them
+    /// straight into the client's head, with no array of pairs per response.
+    static func forEachKept(_ headers: HTTPHeaders, _ body: ((name: String, value: String)) -> Void) {
+        // The upstream's `Connection` list is matched in place (nearly every response has one,
+        // `keep-alive`): splitting it into Strings was two allocations per response.
+        // Lengths of the names the upstream's `Connection` lists (`keep-alive`: just 10), so the
+        // list is searched only for a field whose name could be one of them.
+        let nominated = headers.listElementLengths("Connection")
+        let hadTransferEncoding = headers["Transfer-Encoding"] != nil
+        for field in headers.fields {
+            let name = field.name
+            if ProxyHopByHop.isHopByHop(name) || hasASCIIPrefix(name, "proxy-") { continue }
+            if nominated & HTTPHeaders.lengthBit(name.utf8.count) != 0 && headers.containsToken("Connection", name) { continue }
+            if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { continue }
+            body(field)
+        }
+    }
 }
 
 /// The hop-by-hop set of RFC 9110 §7.6.1 plus the de-facto ones (Go's httputil list, which Caddy
-/// uses): meaningful for one connection only, never forwarded.
+/// uses): meaningful for one connection only, never forwarded. `Connection`, `Keep-Alive`,
+/// `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`, `Proxy-Authorization`,
+/// `Proxy-Authenticate`.
 enum ProxyHopByHop {
-    private static let names = [
-        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
-        "Proxy-Authorization", "Proxy-Authenticate",
-    ]
-
+    /// Only the names of the same length are compared: this runs for every field both ways (it was
+    /// nine comparisons per field).
     static func isHopByHop(_ name: String) -> Bool {
-        names.contains { $0.asciiCaseInsensitiveEquals(name) }
+        switch name.utf8.count {
+        case 2: name.asciiCaseInsensitiveEquals("TE")
+        case 7: name.asciiCaseInsensitiveEquals("Trailer") || name.asciiCaseInsensitiveEquals("Upgrade")
+        case 10: name.asciiCaseInsensitiveEquals("Connection") || name.asciiCaseInsensitiveEquals("Keep-Alive")
+        case 16: name.asciiCaseInsensitiveEquals("Proxy-Connection")
+        case 17: name.asciiCaseInsensitiveEquals("Transfer-Encoding")
+        case 18: name.asciiCaseInsensitiveEquals("Proxy-Authenticate")
+        case 19: name.asciiCaseInsensitiveEquals("Proxy-Authorization")
+        default: false
+        }
     }
 
     /// True when the sender nominated `name` in its `Connection` field.

@@ -25,6 +25,8 @@ package final class ProxyPlan: Sendable {
     let tunnelMaxAge: Int64
     /// `server.headers`, added to relayed responses that do not set the same field themselves.
     let serverHeaders: [(name: String, value: String)]
+    /// `HTTPHeaders.lengthBit` of each server header's name (`ServerHeadersSet`).
+    let serverHeaderLengths: UInt64
     let metrics: ProxyUpstreamMetrics
     /// Every loop's pools (this plan's pool is `upstream` in each).
     let upstreams: ProxyUpstreams
@@ -49,6 +51,7 @@ package final class ProxyPlan: Sendable {
         self.websocket = websocket
         self.tunnelMaxAge = tunnelMaxAge
         self.serverHeaders = serverHeaders
+        serverHeaderLengths = serverHeaders.reduce(0) { $0 | HTTPHeaders.lengthBit($1.name.utf8.count) }
         self.metrics = metrics
         self.upstreams = upstreams
     }
@@ -61,6 +64,10 @@ final class LoopProxyState {
     let buffer: UnsafeMutableRawBufferPointer
     /// Reused for each relayed response head (`ProxyExchange.relayHead`).
     var headScratch: [UInt8] = []
+    /// Response parsers of finished exchanges, buffers kept: a fresh parser reserved its head
+    /// buffers per proxied request (two allocations). Bounded, so a burst cannot pin memory.
+    private var spareParsers: [HTTPResponseParser] = []
+    private static let maxSpareParsers = 64
 
     init(pools: [UpstreamPool]) {
         self.pools = pools
@@ -68,6 +75,22 @@ final class LoopProxyState {
     }
 
     deinit { buffer.deallocate() }
+
+    /// A parser for a new exchange: a finished exchange's, reset, or a new one.
+    func takeParser() -> HTTPResponseParser {
+        guard let spare = spareParsers.popLast() else { return HTTPResponseParser() }
+        return spare
+    }
+
+    /// Keeps `parser`'s buffers for a later exchange when it ended cleanly between responses
+    /// (never a failed or upgraded one); `parser` is left an empty placeholder either way, so the
+    /// kept buffers are referenced only here.
+    func recycle(_ parser: inout HTTPResponseParser) {
+        var taken = HTTPResponseParser(reserving: false)
+        swap(&taken, &parser)
+        guard taken.isIdle, spareParsers.count < Self.maxSpareParsers else { return }
+        spareParsers.append(taken)
+    }
 }
 
 /// The per-loop states, all built at boot (the array never changes). Each state is used only by

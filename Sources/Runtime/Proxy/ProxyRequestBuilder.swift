@@ -32,6 +32,8 @@ struct ProxyRequestBuilder: Sendable {
     /// What clients used to reach piloto: `https` behind Cloud Run, `http` in `--dev`.
     let forwardedProto: String
     let clock: @Sendable () -> Int64
+    /// The last `Forwarded` value built: the same client keeps asking with the same address and Host.
+    let forwardedCache = ForwardedCache()
 
     func build(_ request: HTTPRequest, session: Session?, websocketKey: String?) -> ProxyRequest {
         let target = ProxyTarget.path(
@@ -75,7 +77,8 @@ struct ProxyRequestBuilder: Sendable {
             method: request.method, target: target, contentLength: contentLength, reserve: request.body.count
         ) { out in
             ProxyRequestHeaders.forEachField(
-                from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host, identity: identityFields,
+                from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host,
+                forwarded: forwardedCache.value(clientIP: clientIP, proto: forwardedProto, host: host), identity: identityFields,
                 websocket: websocketKey != nil
             ) { out.appendField($0, $1) }
             if case .chunked = streamed { out.appendField("Transfer-Encoding", "chunked") }

@@ -30,10 +30,10 @@ package enum ProxyRequestWriter {
     ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(384 + reserve)
-        out.append(contentsOf: method.utf8)
+        out.appendUTF8(method)
         out.append(0x20)
-        out.append(contentsOf: target.utf8)
-        out.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        out.appendUTF8(target)
+        out.appendUTF8(" HTTP/1.1\r\n")
         fields(&out)
         if let contentLength { out.appendField("Content-Length", decimal: contentLength) }
         out.append(0x0D)

@@ -52,8 +52,11 @@ package struct HTTPResponseParser: Sendable {
     /// too, so an upstream cannot keep the parser busy forever with `100 Continue`s.
     private var interimBytes = 0
 
-    package init(limits: HTTPResponseParserLimits = .init()) {
+    /// `reserving: false` allocates nothing: a placeholder for a parser whose buffers were handed
+    /// on to be reused (`LoopProxyState.recycle`).
+    package init(limits: HTTPResponseParserLimits = .init(), reserving: Bool = true) {
         self.limits = limits
+        guard reserving else { return }
         // Room for a typical head up front: grown line by line from empty, the two buffers were
         // reallocated about eight times per proxied response (`perf`, swift_allocObject).
         headBuffer.reserveCapacity(Self.typicalHeadBytes)
