@@ -7,16 +7,25 @@ package struct Route: Sendable, Equatable {
     package var authRequired: Bool
 
     /// True when `requestPath` falls under this route's prefix on a segment boundary
-    /// (`/api` matches `/api` and `/api/x`, not `/apix`).
+    /// (`/api` matches `/api` and `/api/x`, not `/apix`; `/` matches every absolute path).
     /// Compares UTF-8 bytes: paths are normalized before routing, and `String.hasPrefix` would pay
-    /// for Unicode canonical equivalence on every request.
+    /// for Unicode canonical equivalence on every request. The router runs this for every route
+    /// before the one that wins, on every request, so both strings are read from their contiguous
+    /// storage (every native String has one), not through the generic `starts(with:)`.
     package func matches(_ requestPath: String) -> Bool {
-        let request = requestPath.utf8
-        let prefix = path.utf8
-        if prefix.count == 1 && prefix.first == UInt8(ascii: "/") { return request.first == UInt8(ascii: "/") }
-        guard request.starts(with: prefix) else { return false }
-        let rest = request.dropFirst(prefix.count)
-        return rest.isEmpty || rest.first == UInt8(ascii: "/")
+        let fast = path.utf8.withContiguousStorageIfAvailable { prefix in
+            requestPath.utf8.withContiguousStorageIfAvailable { Self.path($0, fallsUnder: prefix) }
+        }
+        if let fast, let result = fast { return result }
+        return Array(path.utf8).withUnsafeBufferPointer { prefix in
+            Array(requestPath.utf8).withUnsafeBufferPointer { Self.path($0, fallsUnder: prefix) }
+        }
+    }
+
+    private static func path(_ request: UnsafeBufferPointer<UInt8>, fallsUnder prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        if prefix.count == 1 && prefix[0] == UInt8(ascii: "/") { return request.first == UInt8(ascii: "/") }
+        guard request.count >= prefix.count, request.prefix(prefix.count).elementsEqual(prefix) else { return false }
+        return request.count == prefix.count || request[prefix.count] == UInt8(ascii: "/")
     }
 }
 

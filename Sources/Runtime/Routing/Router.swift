@@ -50,8 +50,6 @@ package final class Router: Sendable {
     }
 
     let entries: [Entry]
-    /// `entries[i].route.path` as bytes, for `match` (one per entry, same order).
-    private let prefixes: [RoutePrefix]
     /// The static and SPA roots' files: `Server.start` reads them once the loops accept.
     package let files: StaticRoots
     package let state: ServerState
@@ -71,7 +69,6 @@ package final class Router: Sendable {
         logger: Logger?, devMode: Bool = false
     ) {
         self.entries = entries
-        prefixes = entries.map { RoutePrefix($0.route.path) }
         self.files = files
         self.notFound = notFound
         self.state = state
@@ -81,11 +78,10 @@ package final class Router: Sendable {
     }
 
     /// The route index for a path (`patterns.count` means unmatched).
+    /// Each route is tested in place (`entries[index].route`): iterating the entries themselves
+    /// copied every `Route` (a retain per string) on every request.
     package func match(_ path: String) -> Int {
-        let found = path.utf8.withContiguousStorageIfAvailable { bytes in prefixes.firstIndex { $0.matches(bytes) } }
-        if let found { return found ?? entries.count }
-        // A bridged or lazily built string without contiguous UTF-8 (not what the parser makes).
-        return entries.firstIndex { $0.route.matches(path) } ?? entries.count
+        entries.indices.first { entries[$0].route.matches(path) } ?? entries.count
     }
 
     /// Answers one request; `route` is the index from `match`.

@@ -1,17 +1,14 @@
 import Testing
-@testable import PilotoRuntime
+@testable import PilotoConfig
 
-/// `RoutePrefix` (the router's byte matcher) against the rule `Route.matches` documents: the
-/// prefix itself or the prefix then `/`; `/` matches every absolute path.
-struct RoutePrefixTests {
+/// `Route.matches` (what the router runs for every route on every request) against the rule it
+/// documents: the prefix itself or the prefix then `/`; `/` matches every absolute path.
+struct RouteMatchingTests {
     private func rule(_ prefix: String, _ path: String) -> Bool {
         prefix == "/" ? path.hasPrefix("/") : (path == prefix || path.hasPrefix(prefix + "/"))
     }
 
-    private func matcher(_ prefix: String, _ path: String) -> Bool {
-        var path = path
-        return path.withUTF8 { RoutePrefix(prefix).matches($0) }
-    }
+    private func route(_ prefix: String) -> Route { Route(path: prefix, handler: .health, authRequired: false) }
 
     @Test func agreesWithTheRule_onEveryPairOfPrefixAndPath() {
         let prefixes = ["/", "/api", "/api/auth", "/ws", "/assets", "/dashboard", "/api/clientes", "/ç"]
@@ -22,13 +19,13 @@ struct RoutePrefixTests {
         ]
         for prefix in prefixes {
             for path in paths {
-                #expect(matcher(prefix, path) == rule(prefix, path), "prefix \(prefix) path \(path)")
+                #expect(route(prefix).matches(path) == rule(prefix, path), "prefix \(prefix) path \(path)")
             }
         }
     }
 
     @Test func emptyPath_matchesNothing_evenTheRoot() {
-        #expect(!matcher("/", ""))
-        #expect(!matcher("/api", ""))
+        #expect(!route("/").matches(""))
+        #expect(!route("/api").matches(""))
     }
 }
