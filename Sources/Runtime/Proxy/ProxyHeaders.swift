@@ -43,11 +43,11 @@ package enum ProxyRequestHeaders {
         from headers: HTTPHeaders, clientIP: String, proto: String, host: String, forwarded: String,
         identity: [(name: String, value: String)], websocket: Bool, _ emit: (String, String) -> Void
     ) {
-        let listed = headers["Connection"] == nil ? [] : headers.listElements("Connection")
+        let nominated = ProxyHopByHop.nominatedLengths(headers)
         emit("Host", host)
         for field in headers.fields {
             let name = field.name
-            if ProxyHopByHop.isHopByHop(name) || ProxyHopByHop.isListed(name, in: listed) { continue }
+            if ProxyHopByHop.isHopByHop(name) || ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { continue }
             if isPilotoAsserted(name) { continue }
             if name.asciiCaseInsensitiveEquals("Host") || name.asciiCaseInsensitiveEquals("Content-Length")
                 || name.asciiCaseInsensitiveEquals("Expect")
@@ -136,16 +136,12 @@ package enum ProxyResponseHeaders {
     /// `filter`'s fields (without the tunnel's), handed to `body` in order: the proxy writes them
     /// straight into the client's head, with no array of pairs per response.
     static func forEachKept(_ headers: HTTPHeaders, _ body: ((name: String, value: String)) -> Void) {
-        // The upstream's `Connection` list is matched in place (nearly every response has one,
-        // `keep-alive`): splitting it into Strings was two allocations per response.
-        // Lengths of the names the upstream's `Connection` lists (`keep-alive`: just 10), so the
-        // list is searched only for a field whose name could be one of them.
-        let nominated = headers.listElementLengths("Connection")
+        let nominated = ProxyHopByHop.nominatedLengths(headers)
         let hadTransferEncoding = headers["Transfer-Encoding"] != nil
         for field in headers.fields {
             let name = field.name
             if ProxyHopByHop.isHopByHop(name) || hasASCIIPrefix(name, "proxy-") { continue }
-            if nominated & HTTPHeaders.lengthBit(name.utf8.count) != 0 && headers.containsToken("Connection", name) { continue }
+            if ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { continue }
             if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { continue }
             body(field)
         }
@@ -172,9 +168,17 @@ enum ProxyHopByHop {
         }
     }
 
-    /// True when the sender nominated `name` in its `Connection` field.
-    static func isListed(_ name: String, in listed: [String]) -> Bool {
-        listed.contains { $0.asciiCaseInsensitiveEquals(name) }
+    /// The lengths of the names the sender's `Connection` field lists (`keep-alive`: just 10), for
+    /// `isNominated`. The list is matched in place: splitting it into Strings was allocations per
+    /// message, and searching it for every field a scan per field.
+    static func nominatedLengths(_ headers: HTTPHeaders) -> UInt64 {
+        headers.listElementLengths("Connection")
+    }
+
+    /// True when the sender nominated `name` in its `Connection` field; the list is searched only
+    /// when a listed name has `name`'s length (`lengths` from `nominatedLengths`).
+    static func isNominated(_ name: String, by headers: HTTPHeaders, lengths: UInt64) -> Bool {
+        lengths & HTTPHeaders.lengthBit(name.utf8.count) != 0 && headers.containsToken("Connection", name)
     }
 }
 
