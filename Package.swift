@@ -41,12 +41,24 @@ func staticCLibrary(_ archive: String) -> [LinkerSetting] {
 ///   the loader would read, page by page, at every start. lld ships in the Swift toolchain on Linux.
 /// - `StaticLink/libstdc++.so`, a linker script that turns the Swift runtime's `-lstdc++` into
 ///   `libstdc++.a`: no libstdc++.so.6 mapped at run time (~1 MiB resident, one less library to load).
-/// Measured on this repo's piloto.yaml under bench/run's load: peak RSS 14.2 → 13.1 MiB, binary 17.9 → 16.9 MB.
+/// - `--no-export-dynamic`: the toolchain's static-stdlib link exports every symbol of our modules
+///   (~6,500; `.dynstr`/`.dynsym`/`.gnu.hash`, ~550 KiB, all resident) although nothing loads the
+///   executable as a library.
+/// - `--symbol-ordering-file=StaticLink/symbol-order.txt`: the ~2,600 functions `piloto serve`
+///   runs (boot, static/SPA, health, metrics, login, proxy, WebSockets; made by `tools/symbol_order`
+///   under callgrind) laid out first and together. The kernel maps code in 64 KiB windows around
+///   each fault, so spread over 11 MB of `.text` they kept ~6 MB resident; together ~3.8 MB.
+///   SwiftPM does not relink when only that file changes: delete the binary after regenerating it.
+/// Measured on this repo's piloto.yaml under bench/run's load: peak RSS 14.2 → 13.1 MiB, binary
+/// 17.9 → 16.9 MB (lld, libstdc++.a); then 12.2 → 9.5 MiB and 16.3 MB (no exports, ordering).
 /// Debug builds and tests keep the toolchain's defaults.
 let releaseLinking: [LinkerSetting] = [
     .unsafeFlags(
         ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-         "-L", Context.packageDirectory + "/Sources/piloto/StaticLink"],
+         "-L", Context.packageDirectory + "/Sources/piloto/StaticLink",
+         "-Xlinker", "--no-export-dynamic",
+         "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/Sources/piloto/StaticLink/symbol-order.txt",
+         "-Xlinker", "--no-warn-symbol-ordering"],
         .when(platforms: [.linux], configuration: .release)),
 ]
 
