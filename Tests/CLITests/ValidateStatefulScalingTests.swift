@@ -49,6 +49,7 @@ struct ValidateStatefulScalingTests {
         let dir = try CLIFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try yaml.write(toFile: dir + "/piloto.yaml", atomically: true, encoding: .utf8)
+        try "vendedor:$y$j9T$x$y\n".write(toFile: dir + "/users.txt", atomically: true, encoding: .utf8)  // the COPY's source
         var result = runCLI(["validate", "--config", dir + "/piloto.yaml"])
         result.err = result.err.replacingOccurrences(of: dir + "/", with: "")
         result.out = result.out.replacingOccurrences(of: dir + "/", with: "")

@@ -59,6 +59,15 @@ extension Validator {
             report(.warning, at: Self.routePath(index, "handler"),
                 "an 'auth' route without sessions.users_file: nobody can log in (create one with 'piloto passwd LOGIN')")
         }
+        // The generated Dockerfile copies the users file into the image, so a missing one fails the
+        // image build at that COPY (`piloto init` writes the key before the file exists). A warning:
+        // CI may create it from a secret before `docker build`. Not checked when serving (the
+        // server refuses to start without it, with its own message).
+        if checksBuildSources, let users = sessions.usersFile, !PilotoConfig.fileExists(users.resolved) {
+            report(.warning, at: "sessions.users_file",
+                "'\(users.asWritten)' does not exist: the Dockerfile copies it, so the image build would fail; "
+                    + "create it with 'piloto passwd LOGIN >> \(users.asWritten)'")
+        }
         // Memorystore has only a private IP, so Cloud Run needs VPC egress. The generator does not
         // leave it out: without `network:` it writes Direct VPC egress on the `default` network
         // (ServiceGenerator.networkAnnotations). A warning, not an error: that default is right for
