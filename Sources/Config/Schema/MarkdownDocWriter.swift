@@ -204,7 +204,8 @@ package enum MarkdownDocWriter {
         - A secret pinned to `latest`; an image without a pinned tag; no `health` route; Redis sessions
           without `network`.
         - An `auth: required` route without an `auth` route, or an `auth` route without
-          `sessions.users_file` (nobody could log in).
+          `sessions.users_file` (nobody could log in); a `sessions.users_file` that does not exist (the
+          Dockerfile copies it, so the image build would fail).
         - `server.limits.max_connections` below `scaling.concurrency`.
         - `monitoring.country_header: CloudFront-Viewer-Country` (AWS's header, not Google Cloud's).
 
