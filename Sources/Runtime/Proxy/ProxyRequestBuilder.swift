@@ -40,7 +40,7 @@ struct ProxyRequestBuilder: Sendable {
             requestPath: ProxyPathEncoding.encode(request.path), query: request.query, routePrefix: routePrefix, stripPrefix: stripPrefix,
             basePath: basePath)
         // The header list is only split when `trusted_hops` makes it matter.
-        let forwardedFor = trustedHops > 0 && request.headers["X-Forwarded-For"] != nil ? request.headers.listElements("X-Forwarded-For") : []
+        let forwardedFor = trustedHops > 0 && request.headers.contains("X-Forwarded-For") ? request.headers.listElements("X-Forwarded-For") : []
         let clientIP = ClientIP.resolve(forwardedFor: forwardedFor, peer: request.remote.ip, trustedHops: trustedHops)
         let host = request.headers["Host"] ?? ""
         var identityFields: [(name: String, value: String)] = []
@@ -79,8 +79,7 @@ struct ProxyRequestBuilder: Sendable {
             ProxyRequestHeaders.forEachField(
                 from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host,
                 forwarded: forwardedCache.value(clientIP: clientIP, proto: forwardedProto, host: host), identity: identityFields,
-                websocket: websocketKey != nil
-            ) { out.appendField($0, $1) }
+                websocket: websocketKey != nil, own: { out.appendField($0, $1) }, client: { out.append(contentsOf: $0.line) })
             if case .chunked = streamed { out.appendField("Transfer-Encoding", "chunked") }
         }
         if streamed == nil { bytes.append(contentsOf: request.body) }
@@ -88,7 +87,7 @@ struct ProxyRequestBuilder: Sendable {
         // once on a fresh connection); a streamed body is gone once sent, so it never is.
         let replayable = streamed == nil && ProxyRetryPolicy.mayReplay(
             method: request.method, hasBody: !request.body.isEmpty,
-            hasIdempotencyKey: request.headers["Idempotency-Key"] != nil, reachedUpstream: true, retry: retry)
+            hasIdempotencyKey: request.headers.contains("Idempotency-Key"), reachedUpstream: true, retry: retry)
         return ProxyRequest(
             bytes: bytes, replayable: replayable && websocketKey == nil, isHead: request.head.isHead,
             clientIsHTTP10: request.head.version == .http10, websocketKey: websocketKey, streamedBody: streamed)

@@ -14,7 +14,7 @@ package struct ProxyResponder: Responder {
 
     package func respond(to request: HTTPRequest) -> RouteResponse {
         var websocketKey: String?
-        if request.headers["Upgrade"] != nil {
+        if request.headers.contains("Upgrade") {
             guard plan.websocket, request.headers.containsToken("Upgrade", "websocket") else {
                 return ProxyError.upgradeNotForwarded.response
             }

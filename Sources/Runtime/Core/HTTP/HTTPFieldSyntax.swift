@@ -12,10 +12,18 @@ enum HTTPFieldSyntax {
         case invalidValue
     }
 
+    /// A checked field line's name and value (OWS trimmed), as views into the line.
+    /// `valueIsASCII`: no obs-text byte in the value, so its bytes are already valid UTF-8.
+    struct FieldLine {
+        let name: UnsafeBufferPointer<UInt8>
+        let value: UnsafeBufferPointer<UInt8>
+        let valueIsASCII: Bool
+    }
+
     /// RFC 9112 §5: `field-line = field-name ":" OWS field-value OWS`; obs-fold (a line starting
     /// with SP/HTAB, §5.2), whitespace before the colon (§5.1) and control bytes in the value
     /// (RFC 9110 §5.5) are errors.
-    static func parseFieldLine(_ line: UnsafeBufferPointer<UInt8>) -> Result<(name: String, value: String), FieldLineError> {
+    static func parseFieldLine(_ line: UnsafeBufferPointer<UInt8>) -> Result<FieldLine, FieldLineError> {
         guard let first = line.first else { return .failure(.invalidName) }
         if first == sp || first == htab { return .failure(.obsoleteLineFolding) }
         guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .failure(.invalidName) }
@@ -26,10 +34,14 @@ enum HTTPFieldSyntax {
         var end = line.count
         while start < end, line[start] == sp || line[start] == htab { start += 1 }
         while end > start, line[end - 1] == sp || line[end - 1] == htab { end -= 1 }
-        for i in start..<end where !HTTPChars.isFieldValueByte(line[i]) { return .failure(.invalidValue) }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
-        let value = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
-        return .success((name, value))
+        var highBits: UInt8 = 0
+        for i in start..<end {
+            guard HTTPChars.isFieldValueByte(line[i]) else { return .failure(.invalidValue) }
+            highBits |= line[i]
+        }
+        return .success(FieldLine(
+            name: UnsafeBufferPointer(rebasing: line[0..<colon]), value: UnsafeBufferPointer(rebasing: line[start..<end]),
+            valueIsASCII: highBits < 0x80))
     }
 
     /// RFC 9112 §7.1: `chunk-size [ chunk-ext ]`, hex, at most 15 digits (fits an Int, so no
@@ -69,16 +81,22 @@ enum HTTPFieldSyntax {
         return length
     }
 
-    /// `contentLength([value])` without the array: one field, the usual case.
-    static func contentLength(single value: String) -> Int? {
-        parseDecimal(value) ?? contentLength([value])
+    /// `contentLength([value])` without the array or a String: one field, the usual case.
+    static func contentLength(single value: UnsafeBufferPointer<UInt8>) -> Int? {
+        parseDecimal(value) ?? contentLength([String(decoding: value, as: UTF8.self)])
     }
 
     /// `1*DIGIT` (RFC 9110 §8.6): no sign, no spaces; values past 18 digits saturate at `Int.max`.
     private static func parseDecimal(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { parseDecimal($0) }
+    }
+
+    /// `parseDecimal` over bytes (a value read in place from `HTTPHeaders`).
+    private static func parseDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !text.isEmpty else { return nil }
         var value = 0
-        for byte in text.utf8 {
+        for byte in text {
             guard HTTPChars.isDigit(byte) else { return nil }
             if value > (Int.max - 9) / 10 { value = Int.max; continue }
             value = value * 10 + Int(byte - 0x30)

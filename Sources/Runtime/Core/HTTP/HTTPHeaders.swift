@@ -1,146 +1,130 @@
 /// Header fields in the order received or to be sent, with case-insensitive lookup.
 ///
-/// An ordered array of pairs, not a dictionary: order matters for repeated fields (RFC 9110 §5.3)
-/// and output must be deterministic.
+/// An ordered list, not a dictionary: order matters for repeated fields (RFC 9110 §5.3) and output
+/// must be deterministic.
+///
+/// Storage: every field as its wire line `name: value CRLF` in ONE byte buffer, plus one small
+/// span per field. Why not an array of `(name: String, value: String)`: every String over 15 bytes
+/// is a heap object of its own (User-Agent, Accept, Cookie, Date… values), two per field to build
+/// and release, and the proxy read them back only to copy their bytes out again; `perf` put those
+/// Strings and their retain/release at a large part of a proxied request's CPU (issues 10, 11).
+/// Here a parsed head costs two allocations, and a kept field is relayed with one copy of its line.
+///
+/// The bytes stored are exactly the UTF-8 of the String the old representation held: a parsed
+/// value with obs-text that is not valid UTF-8 is stored repaired (U+FFFD), as
+/// `String(decoding:as:)` did, so nothing changes on the wire.
 package struct HTTPHeaders: Sendable, Equatable {
-    package private(set) var fields: [(name: String, value: String)]
+    /// One field inside `storage`: the line starts at `start`, the name is `nameCount` bytes, the
+    /// value follows the name's `": "` and is `valueCount` bytes, then CRLF.
+    struct Span: Sendable {
+        var start: UInt32
+        var nameCount: UInt32
+        var valueCount: UInt32
 
-    package init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+        var nameRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount)) }
+        var valueRange: Range<Int> {
+            let lower = Int(start) + Int(nameCount) + 2
+            return lower..<(lower + Int(valueCount))
+        }
+        var lineRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount) + Int(valueCount) + 4) }
+    }
 
+    private(set) var storage: [UInt8] = []
+    private(set) var spans: [Span] = []
+
+    package init(_ fields: [(name: String, value: String)] = []) {
+        for field in fields { add(field.name, field.value) }
+    }
+
+    /// Empty, with room for the received field lines at `fieldLines` (CRLF excluded, one after the
+    /// other in the parser's buffer): each is stored in at most its length + 3 bytes.
+    init(reservingFor fieldLines: ArraySlice<Range<Int>>) {
+        guard let first = fieldLines.first, let last = fieldLines.last else { return }
+        spans.reserveCapacity(fieldLines.count)
+        storage.reserveCapacity(last.upperBound - first.lowerBound + 2 + 3 * fieldLines.count)
+    }
+
+    package mutating func add(_ name: String, _ value: String) {
+        var name = name, value = value
+        name.withUTF8 { name in value.withUTF8 { value in appendLine(name: name, value: value) } }
+    }
+
+    /// A parsed field (name and value already checked by `HTTPFieldSyntax`). `valueIsASCII`: no
+    /// byte ≥ 0x80 in the value (nearly always); otherwise the value is stored as its UTF-8 repair.
+    mutating func appendParsed(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, valueIsASCII: Bool) {
+        if valueIsASCII { return appendLine(name: name, value: value) }
+        var repaired = String(decoding: value, as: UTF8.self)
+        repaired.withUTF8 { appendLine(name: name, value: $0) }
+    }
+
+    private mutating func appendLine(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        precondition(storage.count + name.count + value.count + 4 <= Int(UInt32.max), "header fields past 4 GiB")
+        spans.append(Span(start: UInt32(storage.count), nameCount: UInt32(name.count), valueCount: UInt32(value.count)))
+        storage.append(contentsOf: name)
+        storage.append(0x3A)
+        storage.append(0x20)
+        storage.append(contentsOf: value)
+        storage.append(0x0D)
+        storage.append(0x0A)
+    }
+
+    package var count: Int { spans.count }
+
+    /// Every field as a pair of Strings: for the few cold callers (WebSocket handshake, tests).
+    package var fields: [(name: String, value: String)] {
+        var out: [(name: String, value: String)] = []
+        out.reserveCapacity(count)
+        forEachField { out.append((String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))) }
+        return out
+    }
+
+    /// Each field's bytes in order, valid only during `body`.
+    package func forEachField(_ body: (HTTPFieldBytes) throws -> Void) rethrows {
+        try storage.withUnsafeBufferPointer { bytes in
+            for span in spans { try body(HTTPFieldBytes(bytes, span)) }
+        }
+    }
+
+    /// Field `index`'s bytes (0 ≤ index < count), valid only during `body`.
+    func withField<R>(_ index: Int, _ body: (HTTPFieldBytes) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { try body(HTTPFieldBytes($0, spans[index])) }
+    }
+
+    /// Same fields in the same order with the same names and values (names compared exactly,
+    /// values as Strings, i.e. canonically equivalent non-ASCII values are equal, as before).
     package static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
-        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    package mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
-
-    package var count: Int { fields.count }
-
-    /// The first value of `name` (ASCII case-insensitive), or nil.
-    package subscript(name: String) -> String? {
-        for field in fields where field.name.asciiCaseInsensitiveEquals(name) { return field.value }
-        return nil
-    }
-
-    /// Every value of `name`, in order.
-    package func values(_ name: String) -> [String] {
-        var out: [String] = []
-        for field in fields where field.name.asciiCaseInsensitiveEquals(name) { out.append(field.value) }
-        return out
-    }
-
-    /// The comma-separated list elements of every `name` field, trimmed, empty elements dropped
-    /// (RFC 9110 §5.6.1).
-    package func listElements(_ name: String) -> [String] {
-        var out: [String] = []
-        for field in fields where field.name.asciiCaseInsensitiveEquals(name) {
-            forEachListElement(field.value) { out.append(String(decoding: $0, as: UTF8.self)) }
-        }
-        return out
-    }
-
-    /// The lengths of the list elements of every `name` field, as a bit set (bit `n` for an
-    /// element of `n` bytes; bit 63 for 63 bytes or more). Nothing is allocated.
-    ///
-    /// Why: a proxy drops every response field the upstream's `Connection` names; asking
-    /// `containsToken` for each field was a scan of the list per field. Only a field whose name
-    /// length is in this set can be named, so the scan runs for almost none.
-    package func listElementLengths(_ name: String) -> UInt64 {
-        var lengths: UInt64 = 0
-        for field in fields where field.name.asciiCaseInsensitiveEquals(name) {
-            forEachListElement(field.value) { lengths |= HTTPHeaders.lengthBit($0.count) }
-        }
-        return lengths
-    }
-
-    /// The bit of `listElementLengths` for a name of `count` bytes.
-    package static func lengthBit(_ count: Int) -> UInt64 { 1 << UInt64(min(count, 63)) }
-
-    /// True when a list-valued field contains `token` (case-insensitive), e.g. `Connection: close`.
-    /// Called for every upstream response that has a `Connection` field: nothing is allocated.
-    package func containsToken(_ name: String, _ token: String) -> Bool {
-        var token = token
-        return token.withUTF8 { wanted in
-            var found = false
-            for field in fields where !found && field.name.asciiCaseInsensitiveEquals(name) {
-                forEachListElement(field.value) { element in
-                    if !found && element.count == wanted.count && asciiCaseInsensitiveBytesEqual(element, wanted) { found = true }
+        guard a.count == b.count else { return false }
+        if a.storage == b.storage { return true }
+        return a.storage.withUnsafeBufferPointer { x in
+            b.storage.withUnsafeBufferPointer { y in
+                zip(a.spans, b.spans).allSatisfy { s, t in
+                    sameText(HTTPFieldBytes(x, s).name, HTTPFieldBytes(y, t).name)
+                        && sameText(HTTPFieldBytes(x, s).value, HTTPFieldBytes(y, t).value)
                 }
             }
-            return found
         }
     }
 
-    /// The trimmed, non-empty elements of one list value, as bytes valid during `body`. An
-    /// all-ASCII value (nearly every one) is split on its bytes, which is the same split as on
-    /// Characters when every Character is one byte; any other value is split on Characters.
-    private func forEachListElement(_ value: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        let handled = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-            var start = 0
-            while start < bytes.count {
-                var stop = start
-                while stop < bytes.count && bytes[stop] != 0x2C { stop += 1 }
-                var lower = start, upper = stop
-                while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x09) { lower += 1 }
-                while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09) { upper -= 1 }
-                if lower < upper { body(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) }
-                start = stop + 1
-            }
-            return true
-        }
-        if handled == true { return }
-        for part in value.split(separator: ",", omittingEmptySubsequences: true) {
-            var trimmed = part.trimmingOWS()
-            if !trimmed.isEmpty { trimmed.withUTF8 { body($0) } }
-        }
+    /// Byte-equal, or equal as Strings (only non-ASCII text can be one without the other).
+    private static func sameText(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.elementsEqual(b) { return true }
+        guard a.contains(where: { $0 >= 0x80 }) || b.contains(where: { $0 >= 0x80 }) else { return false }
+        return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
     }
 }
 
-extension String {
-    /// ASCII-only case-insensitive comparison: header names and tokens are ASCII (RFC 9110 §5.1).
-    ///
-    /// The concrete `String` overload is what nearly every caller gets (a header name against a
-    /// literal). Why it exists beside the generic one: a generic called from another module runs
-    /// unspecialized and looks its metadata up on every call; `perf` on the proxy path showed that
-    /// lookup at ~3 % of a proxied request (response header filtering calls this per header).
-    package func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
-        asciiCaseInsensitiveViewsEqual(utf8, other.utf8)
+/// One field of an `HTTPHeaders`, as views into its storage, valid only inside the closure that
+/// received it.
+package struct HTTPFieldBytes {
+    /// `name: value CRLF`. A parsed field's line is ready for the wire (the parsers rejected CR, LF
+    /// and NUL); one added by a handler may hold them, so a writer of those cleans name and value.
+    package let line: UnsafeBufferPointer<UInt8>
+    package let name: UnsafeBufferPointer<UInt8>
+    package let value: UnsafeBufferPointer<UInt8>
+
+    init(_ storage: UnsafeBufferPointer<UInt8>, _ span: HTTPHeaders.Span) {
+        line = UnsafeBufferPointer(rebasing: storage[span.lineRange])
+        name = UnsafeBufferPointer(rebasing: storage[span.nameRange])
+        value = UnsafeBufferPointer(rebasing: storage[span.valueRange])
     }
 }
-
-extension StringProtocol {
-    /// ASCII-only case-insensitive comparison for substrings and other string views.
-    package func asciiCaseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
-        asciiCaseInsensitiveViewsEqual(utf8, other.utf8)
-    }
-
-    /// Drops optional whitespace (SP, HTAB) at both ends (RFC 9110 §5.6.3).
-    package func trimmingOWS() -> String {
-        var bytes = Substring(self).utf8[...]
-        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
-        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// Both overloads' body; private to this file, so each call site gets it specialized.
-private func asciiCaseInsensitiveViewsEqual<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
-    guard a.count == b.count else { return false }
-    // Native strings: compare the contiguous bytes (the element-wise loop costs several times more).
-    let fast = a.withContiguousStorageIfAvailable { x in
-        b.withContiguousStorageIfAvailable { y in asciiCaseInsensitiveBytesEqual(x, y) }
-    }
-    if let fast, let result = fast { return result }
-    for (x, y) in zip(a, b) where x != y && asciiLower(x) != asciiLower(y) { return false }
-    return true
-}
-
-/// Equal-length byte buffers, equal when ASCII letters are folded to lower case.
-private func asciiCaseInsensitiveBytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    for i in 0..<a.count where a[i] != b[i] {
-        if asciiLower(a[i]) != asciiLower(b[i]) { return false }
-    }
-    return true
-}
-
-@inline(__always) private func asciiLower(_ byte: UInt8) -> UInt8 { (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte }
