@@ -94,7 +94,8 @@ package struct HTTPHeaders: Sendable, Equatable {
     /// values as Strings, i.e. canonically equivalent non-ASCII values are equal, as before).
     package static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
         guard a.count == b.count else { return false }
-        if a.storage == b.storage { return true }
+        // Same bytes and the same split into names and values (a handler's name may hold ": ").
+        if a.storage == b.storage && zip(a.spans, b.spans).allSatisfy({ $0.nameCount == $1.nameCount }) { return true }
         return a.storage.withUnsafeBufferPointer { x in
             b.storage.withUnsafeBufferPointer { y in
                 zip(a.spans, b.spans).allSatisfy { s, t in
