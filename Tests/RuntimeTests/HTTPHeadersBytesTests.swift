@@ -126,4 +126,9 @@ struct HTTPHeadersBytesTests {
         #expect(HTTPHeaders([("A", "b")]) != HTTPHeaders([("A", "b"), ("A", "b")]))
         #expect(HTTPHeaders() == HTTPHeaders([]))
     }
+
+    @Test func tokenBitSet_isTheTcharSet() {
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for byte in UInt8.min...UInt8.max { #expect(HTTPChars.isToken(byte) == tchar.contains(byte), "\(byte)") }
+    }
 }

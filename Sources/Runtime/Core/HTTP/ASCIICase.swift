@@ -36,10 +36,19 @@ extension UnsafeBufferPointer<UInt8> {
     }
 
     /// `hasPrefix` with `prefix` given in lower case (e.g. `proxy-`).
+    /// Indexes both buffers: the `zip` of a buffer and a String's UTF-8 view was ~1.5 % of a
+    /// proxied request (`perf`; it runs for every field both ways).
     package func hasASCIIPrefix(_ prefix: String) -> Bool {
-        guard count >= prefix.utf8.count else { return false }
-        for (a, b) in zip(self, prefix.utf8) where asciiLower(a) != b { return false }
-        return true
+        let length = prefix.utf8.count
+        guard count >= length else { return false }
+        let head = UnsafeBufferPointer(rebasing: self[0..<length])
+        if let result = prefix.utf8.withContiguousStorageIfAvailable({ wanted in
+            for i in 0..<length where asciiLower(head[i]) != wanted[i] { return false }
+            return true
+        }) {
+            return result
+        }
+        return zip(head, prefix.utf8).allSatisfy { asciiLower($0) == $1 }
     }
 }
 

@@ -26,22 +26,34 @@ enum HTTPFieldSyntax {
     static func parseFieldLine(_ line: UnsafeBufferPointer<UInt8>) -> Result<FieldLine, FieldLineError> {
         guard let first = line.first else { return .failure(.invalidName) }
         if first == sp || first == htab { return .failure(.obsoleteLineFolding) }
-        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .failure(.invalidName) }
-        let last = line[colon - 1]
-        if last == sp || last == htab { return .failure(.whitespaceBeforeColon) }
-        for i in 0..<colon where !HTTPChars.isToken(line[i]) { return .failure(.invalidName) }
+        // One scan over the name: token bytes up to the colon (every valid line); anything else
+        // takes the slow path, which picks the error in the order the rules are listed.
+        var colon = 0
+        while colon < line.count && HTTPChars.isToken(line[colon]) { colon += 1 }
+        guard colon > 0, colon < line.count, line[colon] == 0x3A else { return .failure(nameError(line)) }
         var start = colon + 1
         var end = line.count
         while start < end, line[start] == sp || line[start] == htab { start += 1 }
         while end > start, line[end - 1] == sp || line[end - 1] == htab { end -= 1 }
+        // No early exit, so the loop runs branch-free over long values (User-Agent, Cookie).
+        var invalid = false
         var highBits: UInt8 = 0
         for i in start..<end {
-            guard HTTPChars.isFieldValueByte(line[i]) else { return .failure(.invalidValue) }
-            highBits |= line[i]
+            let byte = line[i]
+            invalid = invalid || !HTTPChars.isFieldValueByte(byte)
+            highBits |= byte
         }
+        if invalid { return .failure(.invalidValue) }
         return .success(FieldLine(
             name: UnsafeBufferPointer(rebasing: line[0..<colon]), value: UnsafeBufferPointer(rebasing: line[start..<end]),
             valueIsASCII: highBits < 0x80))
+    }
+
+    /// Why a line whose name is not all token bytes up to a colon is invalid (§5.1).
+    private static func nameError(_ line: UnsafeBufferPointer<UInt8>) -> FieldLineError {
+        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .invalidName }
+        let last = line[colon - 1]
+        return last == sp || last == htab ? .whitespaceBeforeColon : .invalidName
     }
 
     /// RFC 9112 §7.1: `chunk-size [ chunk-ext ]`, hex, at most 15 digits (fits an Int, so no
