@@ -36,12 +36,55 @@ package struct HTTPHeaders: Sendable, Equatable {
         for field in fields { add(field.name, field.value) }
     }
 
-    /// Empty, with room for the received field lines at `fieldLines` (CRLF excluded, one after the
-    /// other in the parser's buffer): each is stored in at most its length + 3 bytes.
-    init(reservingFor fieldLines: ArraySlice<Range<Int>>) {
-        guard let first = fieldLines.first, let last = fieldLines.last else { return }
-        spans.reserveCapacity(fieldLines.count)
-        storage.reserveCapacity(last.upperBound - first.lowerBound + 2 + 3 * fieldLines.count)
+    /// The received field lines at `lines` in `buffer` (CRLF excluded), each checked by `check`
+    /// (`HTTPFieldSyntax.parseFieldLine` mapped to the parser's error), then copied in one pass
+    /// into a buffer of exactly their size: one allocation per array, no append per piece.
+    init<E: Error>(
+        parsing lines: ArraySlice<Range<Int>>, in buffer: UnsafeBufferPointer<UInt8>,
+        check: (UnsafeBufferPointer<UInt8>) throws(E) -> HTTPFieldSyntax.FieldLine
+    ) throws(E) {
+        guard !lines.isEmpty, let base = buffer.baseAddress else { return }
+        // First pass: check every line; each span's `start` holds its value's offset in `buffer`
+        // for now (the name starts its line).
+        var spans: [Span] = []
+        spans.reserveCapacity(lines.count)
+        var total = 0
+        var allASCII = true
+        for line in lines {
+            let field = try check(UnsafeBufferPointer(rebasing: buffer[line]))
+            allASCII = allASCII && field.valueIsASCII
+            let valueOffset = field.value.baseAddress.map { base.distance(to: $0) } ?? line.upperBound
+            spans.append(Span(start: UInt32(valueOffset), nameCount: UInt32(field.name.count), valueCount: UInt32(field.value.count)))
+            total += field.name.count + field.value.count + 4
+        }
+        guard allASCII else {
+            // obs-text somewhere (rare): repaired values can be longer, so append field by field.
+            for line in lines {
+                let field = try check(UnsafeBufferPointer(rebasing: buffer[line]))
+                appendParsed(name: field.name, value: field.value, valueIsASCII: field.valueIsASCII)
+            }
+            return
+        }
+        precondition(total <= Int(UInt32.max), "header fields past 4 GiB")
+        storage = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            guard var at = out.baseAddress else { return }
+            for (index, line) in zip(spans.indices, lines) {
+                let span = spans[index]
+                spans[index].start = UInt32(out.baseAddress!.distance(to: at))
+                at.initialize(from: base + line.lowerBound, count: Int(span.nameCount))
+                at += Int(span.nameCount)
+                at[0] = 0x3A
+                at[1] = 0x20
+                at += 2
+                at.initialize(from: base + Int(span.start), count: Int(span.valueCount))
+                at += Int(span.valueCount)
+                at[0] = 0x0D
+                at[1] = 0x0A
+                at += 2
+            }
+            initialized = total
+        }
+        self.spans = spans
     }
 
     package mutating func add(_ name: String, _ value: String) {
@@ -51,7 +94,7 @@ package struct HTTPHeaders: Sendable, Equatable {
 
     /// A parsed field (name and value already checked by `HTTPFieldSyntax`). `valueIsASCII`: no
     /// byte ≥ 0x80 in the value (nearly always); otherwise the value is stored as its UTF-8 repair.
-    mutating func appendParsed(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, valueIsASCII: Bool) {
+    private mutating func appendParsed(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, valueIsASCII: Bool) {
         if valueIsASCII { return appendLine(name: name, value: value) }
         var repaired = String(decoding: value, as: UTF8.self)
         repaired.withUTF8 { appendLine(name: name, value: $0) }

@@ -203,12 +203,8 @@ package struct HTTPRequestParser: Sendable {
     /// The field lines are copied once into the head's `HTTPHeaders` (no String per field).
     private func parseHead() throws(HTTPParseError) -> HTTPRequestHead {
         let (method, target, version) = try parseRequestLine(lines[0])
-        var headers = HTTPHeaders(reservingFor: lines.dropFirst())
-        try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-            for line in lines.dropFirst() {
-                let field = try Self.parseField(UnsafeBufferPointer(rebasing: bytes[line]))
-                headers.appendParsed(name: field.name, value: field.value, valueIsASCII: field.valueIsASCII)
-            }
+        let headers = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
+            try HTTPHeaders(parsing: lines.dropFirst(), in: bytes, check: Self.parseField)
         }
         return try HTTPFraming.makeHead(
             method: method, target: target, version: version, headers: headers, limits: limits)

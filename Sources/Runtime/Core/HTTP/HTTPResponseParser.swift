@@ -277,11 +277,7 @@ package struct HTTPResponseParser: Sendable {
     private func parseHead(_ buffer: UnsafeBufferPointer<UInt8>) throws(HTTPResponseParseError) -> HTTPResponseHead {
         let (version, status, reason) = try Self.parseStatusLine(UnsafeBufferPointer(rebasing: buffer[lines[0]]))
         // The field lines are copied once into the head's `HTTPHeaders` (no String per field).
-        var headers = HTTPHeaders(reservingFor: lines.dropFirst())
-        for range in lines.dropFirst() {
-            let field = try Self.checkField(UnsafeBufferPointer(rebasing: buffer[range]))
-            headers.appendParsed(name: field.name, value: field.value, valueIsASCII: field.valueIsASCII)
-        }
+        let headers = try HTTPHeaders(parsing: lines.dropFirst(), in: buffer, check: Self.checkField)
         return try HTTPResponseFramingRules.makeHead(
             version: version, status: status, reason: reason, headers: headers, toHead: requestWasHead)
     }
