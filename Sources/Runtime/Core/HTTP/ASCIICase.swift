@@ -27,12 +27,11 @@ extension StringProtocol {
 
 extension UnsafeBufferPointer<UInt8> {
     /// These bytes (a field name from `HTTPHeaders.forEachField`) against `other`, e.g. a literal.
-    package func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
+    /// Inlinable so the length test against a literal folds into the caller: most names are told
+    /// apart there, without a call.
+    @inlinable package func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
         guard count == other.utf8.count else { return false }
-        if let result = other.utf8.withContiguousStorageIfAvailable({ asciiCaseInsensitiveBytesEqual(self, $0) }) {
-            return result
-        }
-        return asciiCaseInsensitiveViewsEqual(self, other.utf8)
+        return asciiCaseInsensitiveBytesEqual(self, other)
     }
 
     /// `hasPrefix` with `prefix` given in lower case (e.g. `proxy-`).
@@ -62,6 +61,14 @@ private func asciiCaseInsensitiveViewsEqual<A: Collection<UInt8>, B: Collection<
     if let fast, let result = fast { return result }
     for (x, y) in zip(a, b) where x != y && asciiLower(x) != asciiLower(y) { return false }
     return true
+}
+
+/// `bytes` against a String of the same length, ASCII letters folded to lower case.
+@usableFromInline func asciiCaseInsensitiveBytesEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ other: String) -> Bool {
+    if let result = other.utf8.withContiguousStorageIfAvailable({ asciiCaseInsensitiveBytesEqual(bytes, $0) }) {
+        return result
+    }
+    return asciiCaseInsensitiveViewsEqual(bytes, other.utf8)
 }
 
 /// Byte buffers, equal when of the same length and ASCII letters are folded to lower case.

@@ -16,21 +16,30 @@
 package struct HTTPHeaders: Sendable, Equatable {
     /// One field inside `storage`: the line starts at `start`, the name is `nameCount` bytes, the
     /// value follows the name's `": "` and is `valueCount` bytes, then CRLF.
-    struct Span: Sendable {
-        var start: UInt32
-        var nameCount: UInt32
-        var valueCount: UInt32
+    ///
+    /// `@usableFromInline` here and below: `forEachField` is inlined into its callers in the other
+    /// module (the proxy's loops over every field), so their closures are not called indirectly.
+    @usableFromInline struct Span: Sendable {
+        @usableFromInline var start: UInt32
+        @usableFromInline var nameCount: UInt32
+        @usableFromInline var valueCount: UInt32
 
-        var nameRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount)) }
-        var valueRange: Range<Int> {
+        @usableFromInline init(start: UInt32, nameCount: UInt32, valueCount: UInt32) {
+            self.start = start
+            self.nameCount = nameCount
+            self.valueCount = valueCount
+        }
+
+        @inlinable var nameRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount)) }
+        @inlinable var valueRange: Range<Int> {
             let lower = Int(start) + Int(nameCount) + 2
             return lower..<(lower + Int(valueCount))
         }
-        var lineRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount) + Int(valueCount) + 4) }
+        @inlinable var lineRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount) + Int(valueCount) + 4) }
     }
 
-    private(set) var storage: [UInt8] = []
-    private(set) var spans: [Span] = []
+    @usableFromInline private(set) var storage: [UInt8] = []
+    @usableFromInline private(set) var spans: [Span] = []
 
     package init(_ fields: [(name: String, value: String)] = []) {
         for field in fields { add(field.name, field.value) }
@@ -122,7 +131,7 @@ package struct HTTPHeaders: Sendable, Equatable {
     }
 
     /// Each field's bytes in order, valid only during `body`.
-    package func forEachField(_ body: (HTTPFieldBytes) throws -> Void) rethrows {
+    @inlinable package func forEachField(_ body: (HTTPFieldBytes) throws -> Void) rethrows {
         try storage.withUnsafeBufferPointer { bytes in
             for span in spans { try body(HTTPFieldBytes(bytes, span)) }
         }
@@ -166,7 +175,7 @@ package struct HTTPFieldBytes {
     package let name: UnsafeBufferPointer<UInt8>
     package let value: UnsafeBufferPointer<UInt8>
 
-    init(_ storage: UnsafeBufferPointer<UInt8>, _ span: HTTPHeaders.Span) {
+    @usableFromInline init(_ storage: UnsafeBufferPointer<UInt8>, _ span: HTTPHeaders.Span) {
         line = UnsafeBufferPointer(rebasing: storage[span.lineRange])
         name = UnsafeBufferPointer(rebasing: storage[span.nameRange])
         value = UnsafeBufferPointer(rebasing: storage[span.valueRange])
