@@ -23,5 +23,5 @@ package struct HTTPRequest: Sendable {
     /// Inlinable: read in place by callers in other modules, not returned as a copy (a retain
     /// and release per read; `perf` showed the getter on the proxy path).
     @inlinable package var method: String { head.method }
-    @inlinable package var headers: HTTPHeaders { head.headers }
+    @inlinable @inline(__always) package var headers: HTTPHeaders { head.headers }
 }

@@ -131,7 +131,7 @@ package struct HTTPHeaders: Sendable, Equatable {
     }
 
     /// Each field's bytes in order, valid only during `body`.
-    @inlinable package func forEachField(_ body: (HTTPFieldBytes) throws -> Void) rethrows {
+    @inlinable @inline(__always) package func forEachField(_ body: (HTTPFieldBytes) throws -> Void) rethrows {
         try storage.withUnsafeBufferPointer { bytes in
             for span in spans { try body(HTTPFieldBytes(bytes, span)) }
         }
