@@ -49,12 +49,7 @@ package enum ProxyRequestHeaders {
         headers.forEachField { field in
             let name = field.name
             if ProxyHopByHop.isHopByHop(name) || ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { return }
-            if isPilotoAsserted(name) { return }
-            if name.asciiCaseInsensitiveEquals("Host") || name.asciiCaseInsensitiveEquals("Content-Length")
-                || name.asciiCaseInsensitiveEquals("Expect")
-            {
-                return
-            }
+            if isPilotoAsserted(name) || isReplaced(name) { return }
             client(field)
         }
         if websocket {
@@ -90,9 +85,27 @@ package enum ProxyRequestHeaders {
 
     /// Forwarding and identity fields only piloto may assert: `Forwarded`, `X-Forwarded-*`,
     /// `X-Real-IP` and every `X-Piloto-*`.
+    ///
+    /// Length and first byte are tested here before any comparison: these run for every client
+    /// field, and each comparison is a call into another module (`package` code is not inlined
+    /// across modules).
     static func isPilotoAsserted(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        name.asciiCaseInsensitiveEquals("Forwarded") || name.asciiCaseInsensitiveEquals("X-Real-IP")
-            || name.hasASCIIPrefix("x-forwarded-") || name.hasASCIIPrefix("x-piloto-")
+        guard name.count >= 9 else { return false }
+        if name.count == 9 && (name.asciiCaseInsensitiveEquals("Forwarded") || name.asciiCaseInsensitiveEquals("X-Real-IP")) {
+            return true
+        }
+        return (name[0] | 0x20) == UInt8(ascii: "x") && (name.hasASCIIPrefix("x-forwarded-") || name.hasASCIIPrefix("x-piloto-"))
+    }
+
+    /// `Host` (replaced by piloto's), `Content-Length` (the writer frames the body) and `Expect`
+    /// (piloto answers `100-continue` itself); only the name of the same length is compared.
+    private static func isReplaced(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 4: name.asciiCaseInsensitiveEquals("Host")
+        case 6: name.asciiCaseInsensitiveEquals("Expect")
+        case 14: name.asciiCaseInsensitiveEquals("Content-Length")
+        default: false
+        }
     }
 
     private static func appendTokenOrQuoted(_ value: String, to out: inout [UInt8]) {
@@ -142,7 +155,9 @@ package enum ProxyResponseHeaders {
         let hadTransferEncoding = headers.contains("Transfer-Encoding")
         headers.forEachField { field in
             let name = field.name
-            if ProxyHopByHop.isHopByHop(name) || name.hasASCIIPrefix("proxy-") { return }
+            if ProxyHopByHop.isHopByHop(name) || (name.count >= 6 && (name[0] | 0x20) == UInt8(ascii: "p") && name.hasASCIIPrefix("proxy-")) {
+                return
+            }
             if ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { return }
             if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { return }
             body(field)

@@ -20,8 +20,8 @@ package struct HTTPRequest: Sendable {
         self.startNanos = startNanos
     }
 
-    /// Inlinable: read in place by callers in other modules, not returned as a copy (a retain
-    /// and release per read; `perf` showed the getter on the proxy path).
-    @inlinable package var method: String { head.method }
-    @inlinable @inline(__always) package var headers: HTTPHeaders { head.headers }
+    package var method: String { head.method }
+    /// A call that returns a copy from another module (a retain and release per array of the
+    /// headers): hot code there reads `head.headers`, a stored property, in place.
+    package var headers: HTTPHeaders { head.headers }
 }

@@ -27,34 +27,29 @@ extension StringProtocol {
 
 extension UnsafeBufferPointer<UInt8> {
     /// These bytes (a field name from `HTTPHeaders.forEachField`) against `other`, e.g. a literal.
-    /// Inlinable so the length test against a literal folds into the caller: most names are told
-    /// apart there, without a call.
-    @inlinable package func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
+    package func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
         guard count == other.utf8.count else { return false }
-        return asciiCaseInsensitiveBytesEqual(self, other)
+        if let result = other.utf8.withContiguousStorageIfAvailable({ asciiCaseInsensitiveBytesEqual(self, $0) }) {
+            return result
+        }
+        return asciiCaseInsensitiveViewsEqual(self, other.utf8)
     }
 
-    /// `hasPrefix` with `prefix` given in lower case (e.g. `proxy-`). Inlinable, like
-    /// `asciiCaseInsensitiveEquals`, so a name shorter than the literal is answered in the caller.
-    @inlinable package func hasASCIIPrefix(_ prefix: String) -> Bool {
-        guard count >= prefix.utf8.count else { return false }
-        return asciiHasLowercasePrefix(self, prefix)
+    /// `hasPrefix` with `prefix` given in lower case (e.g. `proxy-`). Indexes both buffers: the
+    /// `zip` of a buffer and a String's UTF-8 view was ~1.5 % of a proxied request (`perf`; it runs
+    /// for every field both ways).
+    package func hasASCIIPrefix(_ prefix: String) -> Bool {
+        let length = prefix.utf8.count
+        guard count >= length else { return false }
+        let head = UnsafeBufferPointer(rebasing: self[0..<length])
+        if let result = prefix.utf8.withContiguousStorageIfAvailable({ wanted in
+            for i in 0..<length where asciiLower(head[i]) != wanted[i] { return false }
+            return true
+        }) {
+            return result
+        }
+        return zip(head, prefix.utf8).allSatisfy { asciiLower($0) == $1 }
     }
-}
-
-/// `hasASCIIPrefix`'s body for a buffer at least as long as `prefix`. Indexes both buffers: the
-/// `zip` of a buffer and a String's UTF-8 view was ~1.5 % of a proxied request (`perf`; it runs
-/// for every field both ways).
-@usableFromInline func asciiHasLowercasePrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: String) -> Bool {
-    let length = prefix.utf8.count
-    let head = UnsafeBufferPointer(rebasing: bytes[0..<length])
-    if let result = prefix.utf8.withContiguousStorageIfAvailable({ wanted in
-        for i in 0..<length where asciiLower(head[i]) != wanted[i] { return false }
-        return true
-    }) {
-        return result
-    }
-    return zip(head, prefix.utf8).allSatisfy { asciiLower($0) == $1 }
 }
 
 /// Both String overloads' body; each call site in this module gets it specialized.
@@ -67,14 +62,6 @@ private func asciiCaseInsensitiveViewsEqual<A: Collection<UInt8>, B: Collection<
     if let fast, let result = fast { return result }
     for (x, y) in zip(a, b) where x != y && asciiLower(x) != asciiLower(y) { return false }
     return true
-}
-
-/// `bytes` against a String of the same length, ASCII letters folded to lower case.
-@usableFromInline func asciiCaseInsensitiveBytesEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ other: String) -> Bool {
-    if let result = other.utf8.withContiguousStorageIfAvailable({ asciiCaseInsensitiveBytesEqual(bytes, $0) }) {
-        return result
-    }
-    return asciiCaseInsensitiveViewsEqual(bytes, other.utf8)
 }
 
 /// Byte buffers, equal when of the same length and ASCII letters are folded to lower case.

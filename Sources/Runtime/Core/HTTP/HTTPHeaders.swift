@@ -16,30 +16,21 @@
 package struct HTTPHeaders: Sendable, Equatable {
     /// One field inside `storage`: the line starts at `start`, the name is `nameCount` bytes, the
     /// value follows the name's `": "` and is `valueCount` bytes, then CRLF.
-    ///
-    /// `@usableFromInline` here and below: `forEachField` is inlined into its callers in the other
-    /// module (the proxy's loops over every field), so their closures are not called indirectly.
-    @usableFromInline struct Span: Sendable {
-        @usableFromInline var start: UInt32
-        @usableFromInline var nameCount: UInt32
-        @usableFromInline var valueCount: UInt32
+    struct Span: Sendable {
+        var start: UInt32
+        var nameCount: UInt32
+        var valueCount: UInt32
 
-        @usableFromInline init(start: UInt32, nameCount: UInt32, valueCount: UInt32) {
-            self.start = start
-            self.nameCount = nameCount
-            self.valueCount = valueCount
-        }
-
-        @inlinable var nameRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount)) }
-        @inlinable var valueRange: Range<Int> {
+        var nameRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount)) }
+        var valueRange: Range<Int> {
             let lower = Int(start) + Int(nameCount) + 2
             return lower..<(lower + Int(valueCount))
         }
-        @inlinable var lineRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount) + Int(valueCount) + 4) }
+        var lineRange: Range<Int> { Int(start)..<(Int(start) + Int(nameCount) + Int(valueCount) + 4) }
     }
 
-    @usableFromInline private(set) var storage: [UInt8] = []
-    @usableFromInline private(set) var spans: [Span] = []
+    private(set) var storage: [UInt8] = []
+    private(set) var spans: [Span] = []
 
     package init(_ fields: [(name: String, value: String)] = []) {
         for field in fields { add(field.name, field.value) }
@@ -131,7 +122,7 @@ package struct HTTPHeaders: Sendable, Equatable {
     }
 
     /// Each field's bytes in order, valid only during `body`.
-    @inlinable @inline(__always) package func forEachField(_ body: (HTTPFieldBytes) throws -> Void) rethrows {
+    package func forEachField(_ body: (HTTPFieldBytes) throws -> Void) rethrows {
         try storage.withUnsafeBufferPointer { bytes in
             for span in spans { try body(HTTPFieldBytes(bytes, span)) }
         }
@@ -175,7 +166,7 @@ package struct HTTPFieldBytes {
     package let name: UnsafeBufferPointer<UInt8>
     package let value: UnsafeBufferPointer<UInt8>
 
-    @usableFromInline init(_ storage: UnsafeBufferPointer<UInt8>, _ span: HTTPHeaders.Span) {
+    init(_ storage: UnsafeBufferPointer<UInt8>, _ span: HTTPHeaders.Span) {
         line = UnsafeBufferPointer(rebasing: storage[span.lineRange])
         name = UnsafeBufferPointer(rebasing: storage[span.nameRange])
         value = UnsafeBufferPointer(rebasing: storage[span.valueRange])
