@@ -106,6 +106,7 @@ struct HTTPHeadersBytesTests {
         headers.add("Accept", "text/html")
         headers.add("accept", "application/json")
         #expect(headers.count == 4)
+        #expect(headers.lineBytes == headers.fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
         #expect(headers.contains("ACCEPT") && !headers.contains("Cookie"))
         #expect(headers["accept"] == "text/html")
         #expect(headers.values("Accept") == ["text/html", "application/json"])

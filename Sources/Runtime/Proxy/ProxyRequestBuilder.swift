@@ -74,7 +74,8 @@ struct ProxyRequestBuilder: Sendable {
         }
         // The fields go straight into the bytes (`ProxyRequestWriter.serialize`'s layout).
         var bytes = ProxyRequestWriter.head(
-            method: request.head.method, target: target, contentLength: contentLength, reserve: request.body.count
+            method: request.head.method, target: target, contentLength: contentLength,
+            reserve: request.head.headers.lineBytes + request.body.count
         ) { out in
             ProxyRequestHeaders.forEachField(
                 from: request.head.headers, clientIP: clientIP, proto: forwardedProto, host: host,

@@ -113,6 +113,9 @@ package struct HTTPHeaders: Sendable, Equatable {
 
     package var count: Int { spans.count }
 
+    /// The bytes of every field line (`name: value CRLF`): what copying them all out takes.
+    package var lineBytes: Int { storage.count }
+
     /// Every field as a pair of Strings: for the few cold callers (WebSocket handshake, tests).
     package var fields: [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
