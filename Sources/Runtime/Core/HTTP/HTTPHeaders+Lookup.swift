@@ -71,11 +71,7 @@ extension HTTPHeaders {
 
     private func firstIndex(_ name: String) -> Int? {
         var name = name
-        return name.withUTF8 { wanted in
-            storage.withUnsafeBufferPointer { bytes in
-                spans.firstIndex { asciiCaseInsensitiveBytesEqual(UnsafeBufferPointer(rebasing: bytes[$0.nameRange]), wanted) }
-            }
-        }
+        return name.withUTF8 { wanted in firstIndex { asciiCaseInsensitiveBytesEqual($0.name, wanted) } }
     }
 
     /// The value bytes of every `name` field, in order.
