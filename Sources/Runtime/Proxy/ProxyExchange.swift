@@ -346,11 +346,10 @@ final class ProxyExchange: ClientExchange, UpstreamOwner {
         var serverSet = ServerHeadersSet(plan)
         ProxyResponseHeaders.forEachKept(head.headers) { field in
             let name = field.name
-            let length = name.utf8.count
-            if length == 4 && name.asciiCaseInsensitiveEquals("Date") { hasDate = true }
-            serverSet.markSet(name, length: length)
-            if length == 14 && name.asciiCaseInsensitiveEquals("Content-Length") { return }
-            out.appendField(name, field.value)
+            if name.count == 4 && name.asciiCaseInsensitiveEquals("Date") { hasDate = true }
+            serverSet.markSet(name)
+            if name.count == 14 && name.asciiCaseInsensitiveEquals("Content-Length") { return }
+            out.append(contentsOf: field.line)
         }
         if !hasDate { out.insert(contentsOf: link.dateLine, at: fieldsStart) }
         for (index, field) in plan.serverHeaders.enumerated() where !serverSet.isSet(index, head.headers) {

@@ -29,42 +29,38 @@ package enum ProxyRequestHeaders {
         let forwarded = forwarded(for: clientIP, proto: proto, host: host)
         forEachField(
             from: headers, clientIP: clientIP, proto: proto, host: host, forwarded: forwarded, identity: identity,
-            websocket: websocket
-        ) {
-            out.append(($0, $1))
-        }
+            websocket: websocket, own: { out.append(($0, $1)) },
+            client: { out.append((String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))) })
         return out
     }
 
-    /// `build`'s fields, handed to `emit` one by one in the same order (the proxy writes them
-    /// straight into the request bytes: no array of pairs per request). `forwarded` is
+    /// `build`'s fields, handed over one by one in the same order (the proxy writes them straight
+    /// into the request bytes: no array of pairs and no String per client field). piloto's own
+    /// fields go to `own`; each kept client field goes to `client` as its bytes (its `line` is
+    /// ready for the wire: the request parser rejected CR, LF and NUL). `forwarded` is
     /// `forwarded(for: clientIP, proto: proto, host: host)`, given so a caller can reuse it.
     static func forEachField(
         from headers: HTTPHeaders, clientIP: String, proto: String, host: String, forwarded: String,
-        identity: [(name: String, value: String)], websocket: Bool, _ emit: (String, String) -> Void
+        identity: [(name: String, value: String)], websocket: Bool, own: (String, String) -> Void,
+        client: (HTTPFieldBytes) -> Void
     ) {
         let nominated = ProxyHopByHop.nominatedLengths(headers)
-        emit("Host", host)
-        for field in headers.fields {
+        own("Host", host)
+        headers.forEachField { field in
             let name = field.name
-            if ProxyHopByHop.isHopByHop(name) || ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { continue }
-            if isPilotoAsserted(name) { continue }
-            if name.asciiCaseInsensitiveEquals("Host") || name.asciiCaseInsensitiveEquals("Content-Length")
-                || name.asciiCaseInsensitiveEquals("Expect")
-            {
-                continue
-            }
-            emit(field.name, field.value)
+            if ProxyHopByHop.isHopByHop(name) || ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { return }
+            if isPilotoAsserted(name) || isReplaced(name) { return }
+            client(field)
         }
         if websocket {
-            emit("Upgrade", "websocket")
-            emit("Connection", "Upgrade")
+            own("Upgrade", "websocket")
+            own("Connection", "Upgrade")
         }
-        emit("X-Forwarded-For", clientIP)
-        emit("X-Forwarded-Proto", proto)
-        emit("X-Forwarded-Host", host)
-        emit("Forwarded", forwarded)
-        for field in identity { emit(field.name, field.value) }
+        own("X-Forwarded-For", clientIP)
+        own("X-Forwarded-Proto", proto)
+        own("X-Forwarded-Host", host)
+        own("Forwarded", forwarded)
+        for field in identity { own(field.name, field.value) }
     }
 
     /// RFC 7239 §4: `for=…;proto=…;host=…`, each value a token or a quoted-string; an IPv6
@@ -89,9 +85,27 @@ package enum ProxyRequestHeaders {
 
     /// Forwarding and identity fields only piloto may assert: `Forwarded`, `X-Forwarded-*`,
     /// `X-Real-IP` and every `X-Piloto-*`.
-    static func isPilotoAsserted(_ name: String) -> Bool {
-        name.asciiCaseInsensitiveEquals("Forwarded") || name.asciiCaseInsensitiveEquals("X-Real-IP")
-            || hasASCIIPrefix(name, "x-forwarded-") || hasASCIIPrefix(name, "x-piloto-")
+    ///
+    /// Length and first byte are tested here before any comparison: these run for every client
+    /// field, and each comparison is a call into another module (`package` code is not inlined
+    /// across modules).
+    static func isPilotoAsserted(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.count >= 9 else { return false }
+        if name.count == 9 && (name.asciiCaseInsensitiveEquals("Forwarded") || name.asciiCaseInsensitiveEquals("X-Real-IP")) {
+            return true
+        }
+        return (name[0] | 0x20) == UInt8(ascii: "x") && (name.hasASCIIPrefix("x-forwarded-") || name.hasASCIIPrefix("x-piloto-"))
+    }
+
+    /// `Host` (replaced by piloto's), `Content-Length` (the writer frames the body) and `Expect`
+    /// (piloto answers `100-continue` itself); only the name of the same length is compared.
+    private static func isReplaced(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 4: name.asciiCaseInsensitiveEquals("Host")
+        case 6: name.asciiCaseInsensitiveEquals("Expect")
+        case 14: name.asciiCaseInsensitiveEquals("Content-Length")
+        default: false
+        }
     }
 
     private static func appendTokenOrQuoted(_ value: String, to out: inout [UInt8]) {
@@ -125,7 +139,7 @@ package enum ProxyResponseHeaders {
     package static func filter(_ headers: HTTPHeaders, tunnel: Bool = false) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count)
-        forEachKept(headers) { out.append($0) }
+        forEachKept(headers) { out.append((String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))) }
         if tunnel {
             out.append(("Upgrade", "websocket"))
             out.append(("Connection", "Upgrade"))
@@ -133,16 +147,19 @@ package enum ProxyResponseHeaders {
         return out
     }
 
-    /// `filter`'s fields (without the tunnel's), handed to `body` in order: the proxy writes them
-    /// straight into the client's head, with no array of pairs per response.
-    static func forEachKept(_ headers: HTTPHeaders, _ body: ((name: String, value: String)) -> Void) {
+    /// `filter`'s fields (without the tunnel's), handed to `body` in order as their bytes: the
+    /// proxy copies each kept line straight into the client's head, with no array of pairs and no
+    /// String per field.
+    static func forEachKept(_ headers: HTTPHeaders, _ body: (HTTPFieldBytes) -> Void) {
         let nominated = ProxyHopByHop.nominatedLengths(headers)
-        let hadTransferEncoding = headers["Transfer-Encoding"] != nil
-        for field in headers.fields {
+        let hadTransferEncoding = headers.contains("Transfer-Encoding")
+        headers.forEachField { field in
             let name = field.name
-            if ProxyHopByHop.isHopByHop(name) || hasASCIIPrefix(name, "proxy-") { continue }
-            if ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { continue }
-            if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { continue }
+            if ProxyHopByHop.isHopByHop(name) || (name.count >= 6 && (name[0] | 0x20) == UInt8(ascii: "p") && name.hasASCIIPrefix("proxy-")) {
+                return
+            }
+            if ProxyHopByHop.isNominated(name, by: headers, lengths: nominated) { return }
+            if hadTransferEncoding && name.asciiCaseInsensitiveEquals("Content-Length") { return }
             body(field)
         }
     }
@@ -155,8 +172,8 @@ package enum ProxyResponseHeaders {
 enum ProxyHopByHop {
     /// Only the names of the same length are compared: this runs for every field both ways (it was
     /// nine comparisons per field).
-    static func isHopByHop(_ name: String) -> Bool {
-        switch name.utf8.count {
+    static func isHopByHop(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
         case 2: name.asciiCaseInsensitiveEquals("TE")
         case 7: name.asciiCaseInsensitiveEquals("Trailer") || name.asciiCaseInsensitiveEquals("Upgrade")
         case 10: name.asciiCaseInsensitiveEquals("Connection") || name.asciiCaseInsensitiveEquals("Keep-Alive")
@@ -177,15 +194,7 @@ enum ProxyHopByHop {
 
     /// True when the sender nominated `name` in its `Connection` field; the list is searched only
     /// when a listed name has `name`'s length (`lengths` from `nominatedLengths`).
-    static func isNominated(_ name: String, by headers: HTTPHeaders, lengths: UInt64) -> Bool {
-        lengths & HTTPHeaders.lengthBit(name.utf8.count) != 0 && headers.containsToken("Connection", name)
+    static func isNominated(_ name: UnsafeBufferPointer<UInt8>, by headers: HTTPHeaders, lengths: UInt64) -> Bool {
+        lengths & HTTPHeaders.lengthBit(name.count) != 0 && headers.containsToken("Connection", name)
     }
-}
-
-/// ASCII case-insensitive `hasPrefix` (`prefix` given in lower case).
-func hasASCIIPrefix(_ text: String, _ prefix: String) -> Bool {
-    let bytes = text.utf8
-    guard bytes.count >= prefix.utf8.count else { return false }
-    for (a, b) in zip(bytes, prefix.utf8) where (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) != b { return false }
-    return true
 }

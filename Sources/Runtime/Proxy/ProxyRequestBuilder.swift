@@ -40,9 +40,9 @@ struct ProxyRequestBuilder: Sendable {
             requestPath: ProxyPathEncoding.encode(request.path), query: request.query, routePrefix: routePrefix, stripPrefix: stripPrefix,
             basePath: basePath)
         // The header list is only split when `trusted_hops` makes it matter.
-        let forwardedFor = trustedHops > 0 && request.headers["X-Forwarded-For"] != nil ? request.headers.listElements("X-Forwarded-For") : []
+        let forwardedFor = trustedHops > 0 && request.head.headers.contains("X-Forwarded-For") ? request.head.headers.listElements("X-Forwarded-For") : []
         let clientIP = ClientIP.resolve(forwardedFor: forwardedFor, peer: request.remote.ip, trustedHops: trustedHops)
-        let host = request.headers["Host"] ?? ""
+        let host = request.head.headers["Host"] ?? ""
         var identityFields: [(name: String, value: String)] = []
         if let session {
             switch identity {
@@ -70,25 +70,25 @@ struct ProxyRequestBuilder: Sendable {
         switch streamed {
         case .length(let length): contentLength = length
         case .chunked: contentLength = nil
-        case .none?, nil: contentLength = ProxyRequestWriter.bodyLength(method: request.method, request.body.count)
+        case .none?, nil: contentLength = ProxyRequestWriter.bodyLength(method: request.head.method, request.body.count)
         }
         // The fields go straight into the bytes (`ProxyRequestWriter.serialize`'s layout).
         var bytes = ProxyRequestWriter.head(
-            method: request.method, target: target, contentLength: contentLength, reserve: request.body.count
+            method: request.head.method, target: target, contentLength: contentLength,
+            reserve: request.head.headers.lineBytes + request.body.count
         ) { out in
             ProxyRequestHeaders.forEachField(
-                from: request.headers, clientIP: clientIP, proto: forwardedProto, host: host,
+                from: request.head.headers, clientIP: clientIP, proto: forwardedProto, host: host,
                 forwarded: forwardedCache.value(clientIP: clientIP, proto: forwardedProto, host: host), identity: identityFields,
-                websocket: websocketKey != nil
-            ) { out.appendField($0, $1) }
+                websocket: websocketKey != nil, own: { out.appendField($0, $1) }, client: { out.append(contentsOf: $0.line) })
             if case .chunked = streamed { out.appendField("Transfer-Encoding", "chunked") }
         }
         if streamed == nil { bytes.append(contentsOf: request.body) }
         // Only a request that may be replayed takes a pooled connection (a stale one is replayed
         // once on a fresh connection); a streamed body is gone once sent, so it never is.
         let replayable = streamed == nil && ProxyRetryPolicy.mayReplay(
-            method: request.method, hasBody: !request.body.isEmpty,
-            hasIdempotencyKey: request.headers["Idempotency-Key"] != nil, reachedUpstream: true, retry: retry)
+            method: request.head.method, hasBody: !request.body.isEmpty,
+            hasIdempotencyKey: request.head.headers.contains("Idempotency-Key"), reachedUpstream: true, retry: retry)
         return ProxyRequest(
             bytes: bytes, replayable: replayable && websocketKey == nil, isHead: request.head.isHead,
             clientIsHTTP10: request.head.version == .http10, websocketKey: websocketKey, streamedBody: streamed)

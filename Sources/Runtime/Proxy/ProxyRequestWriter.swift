@@ -24,7 +24,10 @@ package enum ProxyRequestWriter {
 
     /// The head with its fields written by `fields` straight into the bytes (the proxy's own
     /// path: `ProxyRequestHeaders.forEachField`, no array of pairs), then `Content-Length` when
-    /// given, then the blank line. `reserve` extra bytes are reserved for a body that follows.
+    /// given, then the blank line. `reserve` extra bytes are reserved beyond piloto's own lines:
+    /// the client's field lines (`HTTPHeaders.lineBytes`; a browser's easily pass the 384 of the
+    /// rest, and growing the array was one more allocation and copy per request) and a body that
+    /// follows.
     static func head(
         method: String, target: String, contentLength: Int?, reserve: Int = 0, fields: (inout [UInt8]) -> Void
     ) -> [UInt8] {

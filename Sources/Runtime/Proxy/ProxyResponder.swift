@@ -14,8 +14,8 @@ package struct ProxyResponder: Responder {
 
     package func respond(to request: HTTPRequest) -> RouteResponse {
         var websocketKey: String?
-        if request.headers["Upgrade"] != nil {
-            guard plan.websocket, request.headers.containsToken("Upgrade", "websocket") else {
+        if request.head.headers.contains("Upgrade") {
+            guard plan.websocket, request.head.headers.containsToken("Upgrade", "websocket") else {
                 return ProxyError.upgradeNotForwarded.response
             }
             do {
@@ -23,7 +23,7 @@ package struct ProxyResponder: Responder {
             } catch {
                 return ProxyError.handshakeRefused(error).response
             }
-            websocketKey = request.headers["Sec-WebSocket-Key"]
+            websocketKey = request.head.headers["Sec-WebSocket-Key"]
         }
         var declared = request.body.count
         if case .length(let length) = request.head.framing { declared = max(declared, length) }

@@ -35,7 +35,7 @@ package enum ProxyRetryPolicy {
         case .none, .length(0): hasBody = false
         case .length, .chunked: hasBody = true
         }
-        let hasKey = head.headers["Idempotency-Key"] != nil || head.headers["X-Idempotency-Key"] != nil
+        let hasKey = head.headers.contains("Idempotency-Key") || head.headers.contains("X-Idempotency-Key")
         return mayReplay(
             method: head.method, hasBody: hasBody, hasIdempotencyKey: hasKey, reachedUpstream: reachedUpstream, retry: retry)
     }

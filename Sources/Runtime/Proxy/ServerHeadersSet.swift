@@ -14,10 +14,10 @@ struct ServerHeadersSet {
         lengths = plan.serverHeaderLengths
     }
 
-    /// A kept field named `name` (`length` UTF-8 bytes) was relayed.
-    mutating func markSet(_ name: String, length: Int) {
-        guard lengths & HTTPHeaders.lengthBit(length) != 0 else { return }
-        for (index, field) in names.prefix(64).enumerated() where field.name.asciiCaseInsensitiveEquals(name) {
+    /// A kept field named `name` was relayed.
+    mutating func markSet(_ name: UnsafeBufferPointer<UInt8>) {
+        guard lengths & HTTPHeaders.lengthBit(name.count) != 0 else { return }
+        for (index, field) in names.prefix(64).enumerated() where name.asciiCaseInsensitiveEquals(field.name) {
             bits |= 1 << UInt64(index)
         }
     }

@@ -21,5 +21,7 @@ package struct HTTPRequest: Sendable {
     }
 
     package var method: String { head.method }
+    /// A call that returns a copy from another module (a retain and release per array of the
+    /// headers): hot code there reads `head.headers`, a stored property, in place.
     package var headers: HTTPHeaders { head.headers }
 }

@@ -34,8 +34,16 @@ package struct ResponseSerializer: Sendable {
         head += date.line
         if close { head += Self.connectionClose }
         head += extraFieldLines
-        for (name, value) in response.headers.fields where !name.asciiCaseInsensitiveEquals("Content-Length") {
-            head += Array("\(Self.clean(name)): \(Self.clean(value))\r\n".utf8)
+        response.headers.forEachField { field in
+            guard !field.name.asciiCaseInsensitiveEquals("Content-Length") else { return }
+            if Self.isClean(field.name) && Self.isClean(field.value) {
+                head.append(contentsOf: field.line)
+            } else {
+                Self.appendCleaned(field.name, to: &head)
+                head.append(contentsOf: Self.fieldSeparator)
+                Self.appendCleaned(field.value, to: &head)
+                head += Self.crlf
+            }
         }
         // RFC 9110 §8.6: every response we send is length-delimited (no chunked responses needed).
         if !response.status.forbidsBody || response.status == .notModified {
@@ -71,6 +79,18 @@ package struct ResponseSerializer: Sendable {
         let body = Array("\(status.code) \(status.reason)\n".utf8)
         write(HTTPResponse(status: status, headers: headers, body: .bytes(body)), includeBody: true, close: true,
               date: date, into: &queue)
+    }
+
+    private static let fieldSeparator: [UInt8] = [0x3A, 0x20]
+
+    /// No CR, LF or NUL: the bytes can go out as they are.
+    private static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+    }
+
+    /// `clean` for a field's bytes.
+    private static func appendCleaned(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        for byte in bytes where byte != 0x0D && byte != 0x0A && byte != 0 { out.append(byte) }
     }
 
     /// Removes CR and LF so no handler can split a header into two (response splitting).

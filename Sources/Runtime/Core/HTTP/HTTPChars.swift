@@ -1,12 +1,11 @@
 /// Character classes of RFC 9110 §5.6.2 and §5.5, as byte tests.
 package enum HTTPChars {
-    /// tchar: `!#$%&'*+-.^_`|~`, DIGIT, ALPHA.
+    /// tchar: `!#$%&'*+-.^_`|~`, DIGIT, ALPHA. A bit set per 64 bytes rather than a switch of
+    /// ranges: every byte of every field name goes through here (`perf`: the field-line check was
+    /// ~4 % of a proxied request).
     package static func isToken(_ b: UInt8) -> Bool {
-        switch b {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
-        default: false
-        }
+        let word: UInt64 = b < 64 ? 0x03FF_6CFA_0000_0000 : (b < 128 ? 0x57FF_FFFF_C7FF_FFFE : 0)
+        return (word >> UInt64(b & 63)) & 1 != 0
     }
 
     /// field-vchar / SP / HTAB / obs-text: anything but CTLs and DEL.

@@ -12,24 +12,48 @@ enum HTTPFieldSyntax {
         case invalidValue
     }
 
+    /// A checked field line's name and value (OWS trimmed), as views into the line.
+    /// `valueIsASCII`: no obs-text byte in the value, so its bytes are already valid UTF-8.
+    struct FieldLine {
+        let name: UnsafeBufferPointer<UInt8>
+        let value: UnsafeBufferPointer<UInt8>
+        let valueIsASCII: Bool
+    }
+
     /// RFC 9112 §5: `field-line = field-name ":" OWS field-value OWS`; obs-fold (a line starting
     /// with SP/HTAB, §5.2), whitespace before the colon (§5.1) and control bytes in the value
     /// (RFC 9110 §5.5) are errors.
-    static func parseFieldLine(_ line: UnsafeBufferPointer<UInt8>) -> Result<(name: String, value: String), FieldLineError> {
+    static func parseFieldLine(_ line: UnsafeBufferPointer<UInt8>) -> Result<FieldLine, FieldLineError> {
         guard let first = line.first else { return .failure(.invalidName) }
         if first == sp || first == htab { return .failure(.obsoleteLineFolding) }
-        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .failure(.invalidName) }
-        let last = line[colon - 1]
-        if last == sp || last == htab { return .failure(.whitespaceBeforeColon) }
-        for i in 0..<colon where !HTTPChars.isToken(line[i]) { return .failure(.invalidName) }
+        // One scan over the name: token bytes up to the colon (every valid line); anything else
+        // takes the slow path, which picks the error in the order the rules are listed.
+        var colon = 0
+        while colon < line.count && HTTPChars.isToken(line[colon]) { colon += 1 }
+        guard colon > 0, colon < line.count, line[colon] == 0x3A else { return .failure(nameError(line)) }
         var start = colon + 1
         var end = line.count
         while start < end, line[start] == sp || line[start] == htab { start += 1 }
         while end > start, line[end - 1] == sp || line[end - 1] == htab { end -= 1 }
-        for i in start..<end where !HTTPChars.isFieldValueByte(line[i]) { return .failure(.invalidValue) }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
-        let value = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
-        return .success((name, value))
+        let value = UnsafeBufferPointer(rebasing: line[start..<end])
+        // No early exit and no branch: the loop over long values (User-Agent, Cookie) vectorizes.
+        // `invalid` gets a bit for a control byte other than HTAB, or DEL (RFC 9110 §5.5).
+        var invalid: UInt8 = 0
+        var highBits: UInt8 = 0
+        for byte in value {
+            invalid |= (byte < 0x20 && byte != 0x09) || byte == 0x7F ? 1 : 0
+            highBits |= byte
+        }
+        if invalid != 0 { return .failure(.invalidValue) }
+        return .success(FieldLine(
+            name: UnsafeBufferPointer(rebasing: line[0..<colon]), value: value, valueIsASCII: highBits < 0x80))
+    }
+
+    /// Why a line whose name is not all token bytes up to a colon is invalid (§5.1).
+    private static func nameError(_ line: UnsafeBufferPointer<UInt8>) -> FieldLineError {
+        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return .invalidName }
+        let last = line[colon - 1]
+        return last == sp || last == htab ? .whitespaceBeforeColon : .invalidName
     }
 
     /// RFC 9112 §7.1: `chunk-size [ chunk-ext ]`, hex, at most 15 digits (fits an Int, so no
@@ -69,16 +93,22 @@ enum HTTPFieldSyntax {
         return length
     }
 
-    /// `contentLength([value])` without the array: one field, the usual case.
-    static func contentLength(single value: String) -> Int? {
-        parseDecimal(value) ?? contentLength([value])
+    /// `contentLength([value])` without the array or a String: one field, the usual case.
+    static func contentLength(single value: UnsafeBufferPointer<UInt8>) -> Int? {
+        parseDecimal(value) ?? contentLength([String(decoding: value, as: UTF8.self)])
     }
 
     /// `1*DIGIT` (RFC 9110 §8.6): no sign, no spaces; values past 18 digits saturate at `Int.max`.
     private static func parseDecimal(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { parseDecimal($0) }
+    }
+
+    /// `parseDecimal` over bytes (a value read in place from `HTTPHeaders`).
+    private static func parseDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !text.isEmpty else { return nil }
         var value = 0
-        for byte in text.utf8 {
+        for byte in text {
             guard HTTPChars.isDigit(byte) else { return nil }
             if value > (Int.max - 9) / 10 { value = Int.max; continue }
             value = value * 10 + Int(byte - 0x30)

@@ -9,13 +9,14 @@ enum HTTPFraming {
         // One pass to see which framing-relevant fields exist, so a plain GET allocates nothing here.
         var hostCount = 0
         var hasConnection = false, hasExpect = false, hasFraming = false
-        for field in headers.fields {
-            switch field.name.utf8.count {
-            case 4 where field.name.asciiCaseInsensitiveEquals("Host"): hostCount += 1
-            case 6 where field.name.asciiCaseInsensitiveEquals("Expect"): hasExpect = true
-            case 10 where field.name.asciiCaseInsensitiveEquals("Connection"): hasConnection = true
-            case 14 where field.name.asciiCaseInsensitiveEquals("Content-Length"): hasFraming = true
-            case 17 where field.name.asciiCaseInsensitiveEquals("Transfer-Encoding"): hasFraming = true
+        headers.forEachField { field in
+            let name = field.name
+            switch name.count {
+            case 4 where name.asciiCaseInsensitiveEquals("Host"): hostCount += 1
+            case 6 where name.asciiCaseInsensitiveEquals("Expect"): hasExpect = true
+            case 10 where name.asciiCaseInsensitiveEquals("Connection"): hasConnection = true
+            case 14 where name.asciiCaseInsensitiveEquals("Content-Length"): hasFraming = true
+            case 17 where name.asciiCaseInsensitiveEquals("Transfer-Encoding"): hasFraming = true
             default: break
             }
         }

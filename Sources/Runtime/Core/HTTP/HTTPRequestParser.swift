@@ -200,13 +200,14 @@ package struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// The field lines are copied once into the head's `HTTPHeaders` (no String per field).
     private func parseHead() throws(HTTPParseError) -> HTTPRequestHead {
         let (method, target, version) = try parseRequestLine(lines[0])
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(lines.count - 1)
-        for line in lines.dropFirst() { headers.append(try parseField(line)) }
+        let headers = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
+            try HTTPHeaders(parsing: lines.dropFirst(), in: bytes, check: Self.parseField)
+        }
         return try HTTPFraming.makeHead(
-            method: method, target: target, version: version, headers: HTTPHeaders(headers), limits: limits)
+            method: method, target: target, version: version, headers: headers, limits: limits)
     }
 
     /// RFC 9112 §3: `request-line = method SP request-target SP HTTP-version`, single spaces.
@@ -243,9 +244,8 @@ package struct HTTPRequestParser: Sendable {
     }
 
     /// RFC 9112 §5 field line, by the rules shared with the response parser.
-    private func parseField(_ line: Range<Int>) throws(HTTPParseError) -> (name: String, value: String) {
-        let result = buffer.withUnsafeBufferPointer { HTTPFieldSyntax.parseFieldLine(UnsafeBufferPointer(rebasing: $0[line])) }
-        switch result {
+    private static func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> HTTPFieldSyntax.FieldLine {
+        switch HTTPFieldSyntax.parseFieldLine(line) {
         case .success(let field): return field
         case .failure(.obsoleteLineFolding): throw .obsoleteLineFolding
         case .failure(.invalidName): throw .invalidHeaderName

@@ -10,20 +10,22 @@ enum HTTPResponseFramingRules {
     ) throws(HTTPResponseParseError) -> HTTPResponseHead {
         // One pass to see which framing-relevant fields exist, so a plain response allocates nothing here.
         var hasConnection = false, hasTransferEncoding = false
-        // The first Content-Length apart: a list is only built for a second one (rare, and an error
-        // unless equal).
-        var firstLength: String?
-        var moreLengths: [String] = []
-        for field in headers.fields {
-            switch field.name.utf8.count {
-            case 10 where field.name.asciiCaseInsensitiveEquals("Connection"): hasConnection = true
-            case 14 where field.name.asciiCaseInsensitiveEquals("Content-Length"):
-                if firstLength == nil { firstLength = field.value } else { moreLengths.append(field.value) }
-            case 17 where field.name.asciiCaseInsensitiveEquals("Transfer-Encoding"): hasTransferEncoding = true
+        // How many Content-Length fields, and the first one's value read in place: the list of
+        // Strings is only built for a second one (rare, and an error unless equal).
+        var lengthCount = 0
+        var firstLength: Int?
+        headers.forEachField { field in
+            let name = field.name
+            switch name.count {
+            case 10 where name.asciiCaseInsensitiveEquals("Connection"): hasConnection = true
+            case 14 where name.asciiCaseInsensitiveEquals("Content-Length"):
+                if lengthCount == 0 { firstLength = HTTPFieldSyntax.contentLength(single: field.value) }
+                lengthCount += 1
+            case 17 where name.asciiCaseInsensitiveEquals("Transfer-Encoding"): hasTransferEncoding = true
             default: break
             }
         }
-        let hasLength = firstLength != nil
+        let hasLength = lengthCount > 0
         // RFC 9112 §9.3: 1.1 persists unless `Connection: close`; a 1.0 upstream is not reused (we
         // never ask it for keep-alive).
         var keepAlive = version == .http11 && !(hasConnection && headers.containsToken("Connection", "close"))
@@ -55,10 +57,9 @@ enum HTTPResponseFramingRules {
             keepAlive = false
             return head(.untilClose)
         }
-        if let firstLength {
+        if hasLength {
             // RFC 9112 §6.3 item 5: differing or invalid values are an unrecoverable error.
-            let parsed = moreLengths.isEmpty
-                ? HTTPFieldSyntax.contentLength(single: firstLength) : HTTPFieldSyntax.contentLength([firstLength] + moreLengths)
+            let parsed = lengthCount == 1 ? firstLength : HTTPFieldSyntax.contentLength(headers.values("Content-Length"))
             guard let length = parsed, length < Int.max else {
                 throw .invalidContentLength
             }

@@ -276,11 +276,10 @@ package struct HTTPResponseParser: Sendable {
 
     private func parseHead(_ buffer: UnsafeBufferPointer<UInt8>) throws(HTTPResponseParseError) -> HTTPResponseHead {
         let (version, status, reason) = try Self.parseStatusLine(UnsafeBufferPointer(rebasing: buffer[lines[0]]))
-        var fields: [(name: String, value: String)] = []
-        fields.reserveCapacity(lines.count - 1)
-        for range in lines.dropFirst() { fields.append(try Self.checkField(UnsafeBufferPointer(rebasing: buffer[range]))) }
+        // The field lines are copied once into the head's `HTTPHeaders` (no String per field).
+        let headers = try HTTPHeaders(parsing: lines.dropFirst(), in: buffer, check: Self.checkField)
         return try HTTPResponseFramingRules.makeHead(
-            version: version, status: status, reason: reason, headers: HTTPHeaders(fields), toHead: requestWasHead)
+            version: version, status: status, reason: reason, headers: headers, toHead: requestWasHead)
     }
 
     /// RFC 9112 §4: `status-line = HTTP-version SP status-code SP [ reason-phrase ]`; a missing
@@ -314,7 +313,7 @@ package struct HTTPResponseParser: Sendable {
     }
 
     @discardableResult
-    private static func checkField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPResponseParseError) -> (name: String, value: String) {
+    private static func checkField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPResponseParseError) -> HTTPFieldSyntax.FieldLine {
         switch HTTPFieldSyntax.parseFieldLine(line) {
         case .success(let field): return field
         case .failure(.obsoleteLineFolding): throw .obsoleteLineFolding
