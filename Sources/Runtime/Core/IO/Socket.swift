@@ -78,7 +78,7 @@ package enum Socket {
     /// Reads into `buffer`; 0 bytes means the peer closed its side.
     package static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int {
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            let n = piloto_read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
             switch errno {
             case EINTR: continue
@@ -98,7 +98,7 @@ package enum Socket {
         message.msg_iovlen = iovs.count
         let flags = Int32(MSG_NOSIGNAL) | (more ? Int32(MSG_MORE) : 0)
         while true {
-            let n = sendmsg(fd, &message, flags)
+            let n = piloto_sendmsg(fd, &message, flags)
             if n >= 0 { return n }
             switch errno {
             case EINTR: continue
