@@ -6,7 +6,8 @@ package struct HTTPRequest: Sendable {
     package var query: String?
     package var body: [UInt8]
     package var remote: SocketAddress
-    /// Monotonic nanoseconds when the head was complete (for latency).
+    /// Monotonic nanoseconds when the loop woke up to read the request (for latency; see
+    /// `EventLoop.wokeAtNanos`).
     package var startNanos: Int64
 
     package init(

@@ -85,7 +85,10 @@ extension EventLoop {
         while slot.phase.admitsHTTPActions(streamingBody: slot.http.streamingBody), !slot.readPaused,
             let action = slot.http.nextAction(now: now)
         {
-            switch action {
+            // `consume`: the request's head, body and path move out of the action into the
+            // request the responder sees, instead of being copied (a retain per field) and then
+            // released with the action.
+            switch consume action {
             case .sendContinue:
                 slot.output.append(ResponseSerializer.continueResponse)
             case .reject(let status):
