@@ -2,18 +2,23 @@
 /// flag on the slot (`pending`, `exchange`, `upgraded`, `bodyPaused`); as an enum, combinations
 /// that cannot happen (a promise pending on an upgraded connection, a paused body with no
 /// exchange) cannot be written down. Pure: the loop performs the I/O a transition implies.
+///
+/// The payloads are `indirect` (boxed): the loop asks for the phase several times per request,
+/// and with the payloads inline (a whole pending request, an existential) every ask copied the
+/// large enum and ran its outlined tag lookup. Boxed, the enum is one word and the common
+/// `.http` case is a compare; a box is allocated only when a promise, exchange or upgrade starts.
 enum ConnectionPhase {
     /// Reading requests and answering them through the HTTP state machine.
     case http
     /// A request answered through a `ResponsePromise` that has not completed yet; nothing else is
     /// read or answered meanwhile.
-    case awaitingPromise(PendingResponse)
+    indirect case awaitingPromise(PendingResponse)
     /// A response the application streams itself (`ClientExchange`); nothing but its streamed
     /// request body is read meanwhile. `bodyPaused`: the exchange asked to stop receiving that
     /// body for now (back-pressure).
-    case exchange(ActiveExchange, bodyPaused: Bool)
+    indirect case exchange(ActiveExchange, bodyPaused: Bool)
     /// After a `101` (or a tunnel): bytes go to the upgraded protocol, never to HTTP again.
-    case upgraded(any UpgradedConnection)
+    indirect case upgraded(any UpgradedConnection)
 
     var pending: PendingResponse? {
         if case .awaitingPromise(let pending) = self { return pending }
