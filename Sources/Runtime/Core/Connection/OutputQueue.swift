@@ -64,9 +64,10 @@ package struct OutputQueue: Sendable {
     /// Queues a slice of shared bytes without copying them.
     package mutating func append(shared: SharedBytes, range: Range<Int>) {
         guard !range.isEmpty else { return }
-        // Small bodies are cheaper copied than given their own iovec.
+        // Small bodies are cheaper copied than given their own iovec (straight from the shared
+        // bytes: `shared[range]` would allocate an array per response first).
         if range.count <= 512 {
-            append(shared[range])
+            append(shared.bytes(range))
             return
         }
         if shared.fileDescriptor >= 0 && range.count >= Self.sendfileThreshold {

@@ -65,10 +65,11 @@ package struct ResponseSerializer: Sendable {
     package func write(
         _ response: PrebuiltResponse, includeBody: Bool, close: Bool, date: DateHeader, into queue: inout OutputQueue
     ) {
-        queue.append(response.statusLine)
+        let head = response.head
+        queue.append(head.bytes(0..<response.statusLineCount))
         queue.append(date.line)
         if close { queue.append(Self.connectionClose) }
-        queue.append(response.fieldLinesAndEnd)
+        queue.append(head.bytes(response.statusLineCount..<head.count))
         if includeBody, let body = response.body { queue.append(shared: body, range: response.bodyRange) }
     }
 

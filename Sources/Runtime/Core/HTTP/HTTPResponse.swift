@@ -40,21 +40,23 @@ package struct HTTPResponse: Sendable {
 /// on every request; as a struct each copy retained its arrays and body one by one.
 package final class PrebuiltResponse: Sendable {
     package let status: HTTPStatus
-    /// `HTTP/1.1 200 OK\r\n`.
-    package let statusLine: [UInt8]
-    /// Every other field line, each ending in CRLF, and then the empty line that ends the head.
-    package let fieldLinesAndEnd: [UInt8]
+    /// The head in one stable buffer: the status line (`HTTP/1.1 200 OK\r\n`, the first
+    /// `statusLineCount` bytes), then every other field line, each ending in CRLF, and the empty
+    /// line that ends the head. Read through pointers (`SharedBytes.bytes`), so queuing it costs
+    /// no reference counting, unlike the arrays it replaces.
+    package let head: SharedBytes
+    package let statusLineCount: Int
     /// The body and the part of it sent (shared with other variants; never copied).
     package let body: SharedBytes?
     package let bodyRange: Range<Int>
 
     package init(status: HTTPStatus, fields: [(String, String)], body: SharedBytes?, bodyRange: Range<Int>? = nil) {
         self.status = status
-        statusLine = Array("HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
-        var lines: [UInt8] = []
+        var lines = Array("HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
+        statusLineCount = lines.count
         for (name, value) in fields { lines += Array("\(name): \(value)\r\n".utf8) }
         lines += [0x0D, 0x0A]
-        fieldLinesAndEnd = lines
+        head = SharedBytes(lines)
         self.body = body
         self.bodyRange = bodyRange ?? 0..<(body?.count ?? 0)
     }

@@ -22,6 +22,11 @@ package final class SharedBytes: Sendable {
     /// The bytes; valid as long as this object is alive.
     package var pointer: UnsafeRawPointer { UnsafeRawPointer(base) }
 
+    /// `range` of the bytes, in place; valid as long as this object is alive.
+    package func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
     package subscript(range: Range<Int>) -> [UInt8] {
         Array(UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count))
     }
