@@ -12,7 +12,11 @@ package struct Route: Sendable, Equatable {
     /// for Unicode canonical equivalence on every request. The router runs this for every route
     /// before the one that wins, on every request, so both strings are read from their contiguous
     /// storage (every native String has one), not through the generic `starts(with:)`.
-    package func matches(_ requestPath: String) -> Bool {
+    package func matches(_ requestPath: String) -> Bool { Self.path(requestPath, fallsUnder: path) }
+
+    /// The same rule on a route's path alone: the router's per-request loop tests
+    /// `entries[i].route.path` in place, where calling `matches` copied the whole `Route` first.
+    package static func path(_ requestPath: String, fallsUnder path: String) -> Bool {
         let fast = path.utf8.withContiguousStorageIfAvailable { prefix in
             requestPath.utf8.withContiguousStorageIfAvailable { Self.path($0, fallsUnder: prefix) }
         }

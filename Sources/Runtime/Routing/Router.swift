@@ -78,10 +78,12 @@ package final class Router: Sendable {
     }
 
     /// The route index for a path (`patterns.count` means unmatched).
-    /// Each route is tested in place (`entries[index].route`): iterating the entries themselves
-    /// copied every `Route` (a retain per string) on every request.
+    /// Each route's path is tested in place (`Route.path(_:fallsUnder:)`): iterating the entries,
+    /// or calling `entries[i].route.matches`, copied the whole `Route` (a retain per string) on
+    /// every request.
     package func match(_ path: String) -> Int {
-        entries.indices.first { entries[$0].route.matches(path) } ?? entries.count
+        for index in entries.indices where Route.path(path, fallsUnder: entries[index].route.path) { return index }
+        return entries.count
     }
 
     /// Answers one request; `route` is the index from `match`.
