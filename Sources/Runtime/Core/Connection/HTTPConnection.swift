@@ -103,16 +103,18 @@ package struct HTTPConnection: Sendable {
         guard !closing || streamingBody else { return nil }
         do {
             while let event = try parser.next() {
-                switch event {
+                // `consume`: the head moves out of the event instead of being copied (a retain per
+                // field) and released with it.
+                switch consume event {
                 case .head(let newHead):
                     readingHeadSince = nil
                     readingBodySince = now
-                    head = newHead
                     body.removeAll(keepingCapacity: true)
                     let hasBody = newHead.framing != .none && newHead.framing != .length(0)
                     if hasBody, let streamsBody, let target = try? RequestTarget.parse(newHead.target),
                         streamsBody(newHead, target.path)
                     {
+                        head = newHead
                         streamingBody = true
                         if !newHead.keepAlive { closing = true }
                         let dispatch = Action.dispatchStreaming(newHead, path: target.path, query: target.query)
@@ -120,7 +122,10 @@ package struct HTTPConnection: Sendable {
                         heldDispatch = dispatch
                         return .sendContinue
                     }
-                    if newHead.expectContinue, hasBody {
+                    let expectsContinue = newHead.expectContinue && hasBody
+                    // Last use: the head moves into place.
+                    head = newHead
+                    if expectsContinue {
                         return .sendContinue
                     }
                 case .body(let piece):
