@@ -25,12 +25,18 @@ package struct LatencyHistogram: Sendable, Equatable {
 
     package mutating func record(nanos: Int64) {
         let value = max(nanos, 0)
-        var index = 0
-        let bounds = Self.boundsNanos
-        while index < bounds.count && value > bounds[index] { index += 1 }
-        counts[index] += 1
+        counts[Self.bucketIndex(nanos: value)] += 1
         count += 1
         sumNanos &+= value
+    }
+
+    /// The bucket `nanos` (not negative) falls in: the first bound it does not exceed, or the
+    /// overflow bucket.
+    package static func bucketIndex(nanos: Int64) -> Int {
+        var index = 0
+        let bounds = boundsNanos
+        while index < bounds.count && nanos > bounds[index] { index += 1 }
+        return index
     }
 
     package mutating func merge(_ other: LatencyHistogram) {

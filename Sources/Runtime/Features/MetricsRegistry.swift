@@ -1,44 +1,56 @@
 import Synchronization
 
-/// Counters and histograms of one event loop. Only that loop writes; a scrape reads every loop's
-/// state under its (uncontended) lock, so recording costs one lock, a few adds and no allocation
-/// once a country has been seen.
+/// Counters and histograms of one event loop. Only that loop writes. The per-route figures are
+/// `LoopCounters` (no lock: a request costs a few plain adds); the country histograms, touched
+/// only by requests that carry a country label, stay under an (uncontended) lock.
 package final class LoopMetrics: Sendable {
-    struct State {
-        var byRoute: [LatencyHistogram]
-        var requests: [Int64]
-        var serverErrors: [Int64]
-        var clientErrors: [Int64]
+    struct Countries {
         /// Country label → server-time histogram; bounded by `MetricsRegistry.maxCountries`.
         var byCountry: [String: LatencyHistogram] = [:]
         /// Country label → client RTT (`monitoring.rtt_header`), and → RTT + server time ("as
         /// felt"); same labels as `byCountry`, only for requests that carried a valid RTT.
         var rttByCountry: [String: LatencyHistogram] = [:]
         var feltByCountry: [String: LatencyHistogram] = [:]
-        /// Response bytes written (heads and bodies as the core counts them), for the egress estimate.
-        var responseBytes: Int64 = 0
     }
 
-    let state: Mutex<State>
+    /// What one route's counters hold, at `route * Slot.stride`: its requests, 5xx and 4xx
+    /// answers, the sum of its latencies, then one count per `LatencyHistogram` bucket.
+    enum Slot {
+        static let requests = 0
+        static let serverErrors = 1
+        static let clientErrors = 2
+        static let sumNanos = 3
+        static let firstBucket = 4
+        static let stride = firstBucket + LatencyHistogram.boundsNanos.count + 1
+    }
+
+    let routeCount: Int
+    /// Every route's slots, then the response bytes written (heads and bodies as the core counts
+    /// them, for the egress estimate).
+    let counters: LoopCounters
+    let countries: Mutex<Countries>
 
     init(routeCount: Int) {
-        state = Mutex(State(
-            byRoute: Array(repeating: LatencyHistogram(), count: routeCount),
-            requests: Array(repeating: 0, count: routeCount),
-            serverErrors: Array(repeating: 0, count: routeCount),
-            clientErrors: Array(repeating: 0, count: routeCount)))
+        self.routeCount = routeCount
+        counters = LoopCounters(count: routeCount * Slot.stride + 1)
+        countries = Mutex(Countries())
     }
+
+    private var responseBytesIndex: Int { routeCount * Slot.stride }
 
     /// Records one answered request. `route` indexes `MetricsRegistry.routeLabels`; `rttNanos` is
     /// the client's round trip when the edge reported a valid one (see `ClientRTT`).
     package func record(route: Int, country: String?, status: Int, nanos: Int64, rttNanos: Int64? = nil, bytes: Int = 0) {
-        state.withLock { s in
-            guard route >= 0 && route < s.requests.count else { return }
-            s.byRoute[route].record(nanos: nanos)
-            s.requests[route] += 1
-            s.responseBytes &+= Int64(max(bytes, 0))
-            if status >= 500 { s.serverErrors[route] += 1 } else if status >= 400 { s.clientErrors[route] += 1 }
-            guard let country else { return }
+        guard route >= 0 && route < routeCount else { return }
+        let value = max(nanos, 0)
+        let slot = route * Slot.stride
+        counters.add(1, at: slot + Slot.requests)
+        counters.add(value, at: slot + Slot.sumNanos)
+        counters.add(1, at: slot + Slot.firstBucket + LatencyHistogram.bucketIndex(nanos: value))
+        counters.add(Int64(max(bytes, 0)), at: responseBytesIndex)
+        if status >= 500 { counters.add(1, at: slot + Slot.serverErrors) } else if status >= 400 { counters.add(1, at: slot + Slot.clientErrors) }
+        guard let country else { return }
+        countries.withLock { s in
             var label = country
             if s.byCountry[label] == nil && s.byCountry.count >= MetricsRegistry.maxCountries { label = "other" }
             s.byCountry[label, default: LatencyHistogram()].record(nanos: nanos)
@@ -46,6 +58,20 @@ package final class LoopMetrics: Sendable {
             s.rttByCountry[label, default: LatencyHistogram()].record(nanos: rttNanos)
             s.feltByCountry[label, default: LatencyHistogram()].record(nanos: rttNanos + max(nanos, 0))
         }
+    }
+
+    /// Requests answered on `route` so far.
+    func requests(route: Int) -> Int64 { counters.value(at: route * Slot.stride + Slot.requests) }
+    func serverErrors(route: Int) -> Int64 { counters.value(at: route * Slot.stride + Slot.serverErrors) }
+    func clientErrors(route: Int) -> Int64 { counters.value(at: route * Slot.stride + Slot.clientErrors) }
+    var responseBytes: Int64 { counters.value(at: responseBytesIndex) }
+
+    /// `route`'s latency histogram as recorded so far (its count is the sum of its buckets, so it
+    /// is consistent even while the loop records).
+    func histogram(route: Int) -> LatencyHistogram {
+        let slot = route * Slot.stride
+        let buckets = (0..<(LatencyHistogram.boundsNanos.count + 1)).map { counters.value(at: slot + Slot.firstBucket + $0) }
+        return LatencyHistogram(counts: buckets, sumNanos: counters.value(at: slot + Slot.sumNanos)) ?? LatencyHistogram()
     }
 }
 
@@ -84,17 +110,17 @@ package final class MetricsRegistry: Sendable {
         var feltByCountry: [String: LatencyHistogram] = [:]
         var responseBytes: Int64 = 0
         for loop in loops {
-            loop.state.withLock { s in
-                for i in byRoute.indices {
-                    byRoute[i].merge(s.byRoute[i])
-                    requests[i] += s.requests[i]
-                    serverErrors[i] += s.serverErrors[i]
-                    clientErrors[i] += s.clientErrors[i]
-                }
+            for i in byRoute.indices where i < loop.routeCount {
+                byRoute[i].merge(loop.histogram(route: i))
+                requests[i] += loop.requests(route: i)
+                serverErrors[i] += loop.serverErrors(route: i)
+                clientErrors[i] += loop.clientErrors(route: i)
+            }
+            responseBytes &+= loop.responseBytes
+            loop.countries.withLock { s in
                 for (country, histogram) in s.byCountry { byCountry[country, default: LatencyHistogram()].merge(histogram) }
                 for (country, histogram) in s.rttByCountry { rttByCountry[country, default: LatencyHistogram()].merge(histogram) }
                 for (country, histogram) in s.feltByCountry { feltByCountry[country, default: LatencyHistogram()].merge(histogram) }
-                responseBytes &+= s.responseBytes
             }
         }
         let sorted = { (map: [String: LatencyHistogram]) in map.keys.sorted().map { ($0, map[$0] ?? LatencyHistogram()) } }
