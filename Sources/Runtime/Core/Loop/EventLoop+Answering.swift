@@ -13,13 +13,14 @@ extension EventLoop {
         let request = HTTPRequest(
             head: head, path: path, query: query, body: body, remote: slot.remote, startNanos: wokeAtNanos)
         var requestContext = RequestContext(loop: index, connection: slot.handle)
-        let answer = answer(to: request, context: &requestContext)
-        if case .deferred(let promise) = answer {
+        // Switched on directly: `if case .deferred = answer` on a stored answer copied it first.
+        switch answer(to: request, context: &requestContext) {
+        case .deferred(let promise):
             slot.phase = .awaitingPromise(PendingResponse(request: request, context: requestContext, startedAt: now))
             promise.attach(to: handle, handle: slot.handle)
-            return
+        case let answer:
+            finish(slot, answer: answer, request: request, context: requestContext, now: now)
         }
-        finish(slot, answer: answer, request: request, context: requestContext, now: now)
     }
 
     /// The responder's answer; a thrown error becomes its response here. Apart, with `request`
