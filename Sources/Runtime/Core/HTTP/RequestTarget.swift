@@ -59,24 +59,31 @@ package struct RequestTarget: Sendable, Equatable {
 
     /// The usual request (`/path?query`, nothing to decode, no dot segment, no fragment) in one pass
     /// over the bytes; nil sends everything else through the full algorithm. Character-wise String
-    /// scanning was 5% of a small request's CPU.
+    /// scanning was 5% of a small request's CPU, and indexing the UTF-8 view byte by byte still
+    /// cost more than the rest of routing: the scan reads the contiguous bytes instead.
     static func originFormFastPath(_ target: String) -> RequestTarget? {
         let utf8 = target.utf8
-        guard utf8.first == 0x2F else { return nil }
+        guard let scanned = utf8.withContiguousStorageIfAvailable({ plainQueryOffset($0) }), let queryAt = scanned else {
+            return nil
+        }
+        guard queryAt < utf8.count else { return RequestTarget(path: target, query: nil) }
+        // `?`: the rest is the query, kept raw.
+        let mark = utf8.index(utf8.startIndex, offsetBy: queryAt)
+        return RequestTarget(path: String(target[..<mark]), query: String(Substring(utf8[utf8.index(after: mark)...])))
+    }
+
+    /// For a plain origin-form target: the offset of the `?` that starts its query, or its length
+    /// when it has none. Nil when the full algorithm is needed.
+    private static func plainQueryOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.first == 0x2F else { return nil }
         var previous: UInt8 = 0
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == 0x3F {  // `?`: the rest is the query, kept raw
-                let rest = utf8[utf8.index(after: index)...]
-                guard !rest.contains(0x23) else { return nil }
-                return RequestTarget(path: String(target[..<index]), query: String(Substring(rest)))
-            }
+        for offset in bytes.indices {
+            let byte = bytes[offset]
+            if byte == 0x3F { return bytes[(offset + 1)...].contains(0x23) ? nil : offset }
             if byte == 0x23 || !isPlainPathByte(byte, after: previous) { return nil }
             previous = byte
-            utf8.formIndex(after: &index)
         }
-        return RequestTarget(path: target, query: nil)
+        return bytes.count
     }
 
     /// True when the path has a `%`, a segment starting with `.`, or any byte outside visible ASCII
