@@ -137,4 +137,10 @@ struct ServerLimitsTests {
         #expect(text.contains("X-Evil: aSet-Cookie: x=1\r\n"))
         #expect(!text.contains("\r\nSet-Cookie"))
     }
+
+    /// `server.headers` go through the same cleaning as a handler's fields.
+    @Test func serverHeadersAreCleanedToo() {
+        let serializer = ResponseSerializer(extraHeaders: [("X-Ok", "yes"), ("X-Ba\rd", "v\r\nSet-Cookie: y=1\0")])
+        #expect(String(decoding: serializer.extraFieldLines, as: UTF8.self) == "X-Ok: yes\r\nX-Bad: vSet-Cookie: y=1\r\n")
+    }
 }

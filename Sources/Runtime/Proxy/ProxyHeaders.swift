@@ -30,7 +30,7 @@ package enum ProxyRequestHeaders {
         forEachField(
             from: headers, clientIP: clientIP, proto: proto, host: host, forwarded: forwarded, identity: identity,
             websocket: websocket, own: { out.append(($0, $1)) },
-            client: { out.append((String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))) })
+            client: { out.append($0.strings) })
         return out
     }
 
@@ -139,7 +139,7 @@ package enum ProxyResponseHeaders {
     package static func filter(_ headers: HTTPHeaders, tunnel: Bool = false) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count)
-        forEachKept(headers) { out.append((String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))) }
+        forEachKept(headers) { out.append($0.strings) }
         if tunnel {
             out.append(("Upgrade", "websocket"))
             out.append(("Connection", "Upgrade"))

@@ -15,7 +15,7 @@ package struct ResponseSerializer: Sendable {
 
     package init(extraHeaders: [(String, String)]) {
         var lines: [UInt8] = []
-        for (name, value) in extraHeaders { lines += Array("\(Self.clean(name)): \(Self.clean(value))\r\n".utf8) }
+        HTTPHeaders(extraHeaders.map { (name: $0.0, value: $0.1) }).forEachField { Self.appendCleanedLine($0, to: &lines) }
         extraFieldLines = lines
     }
 
@@ -36,14 +36,7 @@ package struct ResponseSerializer: Sendable {
         head += extraFieldLines
         response.headers.forEachField { field in
             guard !field.name.asciiCaseInsensitiveEquals("Content-Length") else { return }
-            if Self.isClean(field.name) && Self.isClean(field.value) {
-                head.append(contentsOf: field.line)
-            } else {
-                Self.appendCleaned(field.name, to: &head)
-                head.append(contentsOf: Self.fieldSeparator)
-                Self.appendCleaned(field.value, to: &head)
-                head += Self.crlf
-            }
+            Self.appendCleanedLine(field, to: &head)
         }
         // RFC 9110 §8.6: every response we send is length-delimited (no chunked responses needed).
         if !response.status.forbidsBody || response.status == .notModified {
@@ -89,14 +82,17 @@ package struct ResponseSerializer: Sendable {
         !bytes.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
     }
 
-    /// `clean` for a field's bytes.
-    private static func appendCleaned(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        for byte in bytes where byte != 0x0D && byte != 0x0A && byte != 0 { out.append(byte) }
-    }
-
-    /// Removes CR and LF so no handler can split a header into two (response splitting).
-    static func clean(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else { return text }
-        return String(decoding: text.utf8.filter { $0 != 0x0D && $0 != 0x0A && $0 != 0 }, as: UTF8.self)
+    /// `field`'s line with CR, LF and NUL removed from its name and value, so no handler (and no
+    /// `server.headers` entry) can split a header into two (response splitting). A clean field,
+    /// nearly every one, is its line as it is.
+    private static func appendCleanedLine(_ field: HTTPFieldBytes, to out: inout [UInt8]) {
+        guard !isClean(field.name) || !isClean(field.value) else {
+            out.append(contentsOf: field.line)
+            return
+        }
+        for byte in field.name where byte != 0x0D && byte != 0x0A && byte != 0 { out.append(byte) }
+        out.append(contentsOf: fieldSeparator)
+        for byte in field.value where byte != 0x0D && byte != 0x0A && byte != 0 { out.append(byte) }
+        out += crlf
     }
 }

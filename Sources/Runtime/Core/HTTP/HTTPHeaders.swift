@@ -195,7 +195,7 @@ package struct HTTPHeaders: Sendable, Equatable {
     package var fields: [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(count)
-        forEachField { out.append((String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))) }
+        forEachField { out.append($0.strings) }
         return out
     }
 
@@ -259,6 +259,12 @@ package struct HTTPFieldBytes {
     package let line: UnsafeBufferPointer<UInt8>
     package let name: UnsafeBufferPointer<UInt8>
     package let value: UnsafeBufferPointer<UInt8>
+
+    /// Name and value as Strings: for the cold callers that keep a field (`fields`, the proxy's
+    /// `build`/`filter`).
+    package var strings: (name: String, value: String) {
+        (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+    }
 
     init(_ storage: UnsafeBufferPointer<UInt8>, _ span: HTTPHeaders.Span) {
         line = UnsafeBufferPointer(rebasing: storage[span.lineRange])
