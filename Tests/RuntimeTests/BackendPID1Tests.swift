@@ -23,19 +23,11 @@ struct BackendPID1Tests {
     @Test(.enabled(if: getpid() != 1 && unshareWorks, "needs unprivileged user namespaces"))
     func asPID1_orphansAndDeadGroupsAreReaped_noZombie() throws {
         let binary = try #require(CommandLine.arguments.first)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = [
+        let (status, text) = try runCombiningOutput("/usr/bin/unshare", [
             "-rpf", "--mount-proc", binary, "--testing-library", "swift-testing", "--filter",
             "BackendPID1Tests/insideNamespace",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        ])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("insideNamespace") && text.contains("passed"), "\(text)")
         #expect(!text.contains("skipped"), "\(text)")
     }

@@ -161,6 +161,21 @@ final class RawClient: @unchecked Sendable {
     }
 }
 
+/// Runs `executable` with `arguments` to the end; returns its exit status and its stdout and
+/// stderr together (what a failed expectation should show).
+func runCombiningOutput(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}
+
 /// Runs curl and returns (exit code, stdout).
 func curl(_ arguments: [String]) throws -> (Int32, String) {
     let process = Process()

@@ -26,18 +26,12 @@ struct DashboardBrowserTests {
         }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
         // python3 from PATH: the one with `websockets` installed may not be /usr/bin/python3.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repo.path + "/tools/dashboard_check.py", "--attach", "http://127.0.0.1:\(server.port)",
-                             "--cookie", "session_id=\(cookie)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, output) = try runCombiningOutput("/usr/bin/env", [
+            "python3", repo.path + "/tools/dashboard_check.py", "--attach", "http://127.0.0.1:\(server.port)",
+            "--cookie", "session_id=\(cookie)",
+        ])
         print(output)
-        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(status == 0, "\(output)")
     }
 }
