@@ -85,19 +85,31 @@ def route_has_websocket(prefix: str = "/api/clientes") -> bool:
     return any(r.get("path") == prefix and r.get("handler") == "proxy" and r.get("websocket") is True for r in routes)
 
 
-def start_piloto(piloto: str) -> tuple[str, subprocess.Popen, Path]:
+def config_with_backend_port(api_port: int) -> str:
+    """The repo's piloto.yaml with the backend's port 8000 (its `port:` and its run argv) moved to
+    `api_port`; exits when either is missing. Shared with tools/symbol_order."""
     source = (REPO / "piloto.yaml").read_text()
-    api_port, port = free_port(), free_port()
     config, n_port = re.subn(r"(\n\s+port:\s*)8000\b", rf"\g<1>{api_port}", source)
     config, n_argv = re.subn(r'(["\'])8000\1', rf"\g<1>{api_port}\g<1>", config)
     if not (n_port and n_argv):
         sys.exit("demo_check: piloto.yaml has no backend on port 8000 with a run argv (is the proxy config merged?)")
-    path = REPO / f".demo_check-{os.getpid()}.yaml"
-    path.write_text(config)
+    return config
+
+
+def serve_environment() -> dict[str, str]:
+    """What `piloto serve` of the demo needs: a random identity key, the backend's venv on PATH."""
     env = {**os.environ, "PILOTO_IDENTITY_KEY": secrets.token_hex(24)}
     venv_bin = REPO / "backend" / ".venv" / "bin"
     if venv_bin.is_dir():
         env["PATH"] = f"{venv_bin}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def start_piloto(piloto: str) -> tuple[str, subprocess.Popen, Path]:
+    api_port, port = free_port(), free_port()
+    path = REPO / f".demo_check-{os.getpid()}.yaml"
+    path.write_text(config_with_backend_port(api_port))
+    env = serve_environment()
     proc = subprocess.Popen([piloto, "serve", "--dev", "--config", str(path), "--port", str(port)], cwd=REPO,
                             env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr, start_new_session=True)
     return f"http://127.0.0.1:{port}", proc, path
