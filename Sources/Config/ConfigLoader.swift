@@ -12,15 +12,15 @@ package enum ConfigLoader {
         path: String, environment: String? = nil,
         variables: [String: String] = ProcessInfo.processInfo.environment, purpose: LoadPurpose = .check
     ) throws(ConfigError) -> LoadedConfig {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let absolute = path.hasPrefix("/") ? path : LocalFiles.currentDirectory + "/" + path
         let directory = PathResolution.resolve(absolute + "/..", against: "/")
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = LocalFiles.contents(path, limit: maximumBytes) else {
             throw failure(path, "cannot read config file '\(path)' (does it exist?)")
         }
         guard data.count <= maximumBytes else {
             throw failure(path, "config file is larger than \(maximumBytes) bytes")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw failure(path, "config file is not valid UTF-8")
         }
         return try load(

@@ -183,7 +183,16 @@ package enum PathResolution {
             }
             parts.append(part)
         }
-        return "/" + parts.joined(separator: "/")
+        // Appended piece by piece: `joined(separator:)` on `[Substring]` runs the unspecialized
+        // generic (metadata and conformance lookups at every cold start).
+        guard !parts.isEmpty else { return "/" }
+        var out = ""
+        out.reserveCapacity(joined.utf8.count)
+        for part in parts {
+            out.append("/")
+            out.append(contentsOf: part)
+        }
+        return out
     }
 }
 

@@ -31,12 +31,10 @@ extension PilotoConfig {
     }
 
     package static func directoryExists(_ path: String) -> Bool {
-        var isDirectory = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory
+        LocalFiles.isDirectory(path)
     }
 
     package static func fileExists(_ path: String) -> Bool {
-        var isDirectory = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory
+        LocalFiles.isFile(path)
     }
 }

@@ -57,7 +57,7 @@ extension Validator {
         }
         guard checksBuildSources else { return }
         let manifest = path.resolved.hasSuffix("/") ? path.resolved + "Package.swift" : path.resolved + "/Package.swift"
-        guard let bytes = FileManager.default.contents(atPath: manifest),
+        guard let bytes = LocalFiles.contents(manifest),
             String(decoding: bytes, as: UTF8.self).contains(#"name: "piloto""#)
         else {
             report(.error, at: location,
