@@ -1,7 +1,10 @@
 /// The exchange's handle on its client connection. Loop-confined; every call checks the
 /// connection is still the one the exchange started on (a closed fd may be reused at once).
 package final class ExchangeLink {
-    private unowned let loop: EventLoop
+    /// `unowned(unsafe)`: a link lives on its loop's thread and only while that loop runs (the
+    /// loop's connections and timers hold it; nothing outlives `EventLoop.run`). A checked
+    /// `unowned` cost an unowned-retain-strong and a release in every `isOpen`, several per request.
+    private unowned(unsafe) let loop: EventLoop
     let slot: ConnectionSlot
     /// The application sockets of this loop (upstream connections, pools).
     package let sockets: LoopSockets
@@ -11,6 +14,8 @@ package final class ExchangeLink {
     var wantsWritable = false
     /// After `upgrade(to:)`: the tunnel that now owns the connection (the link stays usable by it).
     private weak var upgradedTo: (any UpgradedConnection)?
+    /// Set with `upgradedTo`: so `isOpen` loads the weak reference only after an upgrade.
+    private var upgraded = false
 
     /// The loop's clock and server state, kept here: reaching them through `loop.context` copied
     /// the whole `LoopContext` (a dozen retains and releases) on every call, several per request.
@@ -39,7 +44,10 @@ package final class ExchangeLink {
     /// True while the connection is open and still this exchange's.
     package var isOpen: Bool {
         guard loop.isCurrent(slot) else { return false }
-        if let tunnel = upgradedTo { return slot.upgraded === tunnel }
+        if upgraded {
+            guard let tunnel = upgradedTo else { return false }
+            return slot.upgraded === tunnel
+        }
         return slot.exchange?.link === self
     }
     /// Bytes queued for the client and not yet taken by the kernel.
@@ -56,8 +64,26 @@ package final class ExchangeLink {
         return loop.flush(slot, now: now) && isOpen
     }
 
+    /// `send` of an array (see `append(_: [UInt8])` for why the concrete overload).
+    @discardableResult
+    package func send(_ bytes: [UInt8]) -> Bool {
+        guard isOpen else { return false }
+        slot.output.append(bytes)
+        bytesSent += bytes.count
+        return loop.flush(slot, now: now) && isOpen
+    }
+
     /// Queues bytes without writing yet (several pieces, one `writev` at `flush`).
     package func append(_ bytes: some Collection<UInt8>) {
+        guard isOpen else { return }
+        slot.output.append(bytes)
+        bytesSent += bytes.count
+    }
+
+    /// `append` of an array: the overload PilotoRuntime's exchanges call. Why it exists: the generic
+    /// one is not specialized across the module boundary (`package` code is not inlined), so it
+    /// ran unspecialized, with metadata and witness-table lookups, for every response head.
+    package func append(_ bytes: [UInt8]) {
         guard isOpen else { return }
         slot.output.append(bytes)
         bytesSent += bytes.count
@@ -141,6 +167,7 @@ package final class ExchangeLink {
     package func upgrade(to connection: any UpgradedConnection, status: HTTPStatus) {
         guard isOpen else { return }
         upgradedTo = connection
+        upgraded = true
         loop.upgradeExchange(slot, to: connection, status: status, bytes: bytesSent)
     }
 }
